@@ -1,0 +1,359 @@
+//! People, classes, subjects and lessons — the plain values that the CRDT documents hold and
+//! that reports read. These are snapshots: editing goes through the journal crate.
+
+use crate::calendar::PeriodCode;
+use crate::entry::{Attendance, MarkValue, Marks};
+use crate::ids::{ClassId, LessonId, MovementId, StaffId, StudentId, SubjectId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// Фамилия, имя, отчество.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PersonName {
+    pub last: String,
+    pub first: String,
+    #[serde(default)]
+    pub middle: String,
+}
+
+impl PersonName {
+    /// "Иванова Мария Петровна".
+    pub fn full(&self) -> String {
+        [&self.last, &self.first, &self.middle]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// "Иванова М. П." — as printed in narrow columns.
+    pub fn short(&self) -> String {
+        let mut s = self.last.clone();
+        for part in [&self.first, &self.middle] {
+            if let Some(c) = part.chars().next() {
+                s.push(' ');
+                s.push(c);
+                s.push('.');
+            }
+        }
+        s
+    }
+
+    /// Whether `text` names this person: the full name, or "Фамилия Имя", compared without
+    /// regard to case or ё/е.
+    pub fn matches(&self, text: &str) -> bool {
+        let norm = |s: &str| s.to_lowercase().replace('ё', "е").split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = norm(text);
+        t == norm(&self.full()) || t == norm(&format!("{} {}", self.last, self.first))
+    }
+
+    /// Sort key of a class list: alphabetical, ё as е.
+    pub fn sort_key(&self) -> String {
+        self.full().to_lowercase().replace('ё', "е")
+    }
+}
+
+impl fmt::Display for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.full())
+    }
+}
+
+/// Roles of DOMAIN.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Deputy,
+    SubjectTeacher,
+    ClassTeacher,
+    Student,
+    Parent,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Deputy => "deputy",
+            Self::SubjectTeacher => "subject_teacher",
+            Self::ClassTeacher => "class_teacher",
+            Self::Student => "student",
+            Self::Parent => "parent",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "admin" => Self::Admin,
+            "deputy" => Self::Deputy,
+            "subject_teacher" => Self::SubjectTeacher,
+            "class_teacher" => Self::ClassTeacher,
+            "student" => Self::Student,
+            "parent" => Self::Parent,
+            other => return Err(format!("неизвестная роль «{other}»")),
+        })
+    }
+}
+
+/// A member of staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub name: PersonName,
+    pub roles: Vec<Role>,
+}
+
+/// A subject of the curriculum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub id: SubjectId,
+    pub name: String,
+    /// Position in the curriculum: the order of the journal's table of contents.
+    pub order: u32,
+}
+
+/// One weekly timetable slot of a class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimetableSlot {
+    /// 1 = Monday … 6 = Saturday.
+    pub weekday: u8,
+    /// Lesson number in the day (1-based).
+    pub number: u8,
+    pub subject: SubjectId,
+    /// Subgroup taught in this slot (e.g. English group 1), `None` for the whole class.
+    pub subgroup: Option<u8>,
+}
+
+/// A subject as taught in one class: who teaches it and whether the class is split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSubject {
+    pub subject: SubjectId,
+    pub teacher: StaffId,
+    /// Teachers of subgroups 1, 2… when the class is split; empty otherwise.
+    #[serde(default)]
+    pub subgroup_teachers: Vec<StaffId>,
+}
+
+/// A class of one school year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Class {
+    pub id: ClassId,
+    pub grade: u8,
+    pub letter: String,
+    pub class_teacher: Option<StaffId>,
+    pub subjects: Vec<ClassSubject>,
+    pub timetable: Vec<TimetableSlot>,
+}
+
+impl Class {
+    /// "7Б".
+    pub fn name(&self) -> String {
+        format!("{}{}", self.grade, self.letter)
+    }
+
+    pub fn teaches(&self, subject: SubjectId) -> Option<&ClassSubject> {
+        self.subjects.iter().find(|s| s.subject == subject)
+    }
+}
+
+/// Kind of a movement entry (движение учащихся).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    /// Прибыл — from another school or class.
+    Arrival,
+    /// Выбыл — left the school.
+    Departure,
+    /// Переведён в другой класс этой школы.
+    Transfer,
+}
+
+impl MovementKind {
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            Self::Arrival => "прибыл",
+            Self::Departure => "выбыл",
+            Self::Transfer => "переведён",
+        }
+    }
+}
+
+/// One movement entry with its order (приказ).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Movement {
+    pub id: MovementId,
+    pub kind: MovementKind,
+    pub date: NaiveDate,
+    /// Приказ №.
+    pub order_no: String,
+    /// Where from (arrival) or where to (departure, transfer).
+    pub place: String,
+}
+
+/// A student of a class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub id: StudentId,
+    pub name: PersonName,
+    pub birth_date: Option<NaiveDate>,
+    pub movements: Vec<Movement>,
+    /// Subgroup number per split subject.
+    pub subgroups: BTreeMap<SubjectId, u8>,
+}
+
+impl Student {
+    /// The day the student joined the class, if he arrived during the year.
+    pub fn arrived(&self) -> Option<NaiveDate> {
+        self.movements.iter().filter(|m| m.kind == MovementKind::Arrival).map(|m| m.date).max()
+    }
+
+    /// The day the student left the class (departure or transfer), if he did.
+    pub fn left(&self) -> Option<NaiveDate> {
+        self.movements.iter().filter(|m| m.kind != MovementKind::Arrival).map(|m| m.date).max()
+    }
+
+    /// Whether the student is on the class list on `date`: arrived on or before it and not
+    /// left before it (the day of leaving is the first day he is gone).
+    pub fn on_roll(&self, date: NaiveDate) -> bool {
+        self.arrived().is_none_or(|a| a <= date) && self.left().is_none_or(|l| date < l)
+    }
+}
+
+/// A lesson with what was recorded in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lesson {
+    pub id: LessonId,
+    pub date: NaiveDate,
+    /// Number in the day (1-based).
+    pub number: u8,
+    pub subgroup: Option<u8>,
+    pub topic: String,
+    pub homework: String,
+    pub teacher: Option<StaffId>,
+    /// Whether the teacher has taken attendance (an empty attendance list then means everyone
+    /// was present; without it, it means nobody checked).
+    pub attendance_taken: bool,
+    pub marks: BTreeMap<StudentId, Marks>,
+    pub attendance: BTreeMap<StudentId, Attendance>,
+}
+
+/// Kinds of marks given outside lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "period")]
+pub enum FinalKind {
+    /// Четвертная or полугодовая.
+    Period(PeriodCode),
+    /// Годовая.
+    Year,
+    /// Экзаменационная.
+    Exam,
+    /// Итоговая.
+    Final,
+}
+
+impl FinalKind {
+    /// The key used inside documents: `Q1`, `H2`, `year`, `exam`, `final`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Period(p) => p.as_str(),
+            Self::Year => "year",
+            Self::Exam => "exam",
+            Self::Final => "final",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "year" => Self::Year,
+            "exam" => Self::Exam,
+            "final" => Self::Final,
+            other => match other.parse::<PeriodCode>() {
+                Ok(PeriodCode::Year) | Err(_) => return None,
+                Ok(p) => Self::Period(p),
+            },
+        })
+    }
+
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            Self::Period(p) => p.title_ru(),
+            Self::Year => "годовая",
+            Self::Exam => "экзамен",
+            Self::Final => "итоговая",
+        }
+    }
+}
+
+/// A final mark of a student (period, year, exam, final).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalMark {
+    pub kind: FinalKind,
+    pub student: StudentId,
+    pub value: MarkValue,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name() -> PersonName {
+        PersonName { last: "Ёлкина".into(), first: "Анна".into(), middle: "Сергеевна".into() }
+    }
+
+    #[test]
+    fn names_print_and_match_like_a_class_list() {
+        let n = name();
+        assert_eq!(n.full(), "Ёлкина Анна Сергеевна");
+        assert_eq!(n.short(), "Ёлкина А. С.");
+        assert!(n.matches("елкина  анна сергеевна"));
+        assert!(n.matches("Ёлкина Анна"));
+        assert!(!n.matches("Ёлкина"));
+    }
+
+    #[test]
+    fn a_student_is_on_roll_between_arrival_and_departure() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        let mut s = Student {
+            id: StudentId::from_bytes([1; 16]),
+            name: name(),
+            birth_date: None,
+            movements: vec![],
+            subgroups: BTreeMap::new(),
+        };
+        assert!(s.on_roll(d(9, 1)));
+        s.movements.push(Movement {
+            id: MovementId::from_bytes([2; 16]),
+            kind: MovementKind::Arrival,
+            date: d(9, 15),
+            order_no: "12-у".into(),
+            place: "МБОУ СОШ №2".into(),
+        });
+        s.movements.push(Movement {
+            id: MovementId::from_bytes([3; 16]),
+            kind: MovementKind::Departure,
+            date: d(12, 1),
+            order_no: "40-у".into(),
+            place: "г. Пермь".into(),
+        });
+        assert!(!s.on_roll(d(9, 14)));
+        assert!(s.on_roll(d(9, 15)));
+        assert!(s.on_roll(d(11, 30)));
+        assert!(!s.on_roll(d(12, 1)));
+    }
+
+    #[test]
+    fn final_kinds_have_stable_keys() {
+        for k in [FinalKind::Period(PeriodCode::Q1), FinalKind::Period(PeriodCode::H2), FinalKind::Year, FinalKind::Exam, FinalKind::Final] {
+            assert_eq!(FinalKind::from_key(k.key()), Some(k));
+        }
+        assert_eq!(FinalKind::from_key("Q7"), None);
+    }
+}
