@@ -145,25 +145,82 @@ impl Calendar {
         let y = start_year;
         let n = y + 1;
         let quarters = vec![
-            Period { code: PeriodCode::Q1, start: d(y, 9, 1), end: d(y, 10, 26) },
-            Period { code: PeriodCode::Q2, start: d(y, 11, 5), end: d(y, 12, 28) },
-            Period { code: PeriodCode::Q3, start: d(n, 1, 9), end: d(n, 3, 22) },
-            Period { code: PeriodCode::Q4, start: d(n, 3, 31), end: d(n, 5, 26) },
+            Period {
+                code: PeriodCode::Q1,
+                start: d(y, 9, 1),
+                end: d(y, 10, 26),
+            },
+            Period {
+                code: PeriodCode::Q2,
+                start: d(y, 11, 5),
+                end: d(y, 12, 28),
+            },
+            Period {
+                code: PeriodCode::Q3,
+                start: d(n, 1, 9),
+                end: d(n, 3, 22),
+            },
+            Period {
+                code: PeriodCode::Q4,
+                start: d(n, 3, 31),
+                end: d(n, 5, 26),
+            },
         ];
         let halves = vec![
-            Period { code: PeriodCode::H1, start: d(y, 9, 1), end: d(y, 12, 28) },
-            Period { code: PeriodCode::H2, start: d(n, 1, 9), end: d(n, 5, 26) },
+            Period {
+                code: PeriodCode::H1,
+                start: d(y, 9, 1),
+                end: d(y, 12, 28),
+            },
+            Period {
+                code: PeriodCode::H2,
+                start: d(n, 1, 9),
+                end: d(n, 5, 26),
+            },
         ];
         let holidays = vec![
-            Holiday { name: "Осенние каникулы".into(), start: d(y, 10, 27), end: d(y, 11, 4) },
-            Holiday { name: "Зимние каникулы".into(), start: d(y, 12, 29), end: d(n, 1, 8) },
-            Holiday { name: "Праздничный день".into(), start: d(n, 2, 23), end: d(n, 2, 23) },
-            Holiday { name: "Праздничный день".into(), start: d(n, 3, 8), end: d(n, 3, 8) },
-            Holiday { name: "Весенние каникулы".into(), start: d(n, 3, 23), end: d(n, 3, 30) },
-            Holiday { name: "Праздничные дни".into(), start: d(n, 5, 1), end: d(n, 5, 1) },
-            Holiday { name: "Праздничные дни".into(), start: d(n, 5, 9), end: d(n, 5, 9) },
+            Holiday {
+                name: "Осенние каникулы".into(),
+                start: d(y, 10, 27),
+                end: d(y, 11, 4),
+            },
+            Holiday {
+                name: "Зимние каникулы".into(),
+                start: d(y, 12, 29),
+                end: d(n, 1, 8),
+            },
+            Holiday {
+                name: "Праздничный день".into(),
+                start: d(n, 2, 23),
+                end: d(n, 2, 23),
+            },
+            Holiday {
+                name: "Праздничный день".into(),
+                start: d(n, 3, 8),
+                end: d(n, 3, 8),
+            },
+            Holiday {
+                name: "Весенние каникулы".into(),
+                start: d(n, 3, 23),
+                end: d(n, 3, 30),
+            },
+            Holiday {
+                name: "Праздничные дни".into(),
+                start: d(n, 5, 1),
+                end: d(n, 5, 1),
+            },
+            Holiday {
+                name: "Праздничные дни".into(),
+                start: d(n, 5, 9),
+                end: d(n, 5, 9),
+            },
         ];
-        Self { start_year, quarters, halves, holidays }
+        Self {
+            start_year,
+            quarters,
+            halves,
+            holidays,
+        }
     }
 
     /// "2025/2026".
@@ -180,7 +237,10 @@ impl Calendar {
 
     /// The period (of the scheme) a date falls in; `None` in holidays and outside the year.
     pub fn period_of(&self, scheme: PeriodScheme, date: NaiveDate) -> Option<PeriodCode> {
-        self.periods(scheme).iter().find(|p| p.contains(date)).map(|p| p.code)
+        self.periods(scheme)
+            .iter()
+            .find(|p| p.contains(date))
+            .map(|p| p.code)
     }
 
     /// First and last day of a period; for [`PeriodCode::Year`] the whole year.
@@ -198,7 +258,9 @@ impl Calendar {
     }
 
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
-        self.holidays.iter().any(|h| h.start <= date && date <= h.end)
+        self.holidays
+            .iter()
+            .any(|h| h.start <= date && date <= h.end)
     }
 
     /// A school day: inside a period, not a holiday, Monday to Friday (a five-day week; a
@@ -211,15 +273,24 @@ impl Calendar {
         };
         weekday_ok
             && !self.is_holiday(date)
-            && self.quarters.iter().chain(&self.halves).any(|p| p.contains(date))
+            && self
+                .quarters
+                .iter()
+                .chain(&self.halves)
+                .any(|p| p.contains(date))
     }
 
     /// Checks that periods are ordered, do not overlap and start before they end.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, list) in [("четверти", &self.quarters), ("полугодия", &self.halves)] {
+        for (name, list) in [("четверти", &self.quarters), ("полугодия", &self.halves)]
+        {
             for p in list {
                 if p.start > p.end {
-                    return Err(format!("{}: {} начинается позже, чем кончается", name, p.code.title_ru()));
+                    return Err(format!(
+                        "{}: {} начинается позже, чем кончается",
+                        name,
+                        p.code.title_ru()
+                    ));
                 }
             }
             for w in list.windows(2) {
@@ -259,10 +330,19 @@ mod tests {
         assert!(!c.is_school_day(d(2025, 9, 6), false)); // Saturday
         assert!(c.is_school_day(d(2025, 9, 6), true));
         assert!(!c.is_school_day(d(2025, 10, 29), false)); // autumn holidays
-        assert_eq!(c.period_of(PeriodScheme::Quarters, d(2025, 11, 5)), Some(PeriodCode::Q2));
-        assert_eq!(c.period_of(PeriodScheme::Halves, d(2025, 11, 5)), Some(PeriodCode::H1));
+        assert_eq!(
+            c.period_of(PeriodScheme::Quarters, d(2025, 11, 5)),
+            Some(PeriodCode::Q2)
+        );
+        assert_eq!(
+            c.period_of(PeriodScheme::Halves, d(2025, 11, 5)),
+            Some(PeriodCode::H1)
+        );
         assert_eq!(c.period_of(PeriodScheme::Quarters, d(2025, 10, 30)), None);
-        assert_eq!(c.bounds(PeriodCode::Year), Some((d(2025, 9, 1), d(2026, 5, 26))));
+        assert_eq!(
+            c.bounds(PeriodCode::Year),
+            Some((d(2025, 9, 1), d(2026, 5, 26)))
+        );
     }
 
     #[test]

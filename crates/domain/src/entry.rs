@@ -109,7 +109,11 @@ pub struct Mark {
 
 impl Mark {
     pub fn plain(value: MarkValue) -> Self {
-        Self { value, work: None, weight: None }
+        Self {
+            value,
+            work: None,
+            weight: None,
+        }
     }
     pub fn grade(g: u8) -> Self {
         Self::plain(MarkValue::Grade(g))
@@ -135,7 +139,9 @@ impl FromStr for Mark {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (rest, weight) = match s.rsplit_once('*') {
             Some((rest, w)) => {
-                let weight: u8 = w.parse().map_err(|_| EntryError::BadWeight(w.to_string()))?;
+                let weight: u8 = w
+                    .parse()
+                    .map_err(|_| EntryError::BadWeight(w.to_string()))?;
                 if !(1..=9).contains(&weight) {
                     return Err(EntryError::BadWeight(w.to_string()));
                 }
@@ -152,7 +158,11 @@ impl FromStr for Mark {
             }
             None => (rest, None),
         };
-        Ok(Self { value: value.parse()?, work, weight })
+        Ok(Self {
+            value: value.parse()?,
+            work,
+            weight,
+        })
     }
 }
 
@@ -176,7 +186,10 @@ impl Marks {
 
     /// Parses the stored form; the empty string is an empty cell.
     pub fn from_stored(s: &str) -> Result<Self, EntryError> {
-        let marks = s.split_whitespace().map(str::parse).collect::<Result<Vec<Mark>, _>>()?;
+        let marks = s
+            .split_whitespace()
+            .map(str::parse)
+            .collect::<Result<Vec<Mark>, _>>()?;
         if marks.len() > Self::MAX {
             return Err(EntryError::TooMany { max: Self::MAX });
         }
@@ -267,7 +280,16 @@ impl CellInput {
         let lower = input.trim().to_lowercase();
         let mut out = CellInput::default();
         let mut rest = lower.as_str();
-        let words = ["незачёт", "незачет", "незач", "зачёт", "зачет", "зач", "осв", "н/а"];
+        let words = [
+            "незачёт",
+            "незачет",
+            "незач",
+            "зачёт",
+            "зачет",
+            "зач",
+            "осв",
+            "н/а",
+        ];
         while !rest.is_empty() {
             let c = rest.chars().next().expect("not empty");
             if c.is_whitespace() || c == '/' || c == ',' || c == ';' {
@@ -335,18 +357,42 @@ mod tests {
         assert_eq!(CellInput::parse("54").unwrap().marks, grades(&[5, 4]));
         assert_eq!(CellInput::parse("5/4").unwrap().marks, grades(&[5, 4]));
         assert_eq!(CellInput::parse(" 3 , 2 ").unwrap().marks, grades(&[3, 2]));
-        assert_eq!(CellInput::parse("н").unwrap().attendance, Some(Attendance::Absent));
-        assert_eq!(CellInput::parse("Б").unwrap().attendance, Some(Attendance::Ill));
-        assert_eq!(CellInput::parse("у").unwrap().attendance, Some(Attendance::Excused));
+        assert_eq!(
+            CellInput::parse("н").unwrap().attendance,
+            Some(Attendance::Absent)
+        );
+        assert_eq!(
+            CellInput::parse("Б").unwrap().attendance,
+            Some(Attendance::Ill)
+        );
+        assert_eq!(
+            CellInput::parse("у").unwrap().attendance,
+            Some(Attendance::Excused)
+        );
         let late = CellInput::parse("о5").unwrap();
         assert_eq!(late.attendance, Some(Attendance::Late));
         assert_eq!(late.marks, grades(&[5]));
         assert_eq!(late.display(), "О 5");
-        assert_eq!(CellInput::parse("н/а").unwrap().marks.0[0].value, MarkValue::NotAttested);
-        assert_eq!(CellInput::parse("Н/А").unwrap().marks.0[0].value, MarkValue::NotAttested);
-        assert_eq!(CellInput::parse("зач").unwrap().marks.0[0].value, MarkValue::Pass);
-        assert_eq!(CellInput::parse("незач").unwrap().marks.0[0].value, MarkValue::Fail);
-        assert_eq!(CellInput::parse("осв").unwrap().marks.0[0].value, MarkValue::Exempt);
+        assert_eq!(
+            CellInput::parse("н/а").unwrap().marks.0[0].value,
+            MarkValue::NotAttested
+        );
+        assert_eq!(
+            CellInput::parse("Н/А").unwrap().marks.0[0].value,
+            MarkValue::NotAttested
+        );
+        assert_eq!(
+            CellInput::parse("зач").unwrap().marks.0[0].value,
+            MarkValue::Pass
+        );
+        assert_eq!(
+            CellInput::parse("незач").unwrap().marks.0[0].value,
+            MarkValue::Fail
+        );
+        assert_eq!(
+            CellInput::parse("осв").unwrap().marks.0[0].value,
+            MarkValue::Exempt
+        );
         assert_eq!(CellInput::parse("").unwrap(), CellInput::default());
     }
 
@@ -355,8 +401,14 @@ mod tests {
         assert_eq!(CellInput::parse("6"), Err(EntryError::Unknown("6".into())));
         assert_eq!(CellInput::parse("0"), Err(EntryError::Unknown("0".into())));
         assert_eq!(CellInput::parse("нб"), Err(EntryError::TwoAttendanceCodes));
-        assert_eq!(CellInput::parse("н5"), Err(EntryError::MarkWhileAbsent(Attendance::Absent)));
-        assert_eq!(CellInput::parse("55555"), Err(EntryError::TooMany { max: 4 }));
+        assert_eq!(
+            CellInput::parse("н5"),
+            Err(EntryError::MarkWhileAbsent(Attendance::Absent))
+        );
+        assert_eq!(
+            CellInput::parse("55555"),
+            Err(EntryError::TooMany { max: 4 })
+        );
         let msg = CellInput::parse("x").unwrap_err().to_string();
         assert!(msg.contains("«x»") && msg.contains("н/а"), "{msg}");
     }
@@ -368,8 +420,14 @@ mod tests {
         assert_eq!(m.0[2].weight, Some(2));
         assert_eq!(m.0[3].value, MarkValue::NotAttested);
         assert_eq!(m.to_stored(), "5 4:кр 3*2 н/а:дз*1");
-        assert!(matches!(Marks::from_stored("5*0"), Err(EntryError::BadWeight(_))));
-        assert!(matches!(Marks::from_stored("5:"), Err(EntryError::BadWorkType(_))));
+        assert!(matches!(
+            Marks::from_stored("5*0"),
+            Err(EntryError::BadWeight(_))
+        ));
+        assert!(matches!(
+            Marks::from_stored("5:"),
+            Err(EntryError::BadWorkType(_))
+        ));
         assert_eq!(Marks::from_stored("").unwrap(), Marks::default());
     }
 
@@ -381,9 +439,16 @@ mod tests {
             Just(MarkValue::Fail),
             Just(MarkValue::Exempt),
         ];
-        let work = proptest::option::of(prop_oneof![Just("кр".to_string()), Just("дз".to_string()), "[a-zа-я]{1,5}"]);
-        (value, work, proptest::option::of(1u8..=9))
-            .prop_map(|(value, work, weight)| Mark { value, work, weight })
+        let work = proptest::option::of(prop_oneof![
+            Just("кр".to_string()),
+            Just("дз".to_string()),
+            "[a-zа-я]{1,5}"
+        ]);
+        (value, work, proptest::option::of(1u8..=9)).prop_map(|(value, work, weight)| Mark {
+            value,
+            work,
+            weight,
+        })
     }
 
     proptest! {

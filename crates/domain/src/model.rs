@@ -46,7 +46,13 @@ impl PersonName {
     /// Whether `text` names this person: the full name, or "Фамилия Имя", compared without
     /// regard to case or ё/е.
     pub fn matches(&self, text: &str) -> bool {
-        let norm = |s: &str| s.to_lowercase().replace('ё', "е").split_whitespace().collect::<Vec<_>>().join(" ");
+        let norm = |s: &str| {
+            s.to_lowercase()
+                .replace('ё', "е")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let t = norm(text);
         t == norm(&self.full()) || t == norm(&format!("{} {}", self.last, self.first))
     }
@@ -212,12 +218,20 @@ pub struct Student {
 impl Student {
     /// The day the student joined the class, if he arrived during the year.
     pub fn arrived(&self) -> Option<NaiveDate> {
-        self.movements.iter().filter(|m| m.kind == MovementKind::Arrival).map(|m| m.date).max()
+        self.movements
+            .iter()
+            .filter(|m| m.kind == MovementKind::Arrival)
+            .map(|m| m.date)
+            .max()
     }
 
     /// The day the student left the class (departure or transfer), if he did.
     pub fn left(&self) -> Option<NaiveDate> {
-        self.movements.iter().filter(|m| m.kind != MovementKind::Arrival).map(|m| m.date).max()
+        self.movements
+            .iter()
+            .filter(|m| m.kind != MovementKind::Arrival)
+            .map(|m| m.date)
+            .max()
     }
 
     /// Whether the student is on the class list on `date`: arrived on or before it and not
@@ -243,6 +257,38 @@ pub struct Lesson {
     pub attendance_taken: bool,
     pub marks: BTreeMap<StudentId, Marks>,
     pub attendance: BTreeMap<StudentId, Attendance>,
+}
+
+/// A parent or legal representative (законный представитель).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parent {
+    pub name: PersonName,
+    /// "мать", "отец", "опекун"…
+    pub relation: String,
+    pub workplace: String,
+    pub phone: String,
+}
+
+/// The personal file of a student: personal data under 152-ФЗ, seen only by the class teacher
+/// and the admin, kept in its own document for that reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalData {
+    pub address: String,
+    pub phone: String,
+    pub parents: Vec<Parent>,
+    /// The parents' consent to electronic processing: `Some(true)` given, `Some(false)`
+    /// refused, `None` not yet asked.
+    pub consent: Option<bool>,
+}
+
+impl Default for PersonName {
+    fn default() -> Self {
+        Self {
+            last: String::new(),
+            first: String::new(),
+            middle: String::new(),
+        }
+    }
 }
 
 /// Kinds of marks given outside lessons.
@@ -305,7 +351,11 @@ mod tests {
     use super::*;
 
     fn name() -> PersonName {
-        PersonName { last: "Ёлкина".into(), first: "Анна".into(), middle: "Сергеевна".into() }
+        PersonName {
+            last: "Ёлкина".into(),
+            first: "Анна".into(),
+            middle: "Сергеевна".into(),
+        }
     }
 
     #[test]
@@ -351,7 +401,13 @@ mod tests {
 
     #[test]
     fn final_kinds_have_stable_keys() {
-        for k in [FinalKind::Period(PeriodCode::Q1), FinalKind::Period(PeriodCode::H2), FinalKind::Year, FinalKind::Exam, FinalKind::Final] {
+        for k in [
+            FinalKind::Period(PeriodCode::Q1),
+            FinalKind::Period(PeriodCode::H2),
+            FinalKind::Year,
+            FinalKind::Exam,
+            FinalKind::Final,
+        ] {
             assert_eq!(FinalKind::from_key(k.key()), Some(k));
         }
         assert_eq!(FinalKind::from_key("Q7"), None);

@@ -14,7 +14,9 @@ pub struct Rounding {
 impl Rounding {
     /// The same fraction at every boundary: 0.5 (x.5 → up), 0.6, 0.65…
     pub fn uniform(fraction: f64) -> Self {
-        Self { min_for: [2.0 + fraction, 3.0 + fraction, 4.0 + fraction] }
+        Self {
+            min_for: [2.0 + fraction, 3.0 + fraction, 4.0 + fraction],
+        }
     }
 
     /// The mark an average rounds to (2 to 5).
@@ -73,10 +75,26 @@ impl Default for SchoolSettings {
             rounding: Rounding::default(),
             min_marks: 3,
             work_types: vec![
-                WorkType { code: "кр".into(), name: "контрольная работа".into(), weight: 2 },
-                WorkType { code: "пр".into(), name: "практическая работа".into(), weight: 1 },
-                WorkType { code: "лр".into(), name: "лабораторная работа".into(), weight: 1 },
-                WorkType { code: "дз".into(), name: "домашнее задание".into(), weight: 1 },
+                WorkType {
+                    code: "кр".into(),
+                    name: "контрольная работа".into(),
+                    weight: 2,
+                },
+                WorkType {
+                    code: "пр".into(),
+                    name: "практическая работа".into(),
+                    weight: 1,
+                },
+                WorkType {
+                    code: "лр".into(),
+                    name: "лабораторная работа".into(),
+                    weight: 1,
+                },
+                WorkType {
+                    code: "дз".into(),
+                    name: "домашнее задание".into(),
+                    weight: 1,
+                },
             ],
             monitoring_lessons: 5,
             saturday: false,
@@ -87,7 +105,8 @@ impl Default for SchoolSettings {
 impl SchoolSettings {
     /// The weight of a work type's marks; unknown or absent types weigh 1.
     pub fn weight_of(&self, work: Option<&str>) -> u8 {
-        work.and_then(|w| self.work_types.iter().find(|t| t.code == w)).map_or(1, |t| t.weight)
+        work.and_then(|w| self.work_types.iter().find(|t| t.code == w))
+            .map_or(1, |t| t.weight)
     }
 }
 
@@ -110,12 +129,18 @@ mod tests {
         assert_eq!(strict.round(4.6), 5);
         // 14 / 3 = 4.666…; (4+5+5+4+5)/5 = 4.6 exactly in decimal but not in binary.
         assert_eq!(strict.round((4.0 + 5.0 + 5.0 + 4.0 + 5.0) / 5.0), 5);
-        let mixed = Rounding { min_for: [2.5, 3.6, 4.65] };
+        let mixed = Rounding {
+            min_for: [2.5, 3.6, 4.65],
+        };
         assert_eq!(mixed.round(3.55), 3);
         assert_eq!(mixed.round(4.6), 4);
         assert_eq!(mixed.round(4.65), 5);
         mixed.validate().unwrap();
-        assert!(Rounding { min_for: [3.5, 3.6, 4.6] }.validate().is_err());
+        assert!(Rounding {
+            min_for: [3.5, 3.6, 4.6]
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]

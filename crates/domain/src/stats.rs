@@ -27,7 +27,10 @@ pub fn weighted_average<'a>(
     let (mut sum, mut weights, mut count) = (0u32, 0u32, 0u32);
     for m in marks {
         if let MarkValue::Grade(g) = m.value {
-            let w = m.weight.unwrap_or_else(|| settings.weight_of(m.work.as_deref())) as u32;
+            let w = m
+                .weight
+                .unwrap_or_else(|| settings.weight_of(m.work.as_deref()))
+                as u32;
             sum += g as u32 * w;
             weights += w;
             count += 1;
@@ -63,12 +66,20 @@ pub fn suggest_period_mark<'a>(
         Some((avg, count)) => Suggestion {
             average: Some(avg),
             count,
-            mark: if exempt { MarkValue::Exempt } else { MarkValue::NotAttested },
+            mark: if exempt {
+                MarkValue::Exempt
+            } else {
+                MarkValue::NotAttested
+            },
         },
         None => Suggestion {
             average: None,
             count: 0,
-            mark: if exempt { MarkValue::Exempt } else { MarkValue::NotAttested },
+            mark: if exempt {
+                MarkValue::Exempt
+            } else {
+                MarkValue::NotAttested
+            },
         },
     }
 }
@@ -261,7 +272,11 @@ pub fn students_without_marks(
             .take_while(|l| l.marks.get(&s.id).is_none_or(|m| m.is_empty()))
             .count() as u32;
         if own.len() as u32 >= n && without >= n {
-            out.push(NoMarksFinding { student: s.id, lessons: without, last_mark });
+            out.push(NoMarksFinding {
+                student: s.id,
+                lessons: without,
+                last_mark,
+            });
         }
     }
     out
@@ -269,7 +284,10 @@ pub fn students_without_marks(
 
 /// Lessons up to `today` with an empty topic.
 pub fn lessons_without_topic(lessons: &[Lesson], today: NaiveDate) -> Vec<LessonId> {
-    let mut v: Vec<&Lesson> = lessons.iter().filter(|l| l.date <= today && l.topic.trim().is_empty()).collect();
+    let mut v: Vec<&Lesson> = lessons
+        .iter()
+        .filter(|l| l.date <= today && l.topic.trim().is_empty())
+        .collect();
     v.sort_by_key(|l| (l.date, l.number));
     v.into_iter().map(|l| l.id).collect()
 }
@@ -310,31 +328,64 @@ mod tests {
     fn suggested_mark_rounds_by_school_rule_and_needs_enough_marks() {
         let mut s = SchoolSettings::default();
         // 5 5 4 4 → 4.5 → 5 with x.5, 4 with x.6.
-        assert_eq!(suggest_period_mark(&marks("5 5 4 4"), &s).mark, MarkValue::Grade(5));
+        assert_eq!(
+            suggest_period_mark(&marks("5 5 4 4"), &s).mark,
+            MarkValue::Grade(5)
+        );
         s.rounding = Rounding::uniform(0.6);
-        assert_eq!(suggest_period_mark(&marks("5 5 4 4"), &s).mark, MarkValue::Grade(4));
+        assert_eq!(
+            suggest_period_mark(&marks("5 5 4 4"), &s).mark,
+            MarkValue::Grade(4)
+        );
         // Two marks, minimum three → н/а, but the average is still shown.
         let two = suggest_period_mark(&marks("5 5"), &s);
         assert_eq!(two.mark, MarkValue::NotAttested);
         assert_eq!(two.average, Some(5.0));
         assert_eq!(two.count, 2);
         s.min_marks = 2;
-        assert_eq!(suggest_period_mark(&marks("5 5"), &s).mark, MarkValue::Grade(5));
-        assert_eq!(suggest_period_mark(&marks("осв"), &s).mark, MarkValue::Exempt);
-        assert_eq!(suggest_period_mark(&marks(""), &s).mark, MarkValue::NotAttested);
+        assert_eq!(
+            suggest_period_mark(&marks("5 5"), &s).mark,
+            MarkValue::Grade(5)
+        );
+        assert_eq!(
+            suggest_period_mark(&marks("осв"), &s).mark,
+            MarkValue::Exempt
+        );
+        assert_eq!(
+            suggest_period_mark(&marks(""), &s).mark,
+            MarkValue::NotAttested
+        );
         // 2 2 3 → 2.33 → 2.
-        assert_eq!(suggest_period_mark(&marks("2 2 3"), &s).mark, MarkValue::Grade(2));
+        assert_eq!(
+            suggest_period_mark(&marks("2 2 3"), &s).mark,
+            MarkValue::Grade(2)
+        );
     }
 
     #[test]
     fn categories_follow_the_class_results_report() {
         use MarkValue::*;
-        assert_eq!(categorize(&[Grade(5), Grade(5), Pass]), Some(Category::Excellent));
+        assert_eq!(
+            categorize(&[Grade(5), Grade(5), Pass]),
+            Some(Category::Excellent)
+        );
         assert_eq!(categorize(&[Grade(5), Grade(4)]), Some(Category::Good));
-        assert_eq!(categorize(&[Grade(5), Grade(3), Grade(4)]), Some(Category::OneThree));
-        assert_eq!(categorize(&[Grade(3), Grade(3), Grade(4)]), Some(Category::Satisfactory));
-        assert_eq!(categorize(&[Grade(5), Grade(2), NotAttested]), Some(Category::Failing));
-        assert_eq!(categorize(&[Grade(5), NotAttested]), Some(Category::NotAttested));
+        assert_eq!(
+            categorize(&[Grade(5), Grade(3), Grade(4)]),
+            Some(Category::OneThree)
+        );
+        assert_eq!(
+            categorize(&[Grade(3), Grade(3), Grade(4)]),
+            Some(Category::Satisfactory)
+        );
+        assert_eq!(
+            categorize(&[Grade(5), Grade(2), NotAttested]),
+            Some(Category::Failing)
+        );
+        assert_eq!(
+            categorize(&[Grade(5), NotAttested]),
+            Some(Category::NotAttested)
+        );
         assert_eq!(categorize(&[Exempt, Pass]), None);
     }
 
@@ -361,7 +412,16 @@ mod tests {
     #[test]
     fn subject_tally_counts_marks_and_skips_exempt() {
         use MarkValue::*;
-        let m = [Grade(5), Grade(4), Grade(4), Grade(3), Grade(2), NotAttested, Exempt, Pass];
+        let m = [
+            Grade(5),
+            Grade(4),
+            Grade(4),
+            Grade(3),
+            Grade(2),
+            NotAttested,
+            Exempt,
+            Pass,
+        ];
         let t = Tally::of_marks(&m);
         assert_eq!((t.n5, t.n4, t.n3, t.n2, t.n_na, t.n), (1, 2, 1, 1, 1, 6));
         // СОУ = (100 + 128 + 36 + 16 + 7) / 6 = 287 / 6.
@@ -381,7 +441,10 @@ mod tests {
             homework: String::new(),
             teacher: None,
             attendance_taken: day % 2 == 0,
-            marks: marks_of.iter().map(|(s, m)| (*s, Marks::from_stored(m).unwrap())).collect(),
+            marks: marks_of
+                .iter()
+                .map(|(s, m)| (*s, Marks::from_stored(m).unwrap()))
+                .collect(),
             attendance: BTreeMap::new(),
         }
     }
@@ -389,7 +452,11 @@ mod tests {
     fn student(b: u8) -> Student {
         Student {
             id: StudentId::from_bytes([b; 16]),
-            name: PersonName { last: format!("Ученик{b}"), first: "И".into(), middle: String::new() },
+            name: PersonName {
+                last: format!("Ученик{b}"),
+                first: "И".into(),
+                middle: String::new(),
+            },
             birth_date: None,
             movements: vec![],
             subgroups: BTreeMap::new(),
@@ -414,6 +481,9 @@ mod tests {
         // With a window of 4 lessons, nobody: a had a mark in the 4th from the end.
         assert!(students_without_marks(&lessons, &[a, b], None, 4, today).is_empty());
         assert_eq!(lessons_without_topic(&lessons, today), vec![lessons[1].id]);
-        assert_eq!(lessons_without_attendance(&lessons, today), vec![lessons[0].id, lessons[2].id]);
+        assert_eq!(
+            lessons_without_attendance(&lessons, today),
+            vec![lessons[0].id, lessons[2].id]
+        );
     }
 }
