@@ -18,7 +18,16 @@ macro_rules! id_type {
             pub fn new_random() -> Self {
                 Self(Uuid::new_v4())
             }
-            /// An identifier from 16 bytes (used by the deterministic demo generator).
+            /// The identifier with exactly these 16 bytes (as stored in a binary field).
+            pub fn from_raw(bytes: [u8; 16]) -> Self {
+                Self(Uuid::from_bytes(bytes))
+            }
+            /// The 16 bytes of the identifier.
+            pub fn as_bytes(&self) -> &[u8; 16] {
+                self.0.as_bytes()
+            }
+            /// A version-4 identifier made from 16 random bytes (used by the deterministic demo
+            /// generator, which draws them from a seeded generator).
             pub fn from_bytes(bytes: [u8; 16]) -> Self {
                 Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
             }
