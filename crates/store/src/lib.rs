@@ -1,0 +1,512 @@
+//! # The local store
+//!
+//! Every document of the school year lives in one SQLite file (WAL, `synchronous=FULL`):
+//!
+//! * `docs` holds a compacted snapshot of each document, `chunks` the incremental changes made
+//!   since (one chunk per user action). Loading a document is its snapshot plus its chunks.
+//! * An edit is acknowledged only after the transaction holding its chunk has committed, and
+//!   with `synchronous=FULL` a commit is on disk when it returns. Nothing is acknowledged from
+//!   memory.
+//! * Every [`COMPACT_AFTER`] chunks a document is compacted: the new snapshot is written and the
+//!   chunks it contains are deleted **in the same transaction**, so there is never a moment
+//!   when a change exists only in a chunk already deleted.
+//! * Projections (`p_*` tables) are plain SQL rows derived from the documents for queries and
+//!   reports. They are refreshed in the same transaction as the chunk (only the lesson or
+//!   student that changed) and can be rebuilt from the documents at any time.
+//! * The schema is migrated by embedded, append-only migrations; a file that is not ours, is
+//!   damaged, or is newer than this program is refused with a clear error and left untouched.
+//!
+//! Only this crate imports rusqlite.
+
+mod projection;
+
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use zhurnal_domain::StaffId;
+use zhurnal_journal::automerge::ActorId;
+use zhurnal_journal::{Doc, DocId, Editor, JournalError};
+
+/// `PRAGMA application_id` of a Zhurnal store: "ZHRN".
+pub const APPLICATION_ID: i32 = 0x5A48_524E;
+
+/// A document is compacted after this many incremental chunks.
+pub const COMPACT_AFTER: usize = 128;
+
+/// Embedded migrations; migration `i` brings the schema to version `i + 1`. Append only.
+pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// Errors of the store. The messages are for the user and say what to do.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("файл «{0}» не является базой Журнала: это не база SQLite. Файл не изменён")]
+    NotADatabase(PathBuf),
+    #[error("файл «{0}» — база другой программы, а не Журнала. Файл не изменён")]
+    Foreign(PathBuf),
+    #[error("база «{path}» создана более новой версией Журнала (схема {found}, эта версия знает схемы до {supported}). Обновите программу; файл не изменён")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("база «{path}» повреждена ({detail}). Файл не изменён: восстановите его из резервной копии или получите журнал заново с сервера школы")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("документ {0} не найден в базе")]
+    NoSuchDocument(DocId),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("ошибка базы данных: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("ошибка чтения файла: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Counts and on-disk sizes, for `zhurnal stats`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub file_bytes: u64,
+    pub wal_bytes: u64,
+    /// Per document kind: (documents, chunks, snapshot bytes, chunk bytes).
+    pub by_kind: Vec<(String, i64, i64, i64, i64)>,
+    pub classes: i64,
+    pub students: i64,
+    pub lessons: i64,
+    pub marks: i64,
+    pub absences: i64,
+    pub finals: i64,
+}
+
+/// The local store and the documents loaded from it.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    docs: HashMap<DocId, Doc>,
+    chunk_counts: HashMap<DocId, usize>,
+    actors: HashMap<StaffId, ActorId>,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+fn corrupt(path: &Path, e: &rusqlite::Error) -> Option<StoreError> {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+            Some(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it if there is no file (or an empty one).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if meta.len() > 0 {
+                use std::io::Read;
+                let mut header = [0u8; 16];
+                let mut f = std::fs::File::open(&path)?;
+                if f.read_exact(&mut header).is_err() || &header != SQLITE_MAGIC {
+                    return Err(StoreError::NotADatabase(path));
+                }
+            }
+        }
+        Self::open_checked(&path).map_err(|e| match e {
+            StoreError::Sqlite(ref s) => corrupt(&path, s).unwrap_or(e),
+            other => other,
+        })
+    }
+
+    fn open_checked(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        let fresh = app_id == 0 && tables == 0;
+        if !fresh && app_id != APPLICATION_ID {
+            return Err(StoreError::Foreign(path.to_path_buf()));
+        }
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported: MIGRATIONS.len() as i64,
+            });
+        }
+        if !fresh {
+            let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if check != "ok" {
+                return Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: check,
+                });
+            }
+        }
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!("журнал базы в режиме {mode}, а не WAL"),
+            });
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+            docs: HashMap::new(),
+            chunk_counts: HashMap::new(),
+            actors: HashMap::new(),
+        };
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+                i + 1
+            ))?;
+            if i == 0 {
+                tx.execute(
+                    "INSERT INTO meta(key, value) VALUES ('created_at', ?1)",
+                    [chrono::Utc::now().to_rfc3339()],
+                )?;
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Every document in the store.
+    pub fn doc_ids(&self) -> Result<Vec<DocId>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM docs ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ids.iter().filter_map(|s| s.parse().ok()).collect())
+    }
+
+    /// Whether the store holds this document.
+    pub fn contains(&self, id: DocId) -> Result<bool> {
+        Ok(self.docs.contains_key(&id)
+            || self
+                .conn
+                .query_row("SELECT 1 FROM docs WHERE id = ?1", [id.to_string()], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some())
+    }
+
+    fn load(&mut self, id: DocId) -> Result<()> {
+        if self.docs.contains_key(&id) {
+            return Ok(());
+        }
+        let snapshot: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT snapshot FROM docs WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let snapshot = snapshot.ok_or(StoreError::NoSuchDocument(id))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM chunks WHERE doc = ?1 ORDER BY seq")?;
+        let chunks = stmt
+            .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut parts: Vec<&[u8]> = vec![&snapshot];
+        parts.extend(chunks.iter().map(|c| c.as_slice()));
+        let mut doc = Doc::load(id, &parts).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        })?;
+        doc.take_touched();
+        self.chunk_counts.insert(id, chunks.len());
+        self.docs.insert(id, doc);
+        Ok(())
+    }
+
+    /// A document, loaded (and kept in memory) on first use.
+    pub fn doc(&mut self, id: DocId) -> Result<&Doc> {
+        self.load(id)?;
+        Ok(&self.docs[&id])
+    }
+
+    /// Creates an empty document (its genesis) if the store does not have it yet.
+    pub fn create(&mut self, id: DocId) -> Result<()> {
+        if !self.contains(id)? {
+            self.put_doc(Doc::genesis(id))?;
+        }
+        Ok(())
+    }
+
+    /// Stores a whole document built elsewhere (the demo generator, an import), merging it
+    /// into the stored one if there is one. Durable when it returns.
+    pub fn put_doc(&mut self, mut doc: Doc) -> Result<()> {
+        let id = doc.id();
+        if self.contains(id)? {
+            self.load(id)?;
+            let heads = self.docs[&id].heads();
+            let merged = {
+                let stored = self.docs.get_mut(&id).expect("loaded");
+                stored.merge(&mut doc)?;
+                stored.save_after(&heads)
+            };
+            return self.persist(id, merged);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id.to_string(),
+                id.kind_name(),
+                doc.save(),
+                chrono::Utc::now().timestamp()
+            ],
+        )?;
+        doc.take_touched();
+        projection::rebuild_doc(&tx, &doc)?;
+        tx.commit()?;
+        self.chunk_counts.insert(id, 0);
+        self.docs.insert(id, doc);
+        Ok(())
+    }
+
+    /// This device's actor for `author`, created on first use.
+    fn actor_for(&mut self, author: StaffId) -> Result<ActorId> {
+        if let Some(a) = self.actors.get(&author) {
+            return Ok(a.clone());
+        }
+        let key = author.to_string();
+        let stored: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT actor FROM actors WHERE author = ?1", [&key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let bytes = match stored {
+            Some(b) => b,
+            None => {
+                let b = uuid::Uuid::new_v4().as_bytes().to_vec();
+                self.conn.execute(
+                    "INSERT INTO actors(author, actor) VALUES (?1, ?2)",
+                    params![key, b],
+                )?;
+                b
+            }
+        };
+        let actor = ActorId::from(bytes.as_slice());
+        self.actors.insert(author, actor.clone());
+        Ok(actor)
+    }
+
+    /// Makes one edit — one user action — on a document, as `author`, now. Returns only after
+    /// the change is durable on disk. If the edit is refused, nothing changes.
+    pub fn edit<T>(
+        &mut self,
+        id: DocId,
+        author: StaffId,
+        f: impl FnOnce(&mut Doc, &Editor) -> Result<T, JournalError>,
+    ) -> Result<T> {
+        self.edit_at(id, author, chrono::Utc::now().timestamp(), f)
+    }
+
+    /// [`Store::edit`] with an explicit time (seconds since the epoch).
+    pub fn edit_at<T>(
+        &mut self,
+        id: DocId,
+        author: StaffId,
+        time: i64,
+        f: impl FnOnce(&mut Doc, &Editor) -> Result<T, JournalError>,
+    ) -> Result<T> {
+        self.load(id)?;
+        let editor = Editor {
+            author,
+            actor: self.actor_for(author)?,
+            time,
+        };
+        let doc = self.docs.get_mut(&id).expect("loaded");
+        let heads = doc.heads();
+        let value = f(doc, &editor)?;
+        let chunk = doc.save_after(&heads);
+        self.persist(id, chunk)?;
+        Ok(value)
+    }
+
+    /// Applies changes received from elsewhere (a peer, a bundle) to a stored document.
+    /// Returns how many changes were new. Durable when it returns.
+    pub fn apply_changes(&mut self, id: DocId, chunk: &[u8]) -> Result<usize> {
+        self.load(id)?;
+        let doc = self.docs.get_mut(&id).expect("loaded");
+        let heads = doc.heads();
+        let n = doc.apply_chunk(chunk)?;
+        let new = doc.save_after(&heads);
+        self.persist(id, new)?;
+        Ok(n)
+    }
+
+    /// Writes the chunk of changes just made to the in-memory document, refreshes what they
+    /// touched, compacts when due — all in one transaction. On failure the in-memory document
+    /// is dropped, so memory never runs ahead of the disk.
+    fn persist(&mut self, id: DocId, chunk: Vec<u8>) -> Result<()> {
+        let result = self.persist_inner(id, &chunk);
+        if result.is_err() {
+            self.docs.remove(&id);
+            self.chunk_counts.remove(&id);
+        }
+        result
+    }
+
+    fn persist_inner(&mut self, id: DocId, chunk: &[u8]) -> Result<()> {
+        let doc = self.docs.get_mut(&id).expect("loaded");
+        let touched = doc.take_touched();
+        if chunk.is_empty() && touched.is_empty() {
+            return Ok(());
+        }
+        let count = self.chunk_counts.get(&id).copied().unwrap_or(0) + 1;
+        let compact = count >= COMPACT_AFTER;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = chrono::Utc::now().timestamp();
+        if compact {
+            tx.execute(
+                "UPDATE docs SET snapshot = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id.to_string(), doc.save(), now],
+            )?;
+            tx.execute("DELETE FROM chunks WHERE doc = ?1", [id.to_string()])?;
+        } else if !chunk.is_empty() {
+            tx.execute(
+                "INSERT INTO chunks(doc, data) VALUES (?1, ?2)",
+                params![id.to_string(), chunk],
+            )?;
+            tx.execute(
+                "UPDATE docs SET updated_at = ?2 WHERE id = ?1",
+                params![id.to_string(), now],
+            )?;
+        }
+        projection::refresh(&tx, doc, &touched)?;
+        tx.commit()?;
+        self.chunk_counts
+            .insert(id, if compact { 0 } else { count });
+        Ok(())
+    }
+
+    /// Rebuilds every projection from the documents (after a migration, or to repair).
+    pub fn rebuild_projections(&mut self) -> Result<()> {
+        let ids = self.doc_ids()?;
+        for id in &ids {
+            self.load(*id)?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        projection::clear_all(&tx)?;
+        for id in &ids {
+            projection::rebuild_doc(&tx, &self.docs[id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A dump of the projection tables, for checking them against the documents.
+    pub fn projection_rows(&self) -> Result<Vec<String>> {
+        projection::dump(&self.conn)
+    }
+
+    /// Counts and sizes.
+    pub fn stats(&self) -> Result<Stats> {
+        let file_bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        let wal_bytes = std::fs::metadata(PathBuf::from(wal))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let mut stmt = self.conn.prepare(
+            "SELECT d.kind, count(*), sum((SELECT count(*) FROM chunks c WHERE c.doc = d.id)),
+                    sum(length(d.snapshot)),
+                    sum((SELECT coalesce(sum(length(c.data)), 0) FROM chunks c WHERE c.doc = d.id))
+             FROM docs d GROUP BY d.kind ORDER BY d.kind",
+        )?;
+        let by_kind = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        Ok(Stats {
+            file_bytes,
+            wal_bytes,
+            by_kind,
+            classes: count("SELECT count(*) FROM p_classes")?,
+            students: count("SELECT count(*) FROM p_students")?,
+            lessons: count("SELECT count(*) FROM p_lessons")?,
+            marks: count("SELECT count(*) FROM p_marks")?,
+            absences: count("SELECT count(*) FROM p_attendance")?,
+            finals: count("SELECT count(*) FROM p_finals")?,
+        })
+    }
+
+    /// Bytes on disk of every document of a class (snapshots and chunks).
+    pub fn class_bytes(&self, class: zhurnal_domain::ClassId) -> Result<i64> {
+        let pattern = format!("%/{class}%");
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(length(snapshot)), 0)
+                  + coalesce((SELECT sum(length(data)) FROM chunks WHERE doc LIKE ?1), 0)
+             FROM docs WHERE id LIKE ?1",
+            [pattern],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Runs `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let r: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if r == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: r,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
