@@ -11,7 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Фамилия, имя, отчество.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PersonName {
     pub last: String,
     pub first: String,
@@ -279,16 +279,6 @@ pub struct PersonalData {
     /// The parents' consent to electronic processing: `Some(true)` given, `Some(false)`
     /// refused, `None` not yet asked.
     pub consent: Option<bool>,
-}
-
-impl Default for PersonName {
-    fn default() -> Self {
-        Self {
-            last: String::new(),
-            first: String::new(),
-            middle: String::new(),
-        }
-    }
 }
 
 /// Kinds of marks given outside lessons.

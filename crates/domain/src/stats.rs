@@ -440,7 +440,7 @@ mod tests {
             topic: topic.into(),
             homework: String::new(),
             teacher: None,
-            attendance_taken: day % 2 == 0,
+            attendance_taken: day.is_multiple_of(2),
             marks: marks_of
                 .iter()
                 .map(|(s, m)| (*s, Marks::from_stored(m).unwrap()))
