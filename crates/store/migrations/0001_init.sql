@@ -29,22 +29,29 @@ CREATE TABLE actors (
     actor  BLOB NOT NULL
 );
 
--- Projections: derived from the documents, rebuilt from them at any time.
+-- Projections: derived from the documents, rebuilt from them at any time. Ids are the
+-- 16 bytes of the UUIDs; `doc` is a small integer standing for a document id.
+CREATE TABLE p_docs (
+    n       INTEGER PRIMARY KEY,
+    id      TEXT NOT NULL UNIQUE,
+    kind    TEXT NOT NULL,
+    class   BLOB,
+    subject BLOB
+);
 CREATE TABLE p_subjects (
-    subject TEXT PRIMARY KEY,
+    subject BLOB PRIMARY KEY,
     name    TEXT NOT NULL,
     ord     INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE p_classes (
-    class  TEXT PRIMARY KEY,
+    class  BLOB PRIMARY KEY,
     name   TEXT NOT NULL,
     grade  INTEGER NOT NULL,
     letter TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE p_students (
-    doc        TEXT NOT NULL,
-    class      TEXT NOT NULL,
-    student    TEXT NOT NULL,
+    doc        INTEGER NOT NULL,
+    student    BLOB NOT NULL,
     last       TEXT NOT NULL,
     first      TEXT NOT NULL,
     middle     TEXT NOT NULL,
@@ -52,47 +59,41 @@ CREATE TABLE p_students (
     arrived    TEXT,
     left_on    TEXT,
     PRIMARY KEY (doc, student)
-);
+) WITHOUT ROWID;
 CREATE TABLE p_lessons (
-    doc              TEXT NOT NULL,
-    lesson           TEXT NOT NULL,
-    class            TEXT NOT NULL,
-    subject          TEXT NOT NULL,
+    doc              INTEGER NOT NULL,
+    lesson           BLOB NOT NULL,
     date             TEXT NOT NULL,
     number           INTEGER NOT NULL,
     subgroup         INTEGER,
     topic            TEXT NOT NULL,
     homework         TEXT NOT NULL,
-    teacher          TEXT,
+    teacher          BLOB,
     attendance_taken INTEGER NOT NULL,
     PRIMARY KEY (doc, lesson)
-);
-CREATE INDEX p_lessons_date ON p_lessons(class, date);
+) WITHOUT ROWID;
+CREATE INDEX p_lessons_date ON p_lessons(doc, date);
 CREATE TABLE p_marks (
-    doc     TEXT NOT NULL,
-    lesson  TEXT NOT NULL,
-    student TEXT NOT NULL,
+    doc     INTEGER NOT NULL,
+    lesson  BLOB NOT NULL,
+    student BLOB NOT NULL,
     pos     INTEGER NOT NULL,
     value   TEXT NOT NULL,
     work    TEXT,
     weight  INTEGER,
     PRIMARY KEY (doc, lesson, student, pos)
-);
-CREATE INDEX p_marks_student ON p_marks(student);
+) WITHOUT ROWID;
 CREATE TABLE p_attendance (
-    doc     TEXT NOT NULL,
-    lesson  TEXT NOT NULL,
-    student TEXT NOT NULL,
+    doc     INTEGER NOT NULL,
+    lesson  BLOB NOT NULL,
+    student BLOB NOT NULL,
     code    TEXT NOT NULL,
     PRIMARY KEY (doc, lesson, student)
-);
-CREATE INDEX p_attendance_student ON p_attendance(student);
+) WITHOUT ROWID;
 CREATE TABLE p_finals (
-    doc     TEXT NOT NULL,
-    class   TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    student TEXT NOT NULL,
+    doc     INTEGER NOT NULL,
+    student BLOB NOT NULL,
     kind    TEXT NOT NULL,
     value   TEXT NOT NULL,
     PRIMARY KEY (doc, student, kind)
-);
+) WITHOUT ROWID;

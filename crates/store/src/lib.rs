@@ -305,6 +305,37 @@ impl Store {
         Ok(())
     }
 
+    /// Stores many documents at once: the new ones in a single transaction (a crash leaves
+    /// all or none of them), the ones the store already has merged one by one.
+    pub fn put_docs(&mut self, docs: Vec<Doc>) -> Result<()> {
+        let mut new = Vec::new();
+        for doc in docs {
+            if self.contains(doc.id())? {
+                self.put_doc(doc)?;
+            } else {
+                new.push(doc);
+            }
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = chrono::Utc::now().timestamp();
+        for doc in &mut new {
+            tx.execute(
+                "INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)",
+                params![doc.id().to_string(), doc.id().kind_name(), doc.save(), now],
+            )?;
+            doc.take_touched();
+            projection::rebuild_doc(&tx, doc)?;
+        }
+        tx.commit()?;
+        for doc in new {
+            self.chunk_counts.insert(doc.id(), 0);
+            self.docs.insert(doc.id(), doc);
+        }
+        Ok(())
+    }
+
     /// This device's actor for `author`, created on first use.
     fn actor_for(&mut self, author: StaffId) -> Result<ActorId> {
         if let Some(a) = self.actors.get(&author) {
@@ -440,6 +471,33 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Lessons of a journal on one day, from the projection: `(lesson, number, subgroup)`.
+    pub fn lessons_on(
+        &self,
+        id: DocId,
+        date: chrono::NaiveDate,
+    ) -> Result<Vec<(zhurnal_domain::LessonId, u8, Option<u8>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.lesson, l.number, l.subgroup FROM p_lessons l JOIN p_docs d ON d.n = l.doc
+             WHERE d.id = ?1 AND l.date = ?2 ORDER BY l.number, l.subgroup",
+        )?;
+        let rows = stmt
+            .query_map(params![id.to_string(), date.to_string()], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, u8>(1)?,
+                    r.get::<_, Option<u8>>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(l, n, g)| {
+                Some((zhurnal_domain::LessonId::from_raw(l.try_into().ok()?), n, g))
+            })
+            .collect())
     }
 
     /// A dump of the projection tables, for checking them against the documents.

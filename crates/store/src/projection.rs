@@ -1,29 +1,50 @@
 //! Projections: SQL rows derived from the documents. The documents are the truth; these rows
 //! are refreshed in the same transaction as every change and can be rebuilt at any time.
+//! Ids are stored as their 16 bytes and documents as a small integer (`p_docs.n`), which
+//! keeps a whole school's rows to a few megabytes.
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::BTreeSet;
 use zhurnal_domain::Lesson;
-use zhurnal_journal::{journal, roster, school, Doc, DocKind, Touched};
+use zhurnal_journal::{journal, roster, school, Doc, DocId, DocKind, Touched};
 
 type R<T> = Result<T, crate::StoreError>;
 
-fn insert_lesson(tx: &Transaction<'_>, doc: &str, class: &str, subject: &str, l: &Lesson) -> R<()> {
+/// The integer standing for a document in the projection tables, created on first use.
+pub(crate) fn doc_n(tx: &Connection, id: DocId) -> R<i64> {
+    let key = id.to_string();
+    if let Some(n) = tx
+        .prepare_cached("SELECT n FROM p_docs WHERE id = ?1")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(n);
+    }
+    tx.prepare_cached("INSERT INTO p_docs(id, kind, class, subject) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![
+            key,
+            id.kind_name(),
+            id.class().map(|c| c.as_bytes().to_vec()),
+            id.subject().map(|s| s.as_bytes().to_vec()),
+        ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn insert_lesson(tx: &Transaction<'_>, doc: i64, l: &Lesson) -> R<()> {
+    let lesson = l.id.as_bytes().as_slice();
     tx.prepare_cached(
-        "INSERT INTO p_lessons(doc, lesson, class, subject, date, number, subgroup, topic, homework, teacher, attendance_taken)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO p_lessons(doc, lesson, date, number, subgroup, topic, homework, teacher, attendance_taken)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         doc,
-        l.id.to_string(),
-        class,
-        subject,
+        lesson,
         l.date.to_string(),
         l.number,
         l.subgroup,
         l.topic,
         l.homework,
-        l.teacher.map(|t| t.to_string()),
+        l.teacher.map(|t| t.as_bytes().to_vec()),
         l.attendance_taken,
     ])?;
     let mut marks = tx.prepare_cached(
@@ -33,8 +54,8 @@ fn insert_lesson(tx: &Transaction<'_>, doc: &str, class: &str, subject: &str, l:
         for (i, mark) in m.0.iter().enumerate() {
             marks.execute(params![
                 doc,
-                l.id.to_string(),
-                s.to_string(),
+                lesson,
+                s.as_bytes().as_slice(),
                 i as i64,
                 mark.value.to_string(),
                 mark.work,
@@ -46,36 +67,31 @@ fn insert_lesson(tx: &Transaction<'_>, doc: &str, class: &str, subject: &str, l:
         "INSERT INTO p_attendance(doc, lesson, student, code) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for (s, a) in &l.attendance {
-        att.execute(params![doc, l.id.to_string(), s.to_string(), a.code()])?;
+        att.execute(params![doc, lesson, s.as_bytes().as_slice(), a.code()])?;
     }
     Ok(())
 }
 
-fn delete_lesson(tx: &Transaction<'_>, doc: &str, lesson: &str) -> R<()> {
+fn delete_lesson(tx: &Transaction<'_>, doc: i64, lesson: &[u8]) -> R<()> {
     for table in ["p_lessons", "p_marks", "p_attendance"] {
         tx.prepare_cached(&format!(
             "DELETE FROM {table} WHERE doc = ?1 AND lesson = ?2"
         ))?
-        .execute([doc, lesson])?;
+        .execute(params![doc, lesson])?;
     }
     Ok(())
 }
 
-fn refresh_finals(tx: &Transaction<'_>, doc: &Doc) -> R<()> {
-    let DocKind::Journal(class, subject) = doc.id().kind else {
-        return Ok(());
-    };
-    let id = doc.id().to_string();
-    tx.execute("DELETE FROM p_finals WHERE doc = ?1", [&id])?;
+fn refresh_finals(tx: &Transaction<'_>, doc: &Doc, n: i64) -> R<()> {
+    tx.prepare_cached("DELETE FROM p_finals WHERE doc = ?1")?
+        .execute([n])?;
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO p_finals(doc, class, subject, student, kind, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO p_finals(doc, student, kind, value) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for f in journal::finals(doc)? {
         stmt.execute(params![
-            id,
-            class.to_string(),
-            subject.to_string(),
-            f.student.to_string(),
+            n,
+            f.student.as_bytes().as_slice(),
             f.kind.key(),
             f.value.to_string()
         ])?;
@@ -86,29 +102,25 @@ fn refresh_finals(tx: &Transaction<'_>, doc: &Doc) -> R<()> {
 fn refresh_students(
     tx: &Transaction<'_>,
     doc: &Doc,
+    n: i64,
     only: Option<&BTreeSet<zhurnal_domain::StudentId>>,
 ) -> R<()> {
-    let DocKind::Roster(class) = doc.id().kind else {
-        return Ok(());
-    };
-    let id = doc.id().to_string();
     let mut del = tx.prepare_cached("DELETE FROM p_students WHERE doc = ?1 AND student = ?2")?;
     let mut ins = tx.prepare_cached(
-        "INSERT INTO p_students(doc, class, student, last, first, middle, birth_date, arrived, left_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO p_students(doc, student, last, first, middle, birth_date, arrived, left_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     if only.is_none() {
-        tx.execute("DELETE FROM p_students WHERE doc = ?1", [&id])?;
+        tx.execute("DELETE FROM p_students WHERE doc = ?1", [n])?;
     }
     for s in roster::students(doc)? {
         if only.is_some_and(|o| !o.contains(&s.id)) {
             continue;
         }
-        del.execute([&id, &s.id.to_string()])?;
+        del.execute(params![n, s.id.as_bytes().as_slice()])?;
         ins.execute(params![
-            id,
-            class.to_string(),
-            s.id.to_string(),
+            n,
+            s.id.as_bytes().as_slice(),
             s.name.last,
             s.name.first,
             s.name.middle,
@@ -127,13 +139,13 @@ fn rebuild_school(tx: &Transaction<'_>, doc: &Doc) -> R<()> {
     for subj in &s.subjects {
         tx.execute(
             "INSERT INTO p_subjects(subject, name, ord) VALUES (?1, ?2, ?3)",
-            params![subj.id.to_string(), subj.name, subj.order],
+            params![subj.id.as_bytes().as_slice(), subj.name, subj.order],
         )?;
     }
     for c in &s.classes {
         tx.execute(
             "INSERT INTO p_classes(class, name, grade, letter) VALUES (?1, ?2, ?3, ?4)",
-            params![c.id.to_string(), c.name(), c.grade, c.letter],
+            params![c.id.as_bytes().as_slice(), c.name(), c.grade, c.letter],
         )?;
     }
     Ok(())
@@ -141,19 +153,19 @@ fn rebuild_school(tx: &Transaction<'_>, doc: &Doc) -> R<()> {
 
 /// Replaces every row derived from one document.
 pub(crate) fn rebuild_doc(tx: &Transaction<'_>, doc: &Doc) -> R<()> {
-    let id = doc.id().to_string();
+    let n = doc_n(tx, doc.id())?;
     match doc.id().kind {
         DocKind::School => rebuild_school(tx, doc),
-        DocKind::Roster(_) => refresh_students(tx, doc, None),
+        DocKind::Roster(_) => refresh_students(tx, doc, n, None),
         DocKind::Personal(_) => Ok(()),
-        DocKind::Journal(class, subject) => {
+        DocKind::Journal(..) => {
             for table in ["p_lessons", "p_marks", "p_attendance"] {
-                tx.execute(&format!("DELETE FROM {table} WHERE doc = ?1"), [&id])?;
+                tx.execute(&format!("DELETE FROM {table} WHERE doc = ?1"), [n])?;
             }
             for l in journal::lessons(doc)? {
-                insert_lesson(tx, &id, &class.to_string(), &subject.to_string(), &l)?;
+                insert_lesson(tx, n, &l)?;
             }
-            refresh_finals(tx, doc)
+            refresh_finals(tx, doc, n)
         }
     }
 }
@@ -163,7 +175,7 @@ pub(crate) fn refresh(tx: &Transaction<'_>, doc: &Doc, touched: &BTreeSet<Touche
     if touched.contains(&Touched::All) {
         return rebuild_doc(tx, doc);
     }
-    let id = doc.id().to_string();
+    let n = doc_n(tx, doc.id())?;
     let students: BTreeSet<_> = touched
         .iter()
         .filter_map(|t| {
@@ -174,21 +186,18 @@ pub(crate) fn refresh(tx: &Transaction<'_>, doc: &Doc, touched: &BTreeSet<Touche
             }
         })
         .collect();
-    if !students.is_empty() {
-        refresh_students(tx, doc, Some(&students))?;
+    if !students.is_empty() && matches!(doc.id().kind, DocKind::Roster(_)) {
+        refresh_students(tx, doc, n, Some(&students))?;
     }
     for t in touched {
         match t {
             Touched::Lesson(l) => {
-                let DocKind::Journal(class, subject) = doc.id().kind else {
-                    continue;
-                };
-                delete_lesson(tx, &id, &l.to_string())?;
+                delete_lesson(tx, n, l.as_bytes())?;
                 if let Some(lesson) = journal::lesson(doc, *l)? {
-                    insert_lesson(tx, &id, &class.to_string(), &subject.to_string(), &lesson)?;
+                    insert_lesson(tx, n, &lesson)?;
                 }
             }
-            Touched::Finals => refresh_finals(tx, doc)?,
+            Touched::Finals => refresh_finals(tx, doc, n)?,
             Touched::All | Touched::Student(_) => {}
         }
     }
@@ -210,7 +219,7 @@ pub(crate) fn clear_all(tx: &Transaction<'_>) -> R<()> {
     Ok(())
 }
 
-/// Every projection row as text, in a stable order.
+/// Every projection row as text, in a stable order (document integers replaced by ids).
 pub(crate) fn dump(conn: &Connection) -> R<Vec<String>> {
     let mut out = Vec::new();
     for table in [
@@ -222,11 +231,20 @@ pub(crate) fn dump(conn: &Connection) -> R<Vec<String>> {
         "p_attendance",
         "p_finals",
     ] {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3"))?;
+        let has_doc = !matches!(table, "p_subjects" | "p_classes");
+        let sql = if has_doc {
+            format!("SELECT d.id, t.* FROM {table} t JOIN p_docs d ON d.n = t.doc")
+        } else {
+            format!("SELECT * FROM {table}")
+        };
+        let mut stmt = conn.prepare(&sql)?;
         let n = stmt.column_count();
         let rows = stmt.query_map([], |r| {
             let mut cols = Vec::with_capacity(n);
             for i in 0..n {
+                if has_doc && i == 1 {
+                    continue; // the document's integer, which differs between rebuilds
+                }
                 let v: rusqlite::types::Value = r.get(i)?;
                 cols.push(format!("{v:?}"));
             }
