@@ -1,0 +1,359 @@
+//! `zhurnal` — the command-line shell of the class journal. Only glue: every use case lives in
+//! `zhurnal-service`; this file parses arguments, calls it and prints the result.
+
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use zhurnal_domain::{Attendance, CellInput};
+use zhurnal_service::{CellEdit, Zhurnal};
+
+#[derive(Parser)]
+#[command(
+    name = "zhurnal",
+    version,
+    about = "Журнал: электронный классный журнал, работающий без интернета"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Создать демонстрационную школу в новом файле базы.
+    Demo {
+        #[arg(long)]
+        db: PathBuf,
+        /// Зерно генератора: одно и то же зерно даёт одну и ту же школу.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Только эти классы, например «7Б,10А» (по умолчанию — десять классов со 2 по 11).
+        #[arg(long)]
+        classes: Option<String>,
+    },
+    /// Вывести журнал класса (или одного предмета) в формате JSON.
+    Dump {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        subject: Option<String>,
+        /// Формат вывода (сейчас только json).
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+    /// Поставить отметку (или код посещаемости) одному ученику за урок.
+    Mark {
+        #[command(flatten)]
+        cell: CellArgs,
+        /// Отметки клетки: 5, «5 4», н/а, зач… (заменяют прежние); пустая строка стирает.
+        #[arg(long)]
+        value: Option<String>,
+        /// Читать правки построчно из файла (или «-» — со стандартного ввода):
+        /// класс<TAB>предмет<TAB>ГГГГ-ММ-ДД<TAB>ФИО<TAB>значение. После каждой сохранённой
+        /// правки печатается «ok N», где N — номер строки.
+        #[arg(long, conflicts_with = "value")]
+        batch: Option<PathBuf>,
+    },
+    /// Отметить посещаемость: Н, Б, У, О или «-», чтобы стереть.
+    Attend {
+        #[command(flatten)]
+        cell: CellArgs,
+        #[arg(long)]
+        code: String,
+    },
+    /// Загрузить список класса из CSV или XLSX (столбцы «Фамилия», «Имя», «Отчество»,
+    /// «Дата рождения»). Если хоть одна строка с ошибкой — не загружается ничего.
+    ImportRoster {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        class: String,
+        file: PathBuf,
+    },
+    /// Показать, сколько чего в базе и сколько места это занимает.
+    Stats {
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct CellArgs {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    class: Option<String>,
+    #[arg(long)]
+    subject: Option<String>,
+    /// Дата урока, ГГГГ-ММ-ДД.
+    #[arg(long)]
+    date: Option<String>,
+    /// ФИО ученика (или «Фамилия Имя»).
+    #[arg(long)]
+    student: Option<String>,
+    /// Номер урока в дне, если уроков по предмету в этот день несколько.
+    #[arg(long)]
+    lesson: Option<u8>,
+    /// От чьего имени правка (ФИО сотрудника); по умолчанию — учитель предмета.
+    #[arg(long = "as")]
+    as_staff: Option<String>,
+    /// Добавить урок, если в этот день его нет.
+    #[arg(long)]
+    add_lesson: bool,
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text.trim(), "%d.%m.%Y"))
+        .map_err(|_| format!("«{text}» — не дата: ожидается ГГГГ-ММ-ДД"))
+}
+
+/// Applies one cell edit; `value` is either marks (`mark`) or an attendance code (`attend`).
+fn apply(
+    z: &mut Zhurnal,
+    args: &CellArgs,
+    class: &str,
+    subject: &str,
+    date: &str,
+    student: &str,
+    value: Value<'_>,
+) -> Result<String, String> {
+    let date = parse_date(date)?;
+    let (marks, attendance) = match value {
+        Value::Marks(text) => {
+            let input = CellInput::parse(text).map_err(|e| e.to_string())?;
+            (Some(input.marks), input.attendance.map(Some))
+        }
+        Value::Code(code) => {
+            let code = code.trim();
+            let a = if code == "-" || code.is_empty() {
+                None
+            } else {
+                Some(code.parse::<Attendance>().map_err(|e| e.to_string())?)
+            };
+            (None, Some(a))
+        }
+    };
+    let edit = CellEdit {
+        class,
+        subject,
+        date,
+        lesson: args.lesson,
+        student,
+        marks,
+        attendance,
+        as_staff: args.as_staff.as_deref(),
+        add_lesson: args.add_lesson,
+    };
+    let out = z.set_cell(&edit).map_err(|e| e.to_string())?;
+    let shown = if out.shown.is_empty() {
+        "пусто".to_string()
+    } else {
+        out.shown
+    };
+    Ok(format!(
+        "{} {}, урок {}{}: {} — {}",
+        date.format("%d.%m.%Y"),
+        subject,
+        out.lesson_number,
+        if out.created_lesson {
+            " (добавлен)"
+        } else {
+            ""
+        },
+        student,
+        shown
+    ))
+}
+
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Marks(&'a str),
+    Code(&'a str),
+}
+
+fn run_batch(z: &mut Zhurnal, args: &CellArgs, source: &Path) -> Result<(), String> {
+    let reader: Box<dyn BufRead> = if source == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(source).map_err(|e| format!("«{}»: {e}", source.display()))?,
+        ))
+    };
+    let stdout = std::io::stdout();
+    let mut failed = 0;
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| e.to_string())?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let result = if f.len() != 5 {
+            Err(
+                "ожидается 5 полей через табуляцию: класс, предмет, дата, ФИО, значение"
+                    .to_string(),
+            )
+        } else {
+            apply(z, args, f[0], f[1], f[2], f[3], Value::Marks(f[4]))
+        };
+        match result {
+            Ok(_) => {
+                // Printed only after the edit is durable: a script may rely on every "ok".
+                let mut out = stdout.lock();
+                writeln!(out, "ok {}", i + 1)
+                    .and_then(|_| out.flush())
+                    .map_err(|e| e.to_string())?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("строка {}: {e}", i + 1);
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(format!("не выполнено правок: {failed}"));
+    }
+    Ok(())
+}
+
+fn open(db: &Path) -> Result<Zhurnal, String> {
+    if !db.exists() {
+        return Err(format!(
+            "файла «{}» нет. Создайте демонстрационную школу: zhurnal demo --db {}",
+            db.display(),
+            db.display()
+        ));
+    }
+    Zhurnal::open(db).map_err(|e| e.to_string())
+}
+
+fn kib(bytes: i64) -> String {
+    format!("{:.1} КБ", bytes as f64 / 1024.0)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Demo { db, seed, classes } => {
+            let started = std::time::Instant::now();
+            let mut options = zhurnal_service::DemoOptions::default();
+            if let Some(list) = classes {
+                options.classes =
+                    zhurnal_service::parse_classes(&list).map_err(|e| e.to_string())?;
+            }
+            let s = zhurnal_service::create_demo(&db, seed, &options).map_err(|e| e.to_string())?;
+            println!("Создана демонстрационная школа: {}", s.school);
+            println!(
+                "Классов: {}, учеников: {}, уроков: {}, отметок: {}, документов: {}",
+                s.classes, s.students, s.lessons, s.marks, s.documents
+            );
+            println!(
+                "Файл: {} ({:.1} с)",
+                db.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Dump {
+            db,
+            class,
+            subject,
+            format,
+        } => {
+            if format != "json" {
+                return Err(format!(
+                    "формат «{format}» не поддерживается: есть только json"
+                ));
+            }
+            let mut z = open(&db)?;
+            let dump = z
+                .dump(&class, subject.as_deref())
+                .map_err(|e| e.to_string())?;
+            let text = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
+            println!("{text}");
+        }
+        Command::Mark { cell, value, batch } => {
+            let mut z = open(&cell.db)?;
+            if let Some(source) = batch {
+                return run_batch(&mut z, &cell, &source);
+            }
+            let (class, subject, date, student) = required(&cell)?;
+            let value = value.ok_or("укажите --value (или --batch)")?;
+            println!(
+                "{}",
+                apply(
+                    &mut z,
+                    &cell,
+                    class,
+                    subject,
+                    date,
+                    student,
+                    Value::Marks(&value)
+                )?
+            );
+        }
+        Command::Attend { cell, code } => {
+            let mut z = open(&cell.db)?;
+            let (class, subject, date, student) = required(&cell)?;
+            println!(
+                "{}",
+                apply(
+                    &mut z,
+                    &cell,
+                    class,
+                    subject,
+                    date,
+                    student,
+                    Value::Code(&code)
+                )?
+            );
+        }
+        Command::ImportRoster { db, class, file } => {
+            let mut z = open(&db)?;
+            let n = z.import_roster(&class, &file).map_err(|e| e.to_string())?;
+            println!("В класс {class} добавлено учеников: {n}");
+        }
+        Command::Stats { db } => {
+            let mut z = open(&db)?;
+            let s = z.store().stats().map_err(|e| e.to_string())?;
+            println!(
+                "Файл базы: {} (журнал WAL: {})",
+                kib(s.file_bytes as i64),
+                kib(s.wal_bytes as i64)
+            );
+            println!("Классов: {}, учеников: {}, уроков: {}, отметок: {}, пропусков и опозданий: {}, итоговых отметок: {}",
+                s.classes, s.students, s.lessons, s.marks, s.absences, s.finals);
+            println!(
+                "{:<10} {:>10} {:>10} {:>12} {:>12}",
+                "документы", "штук", "правок", "снимки", "правки"
+            );
+            for (kind, docs, chunks, snap, chunk_bytes) in &s.by_kind {
+                println!(
+                    "{kind:<10} {docs:>10} {chunks:>10} {:>12} {:>12}",
+                    kib(*snap),
+                    kib(*chunk_bytes)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn required(cell: &CellArgs) -> Result<(&str, &str, &str, &str), String> {
+    match (&cell.class, &cell.subject, &cell.date, &cell.student) {
+        (Some(c), Some(s), Some(d), Some(st)) => Ok((c, s, d, st)),
+        _ => Err("укажите --class, --subject, --date и --student".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ошибка: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
