@@ -9,7 +9,9 @@
 //!        finals:  { "Q1/<student id>": "5", "year/<student id>": "4", … } }
 //! ```
 
-use crate::util::{get_all_str, get_bool, get_int, get_map, get_str, put_opt_str, top};
+use crate::util::{
+    get_all_str, get_map, get_str, put_opt_str, ref_bool, ref_int, ref_is_map, ref_str, top,
+};
 use crate::{Doc, DocKind, Editor, JournalError, Result, Touched};
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ReadDoc};
@@ -261,47 +263,60 @@ pub fn set_finals(
     Ok(())
 }
 
+/// Reads a lesson in one pass over each of its maps (`map_range`), which is several times
+/// faster than a `get` per field on a year's journal.
 fn read_lesson<R: ReadDoc>(r: &R, id: LessonId, l: &ObjId) -> Result<Option<Lesson>> {
-    if get_bool(r, l, "deleted") == Some(true) {
-        return Ok(None);
+    let mut lesson = Lesson {
+        id,
+        date: NaiveDate::MIN,
+        number: 0,
+        subgroup: None,
+        topic: String::new(),
+        homework: String::new(),
+        teacher: None,
+        attendance_taken: false,
+        marks: BTreeMap::new(),
+        attendance: BTreeMap::new(),
+    };
+    let (mut date, mut marks_obj, mut att_obj) = (None, None, None);
+    for item in r.map_range(l, ..) {
+        let v = &item.value;
+        match item.key.as_ref() {
+            "deleted" if ref_bool(v) == Some(true) => return Ok(None),
+            "date" => date = ref_str(v).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            "number" => lesson.number = ref_int(v).unwrap_or(0) as u8,
+            "subgroup" => lesson.subgroup = ref_int(v).map(|g| g as u8),
+            "topic" => lesson.topic = ref_str(v).unwrap_or_default().to_string(),
+            "homework" => lesson.homework = ref_str(v).unwrap_or_default().to_string(),
+            "teacher" => lesson.teacher = ref_str(v).and_then(|t| t.parse().ok()),
+            "att_taken" => lesson.attendance_taken = ref_bool(v).unwrap_or(false),
+            "marks" if ref_is_map(v) => marks_obj = Some(item.id()),
+            "att" if ref_is_map(v) => att_obj = Some(item.id()),
+            _ => {}
+        }
     }
-    let corrupt = |what: &str| JournalError::Corrupt(format!("урок {id}"), what.to_string());
-    let date = get_str(r, l, "date")
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .ok_or_else(|| corrupt("нет даты"))?;
-    let mut marks = BTreeMap::new();
-    if let Some(m) = get_map(r, l, "marks") {
-        for key in r.keys(&m) {
-            let (Ok(s), Some(v)) = (key.parse::<StudentId>(), get_str(r, &m, &key)) else {
+    lesson.date =
+        date.ok_or_else(|| JournalError::Corrupt(format!("урок {id}"), "нет даты".into()))?;
+    if let Some(m) = marks_obj {
+        for item in r.map_range(&m, ..) {
+            let (Ok(s), Some(v)) = (item.key.parse::<StudentId>(), ref_str(&item.value)) else {
                 continue;
             };
-            let parsed = Marks::from_stored(&v)?;
+            let parsed = Marks::from_stored(v)?;
             if !parsed.is_empty() {
-                marks.insert(s, parsed);
+                lesson.marks.insert(s, parsed);
             }
         }
     }
-    let mut attendance = BTreeMap::new();
-    if let Some(a) = get_map(r, l, "att") {
-        for key in r.keys(&a) {
-            let (Ok(s), Some(v)) = (key.parse::<StudentId>(), get_str(r, &a, &key)) else {
+    if let Some(a) = att_obj {
+        for item in r.map_range(&a, ..) {
+            let (Ok(s), Some(v)) = (item.key.parse::<StudentId>(), ref_str(&item.value)) else {
                 continue;
             };
-            attendance.insert(s, v.parse::<Attendance>()?);
+            lesson.attendance.insert(s, v.parse::<Attendance>()?);
         }
     }
-    Ok(Some(Lesson {
-        id,
-        date,
-        number: get_int(r, l, "number").unwrap_or(0) as u8,
-        subgroup: get_int(r, l, "subgroup").map(|g| g as u8),
-        topic: get_str(r, l, "topic").unwrap_or_default(),
-        homework: get_str(r, l, "homework").unwrap_or_default(),
-        teacher: get_str(r, l, "teacher").and_then(|t| t.parse().ok()),
-        attendance_taken: get_bool(r, l, "att_taken").unwrap_or(false),
-        marks,
-        attendance,
-    }))
+    Ok(Some(lesson))
 }
 
 /// One lesson; `None` if it was deleted or never existed.
@@ -321,12 +336,12 @@ pub fn lessons(doc: &Doc) -> Result<Vec<Lesson>> {
     let am = doc.automerge();
     let root = top(am, "lessons")?;
     let mut out = Vec::new();
-    for key in am.keys(&root) {
-        let Ok(id) = key.parse::<LessonId>() else {
+    for item in am.map_range(&root, ..) {
+        let Ok(id) = item.key.parse::<LessonId>() else {
             continue;
         };
-        if let Some(l) = get_map(am, &root, &key) {
-            if let Some(lesson) = read_lesson(am, id, &l)? {
+        if ref_is_map(&item.value) {
+            if let Some(lesson) = read_lesson(am, id, &item.id())? {
                 out.push(lesson);
             }
         }
@@ -383,48 +398,57 @@ fn conflict_at(doc: &Doc, obj: &ObjId, key: &str, cell: CellRef, out: &mut Vec<C
     out.push(Conflict { cell, values });
 }
 
-/// Every cell, lesson field and final mark that holds different concurrent values.
+/// Every cell, lesson field and final mark that holds different concurrent values. Only keys
+/// that `map_range` flags as conflicted are looked at closely.
 pub fn conflicts(doc: &Doc) -> Result<Vec<Conflict>> {
     check(doc)?;
     let am = doc.automerge();
     let mut out = Vec::new();
     let lessons = top(am, "lessons")?;
-    for key in am.keys(&lessons) {
-        let (Ok(lesson), Some(l)) = (key.parse::<LessonId>(), get_map(am, &lessons, &key)) else {
+    for item in am.map_range(&lessons, ..) {
+        let Ok(lesson) = item.key.parse::<LessonId>() else {
             continue;
         };
-        for field in ["date", "number", "topic", "homework", "subgroup"] {
-            conflict_at(
-                doc,
-                &l,
-                field,
-                CellRef::LessonField {
-                    lesson,
-                    field: field.into(),
-                },
-                &mut out,
-            );
+        if !ref_is_map(&item.value) {
+            continue;
         }
-        for (map, marks) in [("marks", true), ("att", false)] {
-            let Some(m) = get_map(am, &l, map) else {
-                continue;
-            };
-            for skey in am.keys(&m) {
-                let Ok(student) = skey.parse::<StudentId>() else {
-                    continue;
-                };
-                let cell = if marks {
-                    CellRef::Marks { lesson, student }
-                } else {
-                    CellRef::Attendance { lesson, student }
-                };
-                conflict_at(doc, &m, &skey, cell, &mut out);
+        let l = item.id();
+        for field in am.map_range(&l, ..) {
+            match field.key.as_ref() {
+                "marks" | "att" if ref_is_map(&field.value) => {
+                    let marks = field.key == "marks";
+                    let m = field.id();
+                    for cell in am.map_range(&m, ..).filter(|c| c.conflict) {
+                        let Ok(student) = cell.key.parse::<StudentId>() else {
+                            continue;
+                        };
+                        let r = if marks {
+                            CellRef::Marks { lesson, student }
+                        } else {
+                            CellRef::Attendance { lesson, student }
+                        };
+                        conflict_at(doc, &m, &cell.key, r, &mut out);
+                    }
+                }
+                key @ ("date" | "number" | "topic" | "homework" | "subgroup") if field.conflict => {
+                    conflict_at(
+                        doc,
+                        &l,
+                        key,
+                        CellRef::LessonField {
+                            lesson,
+                            field: key.into(),
+                        },
+                        &mut out,
+                    );
+                }
+                _ => {}
             }
         }
     }
     let finals = top(am, "finals")?;
-    for key in am.keys(&finals) {
-        let Some((k, s)) = key.split_once('/') else {
+    for item in am.map_range(&finals, ..).filter(|i| i.conflict) {
+        let Some((k, s)) = item.key.split_once('/') else {
             continue;
         };
         let Ok(student) = s.parse::<StudentId>() else {
@@ -433,7 +457,7 @@ pub fn conflicts(doc: &Doc) -> Result<Vec<Conflict>> {
         conflict_at(
             doc,
             &finals,
-            &key,
+            &item.key,
             CellRef::Final {
                 key: k.to_string(),
                 student,

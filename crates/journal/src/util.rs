@@ -89,16 +89,6 @@ pub(crate) fn get_int<R: ReadDoc>(r: &R, obj: &ObjId, key: &str) -> Option<i64> 
     }
 }
 
-pub(crate) fn get_bool<R: ReadDoc>(r: &R, obj: &ObjId, key: &str) -> Option<bool> {
-    match r.get(obj, key).ok().flatten() {
-        Some((Value::Scalar(s), _)) => match s.as_ref() {
-            ScalarValue::Boolean(b) => Some(*b),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// Every concurrent string value of one key, with the id of the op that wrote it.
 pub(crate) fn get_all_str<R: ReadDoc>(r: &R, obj: &ObjId, key: &str) -> Vec<(String, ObjId)> {
     r.get_all(obj, key)
@@ -132,4 +122,31 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
 
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| JournalError::Corrupt(what.into(), e.to_string()))
+}
+
+/// The string of a scalar seen through `map_range`.
+pub(crate) fn ref_str<'a>(v: &'a automerge::ValueRef<'_>) -> Option<&'a str> {
+    match v {
+        automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+pub(crate) fn ref_int(v: &automerge::ValueRef<'_>) -> Option<i64> {
+    match v {
+        automerge::ValueRef::Scalar(automerge::ScalarValueRef::Int(i)) => Some(*i),
+        automerge::ValueRef::Scalar(automerge::ScalarValueRef::Uint(u)) => Some(*u as i64),
+        _ => None,
+    }
+}
+
+pub(crate) fn ref_bool(v: &automerge::ValueRef<'_>) -> Option<bool> {
+    match v {
+        automerge::ValueRef::Scalar(automerge::ScalarValueRef::Boolean(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+pub(crate) fn ref_is_map(v: &automerge::ValueRef<'_>) -> bool {
+    matches!(v, automerge::ValueRef::Object(ObjType::Map))
 }
