@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod entry;
 pub mod ids;
 pub mod model;
+pub mod numerals;
 pub mod settings;
 pub mod stats;
 
