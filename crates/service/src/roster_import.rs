@@ -376,6 +376,49 @@ mod tests {
     }
 
     #[test]
+    fn an_xlsx_list_with_real_dates_is_read() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("7Б.xlsx");
+        let mut wb = Workbook::new();
+        let sheet = wb.add_worksheet();
+        let date = Format::new().set_num_format("dd.mm.yyyy");
+        for (c, h) in ["Фамилия", "Имя", "Отчество", "Дата рождения"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1, 0, "Ёлкина").unwrap();
+        sheet.write_string(1, 1, "Анна").unwrap();
+        sheet.write_string(1, 2, "Сергеевна").unwrap();
+        let born = ExcelDateTime::from_ymd(2012, 4, 30).unwrap();
+        sheet
+            .write_datetime_with_format(1, 3, &born, &date)
+            .unwrap();
+        sheet.write_string(2, 0, "Петров").unwrap();
+        sheet.write_string(2, 1, "Илья").unwrap();
+        sheet.write_string(2, 3, "01.09.2012").unwrap();
+        wb.save(&path).unwrap();
+
+        let rows = read_file(&path).unwrap();
+        let p = parse_roster(&rows, today()).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].name.full(), "Ёлкина Анна Сергеевна");
+        assert_eq!(
+            p[0].birth_date,
+            NaiveDate::from_ymd_opt(2012, 4, 30),
+            "a real Excel date cell"
+        );
+        assert_eq!(
+            p[1].birth_date,
+            NaiveDate::from_ymd_opt(2012, 9, 1),
+            "a date typed as text"
+        );
+        assert_eq!(p[1].line, 3);
+    }
+
+    #[test]
     fn a_file_without_a_header_is_refused() {
         let errs = parse_roster(&rows("Иванов;Пётр\n"), today()).unwrap_err();
         assert!(errs[0].message.contains("заголовка"));
