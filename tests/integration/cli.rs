@@ -27,6 +27,32 @@ fn free_cell(d: &Value) -> (String, String, String) {
     panic!("no free cell in the demo");
 }
 
+/// `zhurnal CMD --db DB --class 7Б --subject "Русский язык" --date DATE --student NAME FLAG VALUE`.
+fn cell_args<'a>(
+    cmd: &'a str,
+    db: &'a str,
+    date: &'a str,
+    name: &'a str,
+    flag: &'a str,
+    value: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        cmd,
+        "--db",
+        db,
+        "--class",
+        "7Б",
+        "--subject",
+        "Русский язык",
+        "--date",
+        date,
+        "--student",
+        name,
+        flag,
+        value,
+    ]
+}
+
 fn cell(d: &Value, date: &str, id: &str) -> (Option<String>, Option<String>) {
     let l = subject(d, "Русский язык")["lessons"]
         .as_array()
@@ -129,72 +155,16 @@ fn a_mark_from_the_shell_is_in_the_journal_after_the_process_ends() {
     let after = dump(&db, "7Б");
     assert_eq!(cell(&after, &date, &id).0.as_deref(), Some("5 4"));
     // The attendance twin, then a mark for an absent student is refused and changes nothing.
-    ok(&[
-        "attend",
-        "--db",
-        db_s,
-        "--class",
-        "7Б",
-        "--subject",
-        "Русский язык",
-        "--date",
-        &date,
-        "--student",
-        &name,
-        "--code",
-        "О",
-    ]);
+    ok(&cell_args("attend", db_s, &date, &name, "--code", "О"));
     assert_eq!(
         cell(&dump(&db, "7Б"), &date, &id),
         (Some("5 4".into()), Some("О".into()))
     );
-    let (success, _, err) = run(&[
-        "attend",
-        "--db",
-        db_s,
-        "--class",
-        "7Б",
-        "--subject",
-        "Русский язык",
-        "--date",
-        &date,
-        "--student",
-        &name,
-        "--code",
-        "Б",
-    ]);
+    let (success, _, err) = run(&cell_args("attend", db_s, &date, &name, "--code", "Б"));
     assert!(!success);
     assert!(err.contains("отсутствовал"), "{err}");
-    ok(&[
-        "mark",
-        "--db",
-        db_s,
-        "--class",
-        "7Б",
-        "--subject",
-        "Русский язык",
-        "--date",
-        &date,
-        "--student",
-        &name,
-        "--value",
-        "",
-    ]);
-    ok(&[
-        "attend",
-        "--db",
-        db_s,
-        "--class",
-        "7Б",
-        "--subject",
-        "Русский язык",
-        "--date",
-        &date,
-        "--student",
-        &name,
-        "--code",
-        "Б",
-    ]);
+    ok(&cell_args("mark", db_s, &date, &name, "--value", ""));
+    ok(&cell_args("attend", db_s, &date, &name, "--code", "Б"));
     assert_eq!(cell(&dump(&db, "7Б"), &date, &id), (None, Some("Б".into())));
     // Everything else is as it was.
     let mut a = before.clone();

@@ -281,6 +281,29 @@ pub struct PersonalData {
     pub consent: Option<bool>,
 }
 
+impl Lesson {
+    /// An empty lesson under a fresh random id (see [`LessonId::new_random`]).
+    pub fn new(date: NaiveDate, number: u8) -> Self {
+        Self::with_id(LessonId::new_random(), date, number)
+    }
+
+    /// An empty lesson with the given id.
+    pub fn with_id(id: LessonId, date: NaiveDate, number: u8) -> Self {
+        Self {
+            id,
+            date,
+            number,
+            subgroup: None,
+            topic: String::new(),
+            homework: String::new(),
+            teacher: None,
+            attendance_taken: false,
+            marks: BTreeMap::new(),
+            attendance: BTreeMap::new(),
+        }
+    }
+}
+
 /// Kinds of marks given outside lessons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "period")]

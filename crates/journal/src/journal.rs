@@ -17,45 +17,11 @@ use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ReadDoc};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use zhurnal_domain::model::FinalMark;
 use zhurnal_domain::{
     Attendance, FinalKind, Lesson, LessonId, MarkValue, Marks, StaffId, StudentId,
 };
-
-/// A new lesson with what was recorded in it, saved as one change.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LessonDraft {
-    /// A fresh random id (see [`LessonId::new_random`]); never reuse one.
-    pub id: LessonId,
-    pub date: NaiveDate,
-    pub number: u8,
-    pub subgroup: Option<u8>,
-    pub topic: String,
-    pub homework: String,
-    pub teacher: Option<StaffId>,
-    pub attendance_taken: bool,
-    pub marks: BTreeMap<StudentId, Marks>,
-    pub attendance: BTreeMap<StudentId, Attendance>,
-}
-
-impl LessonDraft {
-    /// An empty lesson with a fresh id.
-    pub fn new(date: NaiveDate, number: u8) -> Self {
-        Self {
-            id: LessonId::new_random(),
-            date,
-            number,
-            subgroup: None,
-            topic: String::new(),
-            homework: String::new(),
-            teacher: None,
-            attendance_taken: false,
-            marks: BTreeMap::new(),
-            attendance: BTreeMap::new(),
-        }
-    }
-}
 
 /// Changes to one lesson, saved as one change. `None` leaves a field as it is; an empty
 /// [`Marks`] or a `None` attendance clears that cell.
@@ -146,8 +112,9 @@ fn check_cell<R: ReadDoc>(r: &R, lesson: &ObjId, student: StudentId) -> Result<(
     Ok(())
 }
 
-/// Creates a lesson with its marks and attendance in one change.
-pub fn add_lesson(doc: &mut Doc, editor: &Editor, draft: LessonDraft) -> Result<LessonId> {
+/// Creates a lesson with its marks and attendance in one change. Its id must be fresh (see
+/// [`Lesson::new`]): never reuse one.
+pub fn add_lesson(doc: &mut Doc, editor: &Editor, draft: &Lesson) -> Result<LessonId> {
     check(doc)?;
     let id = draft.id;
     doc.edit(editor, "урок", |tx| {
@@ -266,18 +233,7 @@ pub fn set_finals(
 /// Reads a lesson in one pass over each of its maps (`map_range`), which is several times
 /// faster than a `get` per field on a year's journal.
 fn read_lesson<R: ReadDoc>(r: &R, id: LessonId, l: &ObjId) -> Result<Option<Lesson>> {
-    let mut lesson = Lesson {
-        id,
-        date: NaiveDate::MIN,
-        number: 0,
-        subgroup: None,
-        topic: String::new(),
-        homework: String::new(),
-        teacher: None,
-        attendance_taken: false,
-        marks: BTreeMap::new(),
-        attendance: BTreeMap::new(),
-    };
+    let mut lesson = Lesson::with_id(id, NaiveDate::MIN, 0);
     let (mut date, mut marks_obj, mut att_obj) = (None, None, None);
     for item in r.map_range(l, ..) {
         let v = &item.value;

@@ -53,7 +53,7 @@ use thiserror::Error;
 use zhurnal_domain::{ClassId, EntryError, LessonId, StaffId, StudentId, SubjectId};
 
 pub use automerge;
-pub use journal::{CellRef, Conflict, ConflictValue, LessonDraft, LessonPatch};
+pub use journal::{CellRef, Conflict, ConflictValue, LessonPatch};
 
 /// Errors of the journal layer. Messages are in Russian: they reach the user.
 #[derive(Debug, Error)]

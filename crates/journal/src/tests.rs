@@ -1,13 +1,14 @@
 //! Stories and merge laws of the journal documents.
 
-use crate::journal::{self, CellRef, LessonDraft, LessonPatch};
+use crate::journal::{self, CellRef, LessonPatch};
 use crate::{roster, Doc, DocId, Editor};
 use automerge::ActorId;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use zhurnal_domain::{
-    Attendance, ClassId, FinalKind, Marks, PeriodCode, PersonName, StaffId, StudentId, SubjectId,
+    Attendance, ClassId, FinalKind, Lesson, Marks, PeriodCode, PersonName, StaffId, StudentId,
+    SubjectId,
 };
 
 fn doc_id() -> DocId {
@@ -48,8 +49,8 @@ fn two_devices_creating_the_same_document_agree_on_its_genesis() {
     let mut b = Doc::genesis(doc_id());
     assert_eq!(a.heads(), b.heads());
     // Each adds a lesson; after merging, both lessons are there: nothing hidden.
-    let la = journal::add_lesson(&mut a, &editor(1), LessonDraft::new(date(1), 1)).unwrap();
-    let lb = journal::add_lesson(&mut b, &editor(2), LessonDraft::new(date(2), 1)).unwrap();
+    let la = journal::add_lesson(&mut a, &editor(1), &Lesson::new(date(1), 1)).unwrap();
+    let lb = journal::add_lesson(&mut b, &editor(2), &Lesson::new(date(2), 1)).unwrap();
     a.merge(&mut b).unwrap();
     let ids: BTreeSet<_> = journal::lessons(&a).unwrap().iter().map(|l| l.id).collect();
     assert_eq!(ids, BTreeSet::from([la, lb]));
@@ -59,12 +60,12 @@ fn two_devices_creating_the_same_document_agree_on_its_genesis() {
 fn a_lesson_with_marks_is_one_change_with_author_and_time() {
     let mut doc = Doc::genesis(doc_id());
     let before = doc.automerge().get_changes(&[]).len();
-    let mut d = LessonDraft::new(date(3), 2);
+    let mut d = Lesson::new(date(3), 2);
     d.topic = "Сложение дробей".into();
     d.attendance_taken = true;
     d.marks.insert(student(1), marks("5 4:кр"));
     d.attendance.insert(student(2), Attendance::Ill);
-    let id = journal::add_lesson(&mut doc, &editor(1), d).unwrap();
+    let id = journal::add_lesson(&mut doc, &editor(1), &d).unwrap();
     let changes = doc.automerge().get_changes(&[]);
     assert_eq!(changes.len(), before + 1);
     let last = changes.last().unwrap();
@@ -82,7 +83,7 @@ fn a_lesson_with_marks_is_one_change_with_author_and_time() {
 #[test]
 fn a_mark_beside_an_absence_is_refused_and_changes_nothing() {
     let mut doc = Doc::genesis(doc_id());
-    let id = journal::add_lesson(&mut doc, &editor(1), LessonDraft::new(date(3), 1)).unwrap();
+    let id = journal::add_lesson(&mut doc, &editor(1), &Lesson::new(date(3), 1)).unwrap();
     let heads = doc.heads();
     let patch = LessonPatch {
         marks: vec![(student(1), marks("5"))],
@@ -98,7 +99,7 @@ fn a_mark_beside_an_absence_is_refused_and_changes_nothing() {
 #[test]
 fn concurrent_writes_of_one_cell_surface_as_a_conflict_with_authors_and_can_be_resolved() {
     let mut a = Doc::genesis(doc_id());
-    let lesson = journal::add_lesson(&mut a, &editor(1), LessonDraft::new(date(4), 1)).unwrap();
+    let lesson = journal::add_lesson(&mut a, &editor(1), &Lesson::new(date(4), 1)).unwrap();
     let mut b = copy(&a);
     let cell = |m: &str| LessonPatch {
         marks: vec![(student(1), marks(m))],
@@ -153,7 +154,7 @@ fn concurrent_writes_of_one_cell_surface_as_a_conflict_with_authors_and_can_be_r
 #[test]
 fn a_deleted_lesson_keeps_a_concurrent_edit_inside_it() {
     let mut a = Doc::genesis(doc_id());
-    let lesson = journal::add_lesson(&mut a, &editor(1), LessonDraft::new(date(5), 1)).unwrap();
+    let lesson = journal::add_lesson(&mut a, &editor(1), &Lesson::new(date(5), 1)).unwrap();
     let mut b = copy(&a);
     journal::delete_lesson(&mut a, &editor(1), lesson).unwrap();
     journal::save_lesson(
@@ -331,12 +332,7 @@ fn setup() -> (Vec<Doc>, Vec<zhurnal_domain::LessonId>) {
     let mut base = Doc::genesis(doc_id());
     let lessons: Vec<_> = (0..LESSONS)
         .map(|i| {
-            journal::add_lesson(
-                &mut base,
-                &editor(0),
-                LessonDraft::new(date(1 + i as u32), 1),
-            )
-            .unwrap()
+            journal::add_lesson(&mut base, &editor(0), &Lesson::new(date(1 + i as u32), 1)).unwrap()
         })
         .collect();
     ((0..REPLICAS).map(|_| copy(&base)).collect(), lessons)

@@ -9,7 +9,7 @@ use std::path::Path;
 use zhurnal_demo::{DemoOptions, DemoSchool};
 use zhurnal_domain::{FinalKind, Role, StaffId};
 use zhurnal_journal::automerge::ActorId;
-use zhurnal_journal::journal::{self, LessonDraft};
+use zhurnal_journal::journal;
 use zhurnal_journal::{personal, roster, school, Doc, DocId, Editor};
 use zhurnal_store::Store;
 
@@ -106,19 +106,7 @@ pub fn build_docs(demo: &DemoSchool) -> Result<Vec<Doc>> {
             let mut jdoc = Doc::genesis(DocId::journal(year, class.id, j.subject));
             for l in &j.lessons {
                 let author = l.teacher.unwrap_or(teacher);
-                let draft = LessonDraft {
-                    id: l.id,
-                    date: l.date,
-                    number: l.number,
-                    subgroup: l.subgroup,
-                    topic: l.topic.clone(),
-                    homework: l.homework.clone(),
-                    teacher: l.teacher,
-                    attendance_taken: l.attendance_taken,
-                    marks: l.marks.clone(),
-                    attendance: l.attendance.clone(),
-                };
-                journal::add_lesson(&mut jdoc, &editor(author, l.date), draft)?;
+                journal::add_lesson(&mut jdoc, &editor(author, l.date), l)?;
             }
             // Period marks are saved per period, on the period's last day; the year mark at
             // the end of the year.

@@ -21,7 +21,7 @@ use std::path::Path;
 use zhurnal_domain::{
     Attendance, CellInput, Class, Lesson, LessonId, Marks, StaffId, Student, Subject,
 };
-use zhurnal_journal::journal::{self, LessonDraft, LessonPatch};
+use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::school::School;
 use zhurnal_journal::{roster, DocId, DocKind};
 use zhurnal_store::Store;
@@ -250,8 +250,7 @@ impl Zhurnal {
         }
         self.store.edit(doc_id, author, |doc, ed| {
             if created {
-                let mut draft = LessonDraft::new(edit.date, number);
-                draft.id = lesson;
+                let mut draft = Lesson::with_id(lesson, edit.date, number);
                 draft.teacher = Some(teacher);
                 draft.subgroup = if taught.subgroup_teachers.is_empty() {
                     None
@@ -265,7 +264,7 @@ impl Zhurnal {
                     draft.attendance.insert(sid, a);
                     draft.attendance_taken = true;
                 }
-                journal::add_lesson(doc, ed, draft).map(|_| ())
+                journal::add_lesson(doc, ed, &draft).map(|_| ())
             } else {
                 let patch = LessonPatch {
                     marks: edit.marks.iter().map(|m| (sid, m.clone())).collect(),

@@ -10,6 +10,17 @@ use zhurnal_journal::{journal, roster, school, Doc, DocId, DocKind, Touched};
 
 type R<T> = Result<T, crate::StoreError>;
 
+/// Every projection table except `p_docs` (which only names documents).
+const TABLES: [&str; 7] = [
+    "p_subjects",
+    "p_classes",
+    "p_students",
+    "p_lessons",
+    "p_marks",
+    "p_attendance",
+    "p_finals",
+];
+
 /// The integer standing for a document in the projection tables, created on first use.
 pub(crate) fn doc_n(tx: &Connection, id: DocId) -> R<i64> {
     let key = id.to_string();
@@ -205,15 +216,7 @@ pub(crate) fn refresh(tx: &Transaction<'_>, doc: &Doc, touched: &BTreeSet<Touche
 }
 
 pub(crate) fn clear_all(tx: &Transaction<'_>) -> R<()> {
-    for table in [
-        "p_subjects",
-        "p_classes",
-        "p_students",
-        "p_lessons",
-        "p_marks",
-        "p_attendance",
-        "p_finals",
-    ] {
+    for table in TABLES {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     Ok(())
@@ -222,15 +225,7 @@ pub(crate) fn clear_all(tx: &Transaction<'_>) -> R<()> {
 /// Every projection row as text, in a stable order (document integers replaced by ids).
 pub(crate) fn dump(conn: &Connection) -> R<Vec<String>> {
     let mut out = Vec::new();
-    for table in [
-        "p_subjects",
-        "p_classes",
-        "p_students",
-        "p_lessons",
-        "p_marks",
-        "p_attendance",
-        "p_finals",
-    ] {
+    for table in TABLES {
         let has_doc = !matches!(table, "p_subjects" | "p_classes");
         let sql = if has_doc {
             format!("SELECT d.id, t.* FROM {table} t JOIN p_docs d ON d.n = t.doc")

@@ -3,7 +3,7 @@
 use super::*;
 use chrono::NaiveDate;
 use zhurnal_domain::{ClassId, Marks, StudentId, SubjectId};
-use zhurnal_journal::journal::{self, LessonDraft, LessonPatch};
+use zhurnal_journal::journal::{self, LessonPatch};
 
 fn jid() -> DocId {
     DocId::journal(
@@ -24,9 +24,10 @@ fn student(n: u8) -> StudentId {
 fn add_lesson(store: &mut Store, day: u32) -> zhurnal_domain::LessonId {
     store
         .edit(jid(), teacher(), |doc, ed| {
-            let mut d = LessonDraft::new(NaiveDate::from_ymd_opt(2025, 9, day).unwrap(), 1);
+            let mut d =
+                zhurnal_domain::Lesson::new(NaiveDate::from_ymd_opt(2025, 9, day).unwrap(), 1);
             d.topic = format!("Тема {day}");
-            journal::add_lesson(doc, ed, d)
+            journal::add_lesson(doc, ed, &d)
         })
         .unwrap()
 }
