@@ -34,6 +34,10 @@ pub const APPLICATION_ID: i32 = 0x5A48_524E;
 /// A document is compacted after this many incremental chunks.
 pub const COMPACT_AFTER: usize = 128;
 
+/// Version of the projection code. Bump it whenever `projection.rs` derives different rows
+/// from the same documents: every store rebuilds its projections on the next open.
+pub const PROJECTION_VERSION: i64 = 1;
+
 /// Embedded migrations; migration `i` brings the schema to version `i + 1`. Append only.
 pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
 
@@ -170,6 +174,7 @@ impl Store {
             actors: HashMap::new(),
         };
         store.migrate(version)?;
+        store.ensure_projections()?;
         Ok(store)
     }
 
@@ -190,6 +195,23 @@ impl Store {
                 )?;
             }
             tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the projections if they were made by another version of the projection code.
+    fn ensure_projections(&mut self) -> Result<()> {
+        let built: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'projection_version'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok());
+        if built != Some(PROJECTION_VERSION) {
+            self.rebuild_projections()?;
         }
         Ok(())
     }
@@ -469,6 +491,11 @@ impl Store {
         for id in &ids {
             projection::rebuild_doc(&tx, &self.docs[id])?;
         }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('projection_version', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [PROJECTION_VERSION.to_string()],
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -190,6 +190,32 @@ fn incremental_projections_equal_a_rebuild_from_the_documents() {
     assert_eq!(store.projection_rows().unwrap(), incremental);
 }
 
+#[test]
+fn projections_from_another_version_are_rebuilt_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    store.create(jid()).unwrap();
+    let lesson = add_lesson(&mut store, 7);
+    set_mark(&mut store, lesson, 1, "5 4").unwrap();
+    let rows = store.projection_rows().unwrap();
+    // An older program built these rows differently (here: lost them).
+    store
+        .conn
+        .execute_batch(
+            "DELETE FROM p_marks; UPDATE meta SET value = '0' WHERE key = 'projection_version';",
+        )
+        .unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.projection_rows().unwrap(), rows);
+    // The same version does not rebuild: rows deleted behind its back stay deleted.
+    store.conn.execute_batch("DELETE FROM p_marks;").unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_ne!(store.projection_rows().unwrap(), rows);
+}
+
 fn file_bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap()
 }
