@@ -1,0 +1,280 @@
+//! The server's side of a round trip, in two steps around the caller's I/O:
+//!
+//! 1. [`check`] verifies a request against the school's access rules and the actor book and
+//!    returns a [`Plan`] — or a [`Rejection`] that changes nothing. Every change is decoded and
+//!    checked: the user may write the document, the change's author is the user, its actor is
+//!    bound to this user and device (or is new and will be bound), and, applied to a copy of the
+//!    server's document, it leaves no missing dependency.
+//! 2. The caller applies the plan durably (documents and bindings in one transaction), then
+//!    [`respond`] answers with every readable document the client lacks something of.
+
+use crate::access::{access, Access};
+use crate::protocol::{
+    DocUpdate, ErrorCode, Hash, Rejection, SyncRequest, SyncResponse, PROTOCOL_VERSION,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use zhurnal_domain::StaffId;
+use zhurnal_journal::automerge::{ActorId, Change, ChangeHash, ReadDoc};
+use zhurnal_journal::school::School;
+use zhurnal_journal::{Doc, DocId};
+
+/// A device enrolled with the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeviceId(pub uuid::Uuid);
+
+/// Who sends a request (established by the transport's authentication).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub user: StaffId,
+    pub device: DeviceId,
+}
+
+/// Which user and device each automerge actor belongs to, and which devices are revoked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActorBook {
+    bindings: BTreeMap<Vec<u8>, (StaffId, DeviceId)>,
+    revoked: BTreeSet<DeviceId>,
+}
+
+impl ActorBook {
+    pub fn binding(&self, actor: &ActorId) -> Option<(StaffId, DeviceId)> {
+        self.bindings.get(actor.to_bytes()).copied()
+    }
+    pub fn bind(&mut self, actor: &ActorId, user: StaffId, device: DeviceId) {
+        self.bindings
+            .entry(actor.to_bytes().to_vec())
+            .or_insert((user, device));
+    }
+    pub fn revoke(&mut self, device: DeviceId) {
+        self.revoked.insert(device);
+    }
+    pub fn is_revoked(&self, device: DeviceId) -> bool {
+        self.revoked.contains(&device)
+    }
+}
+
+/// The documents the server holds, as the core reads them.
+pub trait DocSource {
+    /// Every document the server holds.
+    fn ids(&self) -> Vec<DocId>;
+    /// One document, if the server holds it.
+    fn doc(&mut self, id: DocId) -> Option<&Doc>;
+}
+
+impl DocSource for BTreeMap<DocId, Doc> {
+    fn ids(&self) -> Vec<DocId> {
+        self.keys().copied().collect()
+    }
+    fn doc(&mut self, id: DocId) -> Option<&Doc> {
+        self.get(&id)
+    }
+}
+
+/// What an accepted request changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Changes to apply, per document (a document the server lacks is created by its genesis).
+    pub apply: Vec<(DocId, Vec<Vec<u8>>)>,
+    /// Actors seen for the first time, to bind to this user and device.
+    pub bind: Vec<(ActorId, StaffId, DeviceId)>,
+}
+
+fn reject(code: ErrorCode, doc: Option<&str>, message: impl Into<String>) -> Rejection {
+    Rejection {
+        code,
+        doc: doc.map(str::to_string),
+        message: message.into(),
+    }
+}
+
+/// Checks a request; on success, what to apply. On failure nothing may be applied.
+pub fn check(
+    req: &SyncRequest,
+    who: &Principal,
+    school: &School,
+    book: &ActorBook,
+    docs: &mut dyn DocSource,
+) -> Result<Plan, Rejection> {
+    if req.version != PROTOCOL_VERSION {
+        return Err(reject(
+            ErrorCode::UnsupportedVersion,
+            None,
+            format!("версия протокола {} не поддерживается (сервер: {PROTOCOL_VERSION}); обновите программу", req.version),
+        ));
+    }
+    if book.is_revoked(who.device) {
+        return Err(reject(
+            ErrorCode::RevokedDevice,
+            None,
+            "это устройство отключено администратором школы",
+        ));
+    }
+    let mut plan = Plan::default();
+    let mut new_actors: BTreeMap<Vec<u8>, ()> = BTreeMap::new();
+    for offer in &req.docs {
+        let name = offer.doc.as_str();
+        let id: DocId = name.parse().map_err(|_| {
+            reject(
+                ErrorCode::BadRequest,
+                Some(name),
+                format!("неизвестный документ «{name}»"),
+            )
+        })?;
+        if offer.changes.is_empty() {
+            // Only heads: nothing to check. A document the user may no longer read (a teacher
+            // replaced mid-year) is simply left out of the answer, not an error.
+            continue;
+        }
+        match access(school, who.user, id) {
+            Access::None => {
+                return Err(reject(
+                    ErrorCode::NoAccess,
+                    Some(name),
+                    "у вас нет доступа к этому документу",
+                ))
+            }
+            Access::Read => {
+                return Err(reject(
+                    ErrorCode::ReadOnly,
+                    Some(name),
+                    "этот журнал доступен вам только для просмотра",
+                ))
+            }
+            Access::Write => {}
+        }
+        let genesis: BTreeSet<ChangeHash> = Doc::genesis(id).heads().into_iter().collect();
+        let mut changes = Vec::with_capacity(offer.changes.len());
+        for bytes in &offer.changes {
+            changes.push(Change::try_from(bytes.as_slice()).map_err(|e| {
+                reject(
+                    ErrorCode::BadChange,
+                    Some(name),
+                    format!("повреждённое изменение: {e}"),
+                )
+            })?);
+        }
+        // Apply to a copy: the request must leave no dependency missing, and the copy knows
+        // every actor's author (automerge writes it into an actor's first change only).
+        let mut copy = match docs.doc(id) {
+            Some(d) => d.automerge().clone(),
+            None => zhurnal_journal::automerge::Automerge::new(),
+        };
+        copy.apply_changes(changes.iter().cloned()).map_err(|e| {
+            reject(
+                ErrorCode::BadChange,
+                Some(name),
+                format!("изменение не применяется: {e}"),
+            )
+        })?;
+        if !copy.get_missing_deps(&[]).is_empty() {
+            return Err(reject(
+                ErrorCode::MissingDeps,
+                Some(name),
+                "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)",
+            ));
+        }
+        for change in &changes {
+            if genesis.contains(&change.hash()) {
+                continue;
+            }
+            let actor = change.actor_id();
+            let author_ok = copy
+                .get_author_for_actor(actor)
+                .is_some_and(|a| a.as_bytes() == who.user.as_bytes());
+            if !author_ok {
+                return Err(reject(
+                    ErrorCode::AuthorMismatch,
+                    Some(name),
+                    "изменение подписано другим пользователем",
+                ));
+            }
+            match book.binding(actor) {
+                Some((u, d)) if u == who.user && d == who.device => {}
+                Some(_) => {
+                    return Err(reject(
+                        ErrorCode::ForeignActor,
+                        Some(name),
+                        "изменение пришло с чужого устройства",
+                    ))
+                }
+                None => {
+                    if new_actors.insert(actor.to_bytes().to_vec(), ()).is_none() {
+                        plan.bind.push((actor.clone(), who.user, who.device));
+                    }
+                }
+            }
+        }
+        plan.apply.push((id, offer.changes.clone()));
+    }
+    Ok(plan)
+}
+
+/// The answer to an applied request: for every document the user may read, the server's heads
+/// and the changes the client lacks, up to about `budget` bytes of changes (then `more`).
+pub fn respond(
+    req: &SyncRequest,
+    who: &Principal,
+    school: &School,
+    docs: &mut dyn DocSource,
+    budget: usize,
+) -> SyncResponse {
+    let offered: BTreeMap<&str, &[Hash]> = req
+        .docs
+        .iter()
+        .map(|o| (o.doc.as_str(), o.heads.as_slice()))
+        .collect();
+    let mut out = SyncResponse {
+        docs: Vec::new(),
+        more: false,
+    };
+    let mut spent = 0usize;
+    for id in docs.ids() {
+        if access(school, who.user, id) == Access::None {
+            continue;
+        }
+        let name = id.to_string();
+        let Some(doc) = docs.doc(id) else { continue };
+        let heads: Vec<Hash> = doc.heads().into_iter().map(Hash::from).collect();
+        let client: Vec<ChangeHash> = offered
+            .get(name.as_str())
+            .map(|h| h.iter().map(|&x| x.into()).collect())
+            .unwrap_or_default();
+        let mut sorted_client: Vec<Hash> = client.iter().map(|&h| h.into()).collect();
+        sorted_client.sort();
+        let mut sorted_server = heads.clone();
+        sorted_server.sort();
+        if sorted_client == sorted_server {
+            if offered.contains_key(name.as_str()) {
+                out.docs.push(DocUpdate {
+                    doc: name,
+                    heads,
+                    changes: Vec::new(),
+                });
+            }
+            continue;
+        }
+        if spent >= budget {
+            out.more = true;
+            continue;
+        }
+        // Only hashes the server knows can bound the changes; the client pushed everything it
+        // had, so normally all of them are known.
+        let known: Vec<ChangeHash> = client
+            .into_iter()
+            .filter(|h| doc.automerge().get_change_by_hash(h).is_some())
+            .collect();
+        let changes: Vec<Vec<u8>> = doc
+            .automerge()
+            .get_changes(&known)
+            .into_iter()
+            .map(|mut c| c.bytes().into_owned())
+            .collect();
+        spent += changes.iter().map(Vec::len).sum::<usize>();
+        out.docs.push(DocUpdate {
+            doc: name,
+            heads,
+            changes,
+        });
+    }
+    out
+}

@@ -1,0 +1,441 @@
+//! Stories on simulated peers: a server and clients held in memory, driven through the same
+//! functions a transport will call. Alice teaches algebra, Bob physics, Carol is the class
+//! teacher; Emma and Fyodor each teach one English subgroup of the same class.
+
+use crate::client::{self, bookmark_after};
+use crate::protocol::{ErrorCode, Rejection};
+use crate::server::{self, ActorBook, DeviceId, Principal};
+use std::collections::BTreeMap;
+use zhurnal_domain::{Class, Lesson, Marks, StaffId, SubjectId};
+use zhurnal_journal::automerge::{ActorId, ChangeHash};
+use zhurnal_journal::journal::{self, LessonPatch};
+use zhurnal_journal::school::School;
+use zhurnal_journal::{Doc, DocId, Editor};
+
+struct Server {
+    school: School,
+    docs: BTreeMap<DocId, Doc>,
+    book: ActorBook,
+}
+
+struct Client {
+    who: Principal,
+    actor: ActorId,
+    docs: BTreeMap<DocId, Doc>,
+    bookmarks: BTreeMap<DocId, Vec<ChangeHash>>,
+}
+
+impl Client {
+    fn new(user: StaffId, device: u8) -> Self {
+        Client {
+            who: Principal {
+                user,
+                device: DeviceId(uuid::Uuid::from_bytes([device; 16])),
+            },
+            actor: ActorId::random(),
+            docs: BTreeMap::new(),
+            bookmarks: BTreeMap::new(),
+        }
+    }
+
+    fn editor(&self) -> Editor {
+        Editor {
+            author: self.who.user,
+            actor: self.actor.clone(),
+            time: 1_760_000_000,
+        }
+    }
+
+    fn doc(&mut self, id: DocId) -> &mut Doc {
+        self.docs.get_mut(&id).expect("client holds the document")
+    }
+}
+
+/// One round trip between a client and the server, as a transport would drive it.
+fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
+    let offers = c
+        .docs
+        .values()
+        .map(|d| client::offer(d, c.bookmarks.get(&d.id()).map_or(&[][..], |b| b)))
+        .collect();
+    let req = client::request(offers);
+    let plan = server::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
+    for (id, changes) in plan.apply {
+        match s.docs.get_mut(&id) {
+            Some(doc) => {
+                for ch in &changes {
+                    doc.apply_chunk(ch).unwrap();
+                }
+            }
+            None => {
+                let parts: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
+                s.docs.insert(id, Doc::load(id, &parts).unwrap());
+            }
+        }
+    }
+    for (actor, user, device) in plan.bind {
+        s.book.bind(&actor, user, device);
+    }
+    let resp = server::respond(&req, &c.who, &s.school, &mut s.docs, usize::MAX);
+    assert!(!resp.more);
+    for inc in client::incoming(&resp)? {
+        let doc = match c.docs.get_mut(&inc.doc) {
+            Some(doc) => {
+                for ch in &inc.changes {
+                    doc.apply_chunk(ch).unwrap();
+                }
+                doc
+            }
+            None => {
+                let parts: Vec<&[u8]> = inc.changes.iter().map(Vec::as_slice).collect();
+                c.docs
+                    .entry(inc.doc)
+                    .or_insert(Doc::load(inc.doc, &parts).unwrap())
+            }
+        };
+        if let Some(b) = bookmark_after(doc, &inc.server_heads) {
+            c.bookmarks.insert(inc.doc, b);
+        }
+    }
+    Ok(())
+}
+
+struct World {
+    server: Server,
+    class: Class,
+    algebra: SubjectId,
+    physics: SubjectId,
+    english: SubjectId,
+    alice: StaffId,
+    bob: StaffId,
+    carol: StaffId,
+    emma: StaffId,
+    fyodor: StaffId,
+}
+
+fn world() -> World {
+    let options = zhurnal_demo::DemoOptions {
+        classes: vec![(7, "Б".into())],
+        until: chrono::NaiveDate::from_ymd_opt(2025, 9, 20),
+        ..Default::default()
+    };
+    let demo = zhurnal_demo::generate_with(5, &options);
+    let docs = zhurnal_service::build_docs(&demo).unwrap();
+    let school = zhurnal_journal::school::school(
+        docs.iter().find(|d| d.id() == DocId::school(2025)).unwrap(),
+    )
+    .unwrap();
+    let class = school.classes[0].clone();
+    let subject = |name: &str| school.subject_by_name(name).unwrap().id;
+    let (algebra, physics, english) = (
+        subject("Алгебра"),
+        subject("Физика"),
+        subject("Иностранный язык (английский)"),
+    );
+    let teacher = |s| class.teaches(s).unwrap().teacher;
+    let en = class.teaches(english).unwrap().subgroup_teachers.clone();
+    let w = World {
+        alice: teacher(algebra),
+        bob: teacher(physics),
+        carol: class.class_teacher.unwrap(),
+        emma: en[0],
+        fyodor: en[1],
+        algebra,
+        physics,
+        english,
+        class,
+        server: Server {
+            school,
+            docs: docs.into_iter().map(|d| (d.id(), d)).collect(),
+            book: ActorBook::default(),
+        },
+    };
+    assert!(w.alice != w.bob && w.emma != w.fyodor);
+    assert!(
+        w.class.teaches(w.algebra).unwrap().teacher != w.carol,
+        "Carol must not teach algebra in her class"
+    );
+    w
+}
+
+fn jid(w: &World, subject: SubjectId) -> DocId {
+    DocId::journal(2025, w.class.id, subject)
+}
+
+fn student(w: &World, i: usize) -> zhurnal_domain::StudentId {
+    let roster = &w.server.docs[&DocId::roster(2025, w.class.id)];
+    zhurnal_journal::roster::students(roster).unwrap()[i].id
+}
+
+fn add_lesson_with_mark(
+    c: &mut Client,
+    id: DocId,
+    day: u32,
+    s: zhurnal_domain::StudentId,
+    mark: &str,
+) -> zhurnal_domain::LessonId {
+    let ed = c.editor();
+    let mut l = Lesson::new(chrono::NaiveDate::from_ymd_opt(2025, 9, day).unwrap(), 7);
+    l.marks.insert(s, Marks::from_stored(mark).unwrap());
+    journal::add_lesson(c.doc(id), &ed, &l).unwrap()
+}
+
+#[test]
+fn teachers_work_offline_then_sync_in_any_order_and_everyone_sees_the_same_journal() {
+    let mut w = world();
+    let (mut alice, mut bob, mut carol) = (
+        Client::new(w.alice, 1),
+        Client::new(w.bob, 2),
+        Client::new(w.carol, 3),
+    );
+    for c in [&mut alice, &mut bob, &mut carol] {
+        sync(c, &mut w.server).unwrap();
+    }
+    // Each teacher receives only what he may read.
+    assert!(
+        alice.docs.contains_key(&jid(&w, w.algebra))
+            && !alice.docs.contains_key(&jid(&w, w.physics))
+    );
+    assert!(
+        !alice.docs.contains_key(&DocId::personal(2025, w.class.id)),
+        "personal data only for the class teacher"
+    );
+    assert!(
+        carol.docs.contains_key(&jid(&w, w.algebra))
+            && carol.docs.contains_key(&DocId::personal(2025, w.class.id))
+    );
+
+    // Offline: Alice and Bob each enter a lesson.
+    let s0 = student(&w, 0);
+    let la = add_lesson_with_mark(&mut alice, jid(&w, w.algebra), 22, s0, "5");
+    let lb = add_lesson_with_mark(&mut bob, jid(&w, w.physics), 22, s0, "4");
+    assert_eq!(
+        client::pending(
+            &alice.docs[&jid(&w, w.algebra)],
+            &alice.bookmarks[&jid(&w, w.algebra)]
+        ),
+        1
+    );
+
+    // They meet the server in a scrambled order, twice.
+    let mut clients = [alice, bob, carol];
+    for i in [2, 1, 0, 2, 0, 1, 2] {
+        sync(&mut clients[i], &mut w.server).unwrap();
+    }
+    let [alice, _bob, carol] = clients;
+    let alg = |c: &Client| journal::lessons(&c.docs[&jid(&w, w.algebra)]).unwrap();
+    assert_eq!(alg(&alice), alg(&carol));
+    assert_eq!(
+        alg(&alice),
+        journal::lessons(&w.server.docs[&jid(&w, w.algebra)]).unwrap()
+    );
+    assert!(alg(&carol).iter().any(|l| l.id == la));
+    assert!(journal::lessons(&carol.docs[&jid(&w, w.physics)])
+        .unwrap()
+        .iter()
+        .any(|l| l.id == lb));
+    assert_eq!(
+        client::pending(
+            &alice.docs[&jid(&w, w.algebra)],
+            &alice.bookmarks[&jid(&w, w.algebra)]
+        ),
+        0
+    );
+}
+
+#[test]
+fn two_subgroup_teachers_writing_one_cell_see_a_conflict_with_both_names() {
+    let mut w = world();
+    let (mut emma, mut fyodor) = (Client::new(w.emma, 1), Client::new(w.fyodor, 2));
+    sync(&mut emma, &mut w.server).unwrap();
+    let s = student(&w, 1);
+    let id = jid(&w, w.english);
+    let lesson = add_lesson_with_mark(&mut emma, id, 23, s, "4");
+    sync(&mut emma, &mut w.server).unwrap();
+    sync(&mut fyodor, &mut w.server).unwrap();
+    // Both correct the same cell offline.
+    for (c, m) in [(&mut emma, "5"), (&mut fyodor, "3")] {
+        let ed = c.editor();
+        let patch = LessonPatch {
+            marks: vec![(s, Marks::from_stored(m).unwrap())],
+            ..Default::default()
+        };
+        journal::save_lesson(c.doc(id), &ed, lesson, patch).unwrap();
+    }
+    sync(&mut emma, &mut w.server).unwrap();
+    sync(&mut fyodor, &mut w.server).unwrap();
+    sync(&mut emma, &mut w.server).unwrap();
+    for doc in [&emma.docs[&id], &fyodor.docs[&id], &w.server.docs[&id]] {
+        let conflicts = journal::conflicts(doc).unwrap();
+        assert_eq!(conflicts.len(), 1);
+        let authors: BTreeMap<_, _> = conflicts[0]
+            .values
+            .iter()
+            .map(|v| (v.author.unwrap(), v.value.clone()))
+            .collect();
+        assert_eq!(
+            authors,
+            BTreeMap::from([(w.emma, "5".to_string()), (w.fyodor, "3".to_string())])
+        );
+    }
+}
+
+/// A request that must be refused, and the server state it must leave untouched.
+fn refused(c: &mut Client, s: &mut Server, code: ErrorCode) {
+    let before: BTreeMap<DocId, Vec<ChangeHash>> =
+        s.docs.iter().map(|(k, d)| (*k, d.heads())).collect();
+    let book = s.book.clone();
+    let err = sync(c, s).unwrap_err();
+    assert_eq!(err.code, code, "{err}");
+    let after: BTreeMap<DocId, Vec<ChangeHash>> =
+        s.docs.iter().map(|(k, d)| (*k, d.heads())).collect();
+    assert_eq!(before, after, "a refused request changes no document");
+    assert_eq!(book, s.book, "nor the actor book");
+}
+
+#[test]
+fn the_class_teacher_reads_every_subject_but_cannot_write_one() {
+    let mut w = world();
+    let mut carol = Client::new(w.carol, 3);
+    sync(&mut carol, &mut w.server).unwrap();
+    add_lesson_with_mark(&mut carol, jid(&w, w.algebra), 24, student(&w, 0), "2");
+    refused(&mut carol, &mut w.server, ErrorCode::ReadOnly);
+}
+
+#[test]
+fn a_teacher_cannot_write_another_subject_even_with_a_copy_of_it() {
+    let mut w = world();
+    let mut bob = Client::new(w.bob, 2);
+    sync(&mut bob, &mut w.server).unwrap();
+    let id = jid(&w, w.algebra);
+    bob.docs
+        .insert(id, Doc::load(id, &[&w.server.docs[&id].save()]).unwrap());
+    add_lesson_with_mark(&mut bob, id, 24, student(&w, 0), "2");
+    refused(&mut bob, &mut w.server, ErrorCode::NoAccess);
+}
+
+#[test]
+fn a_change_signed_as_someone_else_or_from_another_device_is_refused() {
+    let mut w = world();
+    let mut alice = Client::new(w.alice, 1);
+    sync(&mut alice, &mut w.server).unwrap();
+    let id = jid(&w, w.algebra);
+    // Her device writes as Bob.
+    let mut forged = alice.editor();
+    forged.author = w.bob;
+    let mut l = Lesson::new(chrono::NaiveDate::from_ymd_opt(2025, 9, 25).unwrap(), 1);
+    l.topic = "Подлог".into();
+    journal::add_lesson(alice.doc(id), &forged, &l).unwrap();
+    refused(&mut alice, &mut w.server, ErrorCode::AuthorMismatch);
+
+    // A fresh, honest copy syncs and binds her actor to device 1...
+    let mut alice = Client::new(w.alice, 1);
+    sync(&mut alice, &mut w.server).unwrap();
+    add_lesson_with_mark(&mut alice, id, 25, student(&w, 0), "5");
+    sync(&mut alice, &mut w.server).unwrap();
+    // ...so the same actor arriving from device 9 is someone else's.
+    let mut thief = Client::new(w.alice, 9);
+    thief.actor = alice.actor.clone();
+    sync(&mut thief, &mut w.server).unwrap();
+    add_lesson_with_mark(&mut thief, id, 26, student(&w, 0), "2");
+    refused(&mut thief, &mut w.server, ErrorCode::ForeignActor);
+}
+
+#[test]
+fn a_revoked_device_is_refused_and_keeps_its_changes() {
+    let mut w = world();
+    let mut alice = Client::new(w.alice, 1);
+    sync(&mut alice, &mut w.server).unwrap();
+    let id = jid(&w, w.algebra);
+    let lesson = add_lesson_with_mark(&mut alice, id, 26, student(&w, 0), "5");
+    w.server.book.revoke(alice.who.device);
+    refused(&mut alice, &mut w.server, ErrorCode::RevokedDevice);
+    // The device still holds what was entered on it.
+    assert!(journal::lesson(&alice.docs[&id], lesson).unwrap().is_some());
+}
+
+#[test]
+fn resending_the_same_request_is_harmless() {
+    let mut w = world();
+    let mut alice = Client::new(w.alice, 1);
+    sync(&mut alice, &mut w.server).unwrap();
+    let id = jid(&w, w.algebra);
+    add_lesson_with_mark(&mut alice, id, 29, student(&w, 0), "4");
+    // The response is lost: the bookmark does not move, and the same changes go again.
+    let bookmark = alice.bookmarks[&id].clone();
+    sync(&mut alice, &mut w.server).unwrap();
+    alice.bookmarks.insert(id, bookmark);
+    let heads = w.server.docs[&id].heads();
+    sync(&mut alice, &mut w.server).unwrap();
+    assert_eq!(w.server.docs[&id].heads(), heads);
+    assert_eq!(
+        journal::lessons(&w.server.docs[&id]).unwrap(),
+        journal::lessons(&alice.docs[&id]).unwrap()
+    );
+}
+
+#[test]
+fn access_rules_follow_the_roles() {
+    use crate::access::{access, Access};
+    let w = world();
+    let school = &w.server.school;
+    let by_role = |r: zhurnal_domain::Role| {
+        school
+            .staff
+            .iter()
+            .find(|s| s.roles.contains(&r))
+            .unwrap()
+            .id
+    };
+    let (admin, deputy) = (
+        by_role(zhurnal_domain::Role::Admin),
+        by_role(zhurnal_domain::Role::Deputy),
+    );
+    let c = w.class.id;
+    let (roster, personal, alg) = (
+        DocId::roster(2025, c),
+        DocId::personal(2025, c),
+        jid(&w, w.algebra),
+    );
+    let table = [
+        (admin, personal, Access::Write),
+        (admin, alg, Access::Write),
+        (deputy, alg, Access::Read),
+        (deputy, roster, Access::Read),
+        (deputy, personal, Access::None),
+        (w.carol, roster, Access::Write),
+        (w.carol, personal, Access::Write),
+        (w.carol, alg, Access::Read),
+        (w.alice, alg, Access::Write),
+        (w.alice, roster, Access::Read),
+        (w.alice, personal, Access::None),
+        (w.alice, jid(&w, w.physics), Access::None),
+        (w.emma, jid(&w, w.english), Access::Write),
+        (w.alice, DocId::school(2025), Access::Read),
+        (
+            StaffId::from_raw([0xEE; 16]),
+            DocId::school(2025),
+            Access::None,
+        ),
+    ];
+    for (user, doc, want) in table {
+        assert_eq!(access(school, user, doc), want, "{user} on {doc}");
+    }
+}
+
+#[test]
+fn a_teacher_who_lost_a_class_still_syncs_the_rest() {
+    let mut w = world();
+    let mut alice = Client::new(w.alice, 1);
+    sync(&mut alice, &mut w.server).unwrap();
+    // The admin gives algebra to Bob.
+    let mut class = w.server.school.classes[0].clone();
+    class
+        .subjects
+        .iter_mut()
+        .find(|s| s.subject == w.algebra)
+        .unwrap()
+        .teacher = w.bob;
+    w.server.school.classes[0] = class;
+    sync(&mut alice, &mut w.server).unwrap();
+}
