@@ -14,7 +14,9 @@ use crate::{ReportError, Templates};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use zhurnal_domain::stats::{categorize, Base, Category, Tally};
-use zhurnal_domain::{FinalKind, FinalMark, MarkValue, PeriodCode, Student, StudentId, Subject};
+use zhurnal_domain::{
+    FinalKind, FinalMark, MarkValue, MovementKind, PeriodCode, Student, StudentId, Subject,
+};
 
 /// The template of this report.
 pub const TEMPLATE: &str = "class_results.tera";
@@ -166,7 +168,7 @@ pub fn class_results(input: &ClassReportInput) -> ClassResults {
                 note: if values.is_empty() {
                     no_marks_note(s)
                 } else {
-                    "только «осв» и «зач»: освобождён от предметов с отметками".to_string()
+                    "только «осв» и «зач»: нет отметок, которые учитываются".to_string()
                 },
             });
             continue;
@@ -305,11 +307,13 @@ pub fn decimal(x: f64, places: usize) -> String {
 fn no_marks_note(s: &Student) -> String {
     let mut note = "нет отметок за период".to_string();
     for m in &s.movements {
-        note.push_str(&format!(
-            "; {} {}",
-            m.kind.title_ru(),
-            m.date.format("%d.%m.%Y")
-        ));
+        // Nouns, not the domain's «выбыл»: the verb would need the student's gender.
+        let what = match m.kind {
+            MovementKind::Arrival => "прибытие",
+            MovementKind::Departure => "выбытие",
+            MovementKind::Transfer => "перевод",
+        };
+        note.push_str(&format!("; {what} {}", m.date.format("%d.%m.%Y")));
         if !m.order_no.is_empty() {
             note.push_str(&format!(", приказ № {}", m.order_no));
         }
