@@ -53,6 +53,8 @@ pub enum LayoutError {
     RunningTooTall { line: u32 },
     #[error("разметка, строка {line}: элемент не помещается даже на пустой странице")]
     TooTall { line: u32 },
+    #[error("в шрифтах документа нет знаков {chars}: замените их (например, латиницей) — иначе они не напечатаются")]
+    MissingGlyphs { chars: String },
     #[error("не удалось записать PDF: {0}")]
     Pdf(String),
     #[error("внутренняя ошибка вёрстки: {0}")]
@@ -61,6 +63,7 @@ pub enum LayoutError {
 
 /// Lays out `doc` and returns the finished PDF file.
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, LayoutError> {
+    check_glyphs(doc)?;
     let mixed = doc
         .sections
         .iter()
@@ -75,6 +78,35 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, LayoutError> {
                 .map_err(|e| LayoutError::Pdf(e.to_string()));
         }
         total = Some(pages.len());
+    }
+}
+
+/// A character the fonts do not have would print as an empty box: refuse instead.
+fn check_glyphs(doc: &Document) -> Result<(), LayoutError> {
+    let chars = crate::markup::characters(doc);
+    let mut missing: std::collections::BTreeSet<char> = std::collections::BTreeSet::new();
+    for font in [FontName::Serif, FontName::Sans] {
+        if font == FontName::Sans && !doc.uses_font(font) {
+            continue;
+        }
+        let face = genpdfi::fonts::FontData::new(fonts::faces(font).data[0].to_vec(), None)
+            .map_err(LayoutError::pdf)?;
+        missing.extend(
+            chars
+                .iter()
+                .filter(|c| !c.is_control() && !c.is_whitespace() && !face.has_glyph(**c)),
+        );
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(LayoutError::MissingGlyphs {
+            chars: missing
+                .iter()
+                .map(|c| format!("«{c}» (U+{:04X})", *c as u32))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
     }
 }
 

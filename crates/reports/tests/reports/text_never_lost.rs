@@ -1,6 +1,6 @@
 use crate::poppler::{layout_text, squeeze, text};
 use std::collections::BTreeMap;
-use zhurnal_reports::render_markup;
+use zhurnal_reports::{render_markup, LayoutError, ReportError};
 
 const WORD: &str = "Непереносимоедлинноесловоизсорокасимволов";
 
@@ -94,4 +94,23 @@ fn spanned_cells_and_every_alignment_keep_their_text() {
         "Сводная ведомость учёта успеваемости Физическаякультура 5 осв зач незач н/а Обществознание",
         &text(&pdf),
     );
+}
+
+/// A character the bundled fonts lack would print as an empty box; the document is refused
+/// with the character named instead.
+#[test]
+fn a_character_the_fonts_lack_is_refused_by_name() {
+    let e =
+        render_markup("<document><section><p>Ученик 李 ✓</p></section></document>").unwrap_err();
+    match &e {
+        ReportError::Layout(LayoutError::MissingGlyphs { chars }) => {
+            assert!(chars.contains("«李» (U+674E)"), "{chars}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Latin with diacritics, Ukrainian and Belarusian letters are there.
+    render_markup(
+        "<document><section><p>Müller Łukasz Ґалина Ўладзімір Їжак</p></section></document>",
+    )
+    .unwrap();
 }
