@@ -73,11 +73,36 @@ enum Command {
         class: String,
         file: PathBuf,
     },
+    /// Сделать бумажный документ в PDF.
+    Report {
+        /// Вид документа.
+        #[arg(value_enum)]
+        kind: ReportKind,
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        class: String,
+        /// Период: Q1–Q4 (2–9 классы), H1, H2 (10–11 классы) или year.
+        #[arg(long)]
+        period: String,
+        /// Куда записать PDF.
+        #[arg(long)]
+        out: PathBuf,
+        /// Папка с шаблонами школы: они заменяют встроенные с тем же именем.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
     /// Показать, сколько чего в базе и сколько места это занимает.
     Stats {
         #[arg(long)]
         db: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportKind {
+    /// Итоги успеваемости класса за период.
+    ClassResults,
 }
 
 #[derive(clap::Args)]
@@ -313,6 +338,30 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut z = open(&db)?;
             let n = z.import_roster(&class, &file).map_err(|e| e.to_string())?;
             println!("В класс {class} добавлено учеников: {n}");
+        }
+        Command::Report {
+            kind,
+            db,
+            class,
+            period,
+            out,
+            templates,
+        } => {
+            let period: zhurnal_domain::PeriodCode = period.parse()?;
+            let mut z = open(&db)?;
+            let templates =
+                zhurnal_service::templates(templates.as_deref()).map_err(|e| e.to_string())?;
+            let pdf = match kind {
+                ReportKind::ClassResults => z.report_class_results(&class, period, &templates),
+            }
+            .map_err(|e| e.to_string())?;
+            std::fs::write(&out, &pdf)
+                .map_err(|e| format!("не удалось записать «{}»: {e}", out.display()))?;
+            println!(
+                "Документ записан: {} ({:.1} КБ)",
+                out.display(),
+                pdf.len() as f64 / 1024.0
+            );
         }
         Command::Stats { db } => {
             let mut z = open(&db)?;

@@ -5,8 +5,11 @@
 //! * `cli` — the demo school, `dump`, `mark`/`attend`, `import-roster`, `stats`, and how bad
 //!   input is refused without changing anything;
 //! * `crash` — a writer killed with SIGKILL in the middle of a burst of edits loses nothing it
-//!   acknowledged.
+//!   acknowledged;
+//! * `reports` — paper documents read back with pdftotext, their figures checked against the
+//!   journal.
 
 mod cli;
 mod crash;
+mod reports;
 mod support;

@@ -65,6 +65,8 @@ pub enum ServiceError {
     Journal(#[from] JournalError),
     #[error(transparent)]
     Entry(#[from] zhurnal_domain::EntryError),
+    #[error(transparent)]
+    Report(#[from] zhurnal_reports::ReportError),
 }
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -1,0 +1,145 @@
+//! Paper documents from the command line, read back with poppler's pdftotext and pdfinfo
+//! (installed by scripts/setup.sh), their figures checked against values computed here
+//! independently from the `dump` JSON.
+
+use crate::support::{demo_copy, dump, ok, run};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Категории учащихся за период, computed from the dump as a class teacher would by hand.
+fn categories(d: &serde_json::Value, period: &str) -> BTreeMap<&'static str, usize> {
+    let mut marks: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in d["subjects"].as_array().unwrap() {
+        if let Some(f) = s["finals"].get(period) {
+            for (student, v) in f.as_object().unwrap() {
+                marks
+                    .entry(student.clone())
+                    .or_default()
+                    .push(v.as_str().unwrap().to_string());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for ms in marks.values() {
+        let grades: Vec<u8> = ms.iter().filter_map(|m| m.parse().ok()).collect();
+        let cat = if grades.iter().any(|&g| g <= 2) || ms.iter().any(|m| m == "незач") {
+            "failing"
+        } else if ms.iter().any(|m| m == "н/а") {
+            "na"
+        } else if grades.is_empty() {
+            continue;
+        } else if grades.iter().all(|&g| g == 5) {
+            "excellent"
+        } else {
+            match grades.iter().filter(|&&g| g == 3).count() {
+                0 => "good",
+                1 => "one_three",
+                _ => "threes",
+            }
+        };
+        *out.entry(cat).or_default() += 1;
+        *out.entry("n").or_default() += 1;
+    }
+    out
+}
+
+/// The count in the row of the class table that starts with `label`.
+fn row_count(text: &str, label: &str) -> usize {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no row «{label}» in:\n{text}"));
+    let numbers: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    numbers[numbers.len() - 1].parse().unwrap()
+}
+
+#[test]
+fn class_results_for_a_quarter_match_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let pdf = dir.path().join("itogi.pdf");
+    let out = ok(&[
+        "report",
+        "class-results",
+        "--db",
+        db.to_str().unwrap(),
+        "--class",
+        "7Б",
+        "--period",
+        "Q2",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(out.contains("Документ записан"), "{out}");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Итоги успеваемости 7Б класса"), "{text}");
+    assert!(text.contains("за 2 четверть 2025/2026"), "{text}");
+    let want = categories(&dump(&db, "7Б"), "Q2");
+    let got = |label| row_count(&text, label);
+    assert_eq!(
+        got("Отличники"),
+        want.get("excellent").copied().unwrap_or(0)
+    );
+    assert_eq!(got("Хорошисты"), want.get("good").copied().unwrap_or(0));
+    assert_eq!(got("С одной"), want.get("one_three").copied().unwrap_or(0));
+    assert_eq!(
+        got("Неуспевающие"),
+        want.get("failing").copied().unwrap_or(0)
+    );
+    assert_eq!(got("Всего учтено"), want["n"]);
+    let pages = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8(pages.stdout).unwrap();
+    let n: usize = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    for page in 1..=n {
+        assert!(
+            text.contains(&format!("Страница {page} из {n}")),
+            "page number {page} of {n}"
+        );
+    }
+}
+
+#[test]
+fn a_period_the_class_is_not_marked_by_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let pdf = dir.path().join("x.pdf");
+    let (success, _, err) = run(&[
+        "report",
+        "class-results",
+        "--db",
+        db.to_str().unwrap(),
+        "--class",
+        "10А",
+        "--period",
+        "Q1",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(!success);
+    assert!(
+        err.contains("по полугодиям") && err.contains("H1, H2"),
+        "{err}"
+    );
+    assert!(!pdf.exists(), "nothing is written");
+}
