@@ -2,17 +2,17 @@
 //!
 //! genpdfi drives the pages: its `Document` asks a page decorator to prepare every new page
 //! and then asks the root element to fill it, until the root has nothing more. Here the
-//! decorator ([`Pages`]) sizes the page for the orientation of its section, applies the
-//! margins and prints the running header and footer; the root element ([`Flow`]) prints the
+//! decorator (`Pages`) sizes the page for the orientation of its section, applies the
+//! margins and prints the running header and footer; the root element (`Flow`) prints the
 //! sections' blocks one after another, each block reporting how much of itself fitted.
 //! Paragraphs break between lines, tables between row groups (repeating their header rows),
 //! and a new section always starts a new page.
 //!
 //! genpdfi gives every page of a document the same paper size. A document whose sections are
 //! all portrait or all landscape gets that size; a mixed one is drawn on square 297 × 297 mm
-//! sheets, each page in the top left corner, and [`crate::pdf::finish`] then gives every page
-//! its own A4 box. The same step compresses streams, names the subset fonts and makes the
-//! file reproducible.
+//! sheets, each page in the top left corner, and a last pass over the file (`pdf::finish`)
+//! then gives every page its own A4 box. The same pass compresses streams, names the subset
+//! fonts and makes the file reproducible.
 //!
 //! A running header or footer may show `{page}` and `{pages}`; for `{pages}` the document is
 //! laid out twice, the second time knowing the count.
