@@ -25,7 +25,13 @@ fi
 echo
 "$zhurnal" stats --db "$db"
 echo
+pdfs="$(dirname "$db")/pdf"
+mkdir -p "$pdfs"
+"$zhurnal" report class-results --db "$db" --class 7Б --period Q1 --out "$pdfs/itogi-7B-Q1.pdf"
+"$zhurnal" report class-results --db "$db" --class 10А --period H1 --out "$pdfs/itogi-10A-H1.pdf"
+echo
 echo "Дальше:"
 echo "  $zhurnal dump --db $db --class 7Б --subject Алгебра --format json"
 echo "  $zhurnal mark --db $db --class 7Б --subject Алгебра --date 2025-09-03 --student \"Фамилия Имя\" --value 5"
+echo "  $zhurnal report class-results --db $db --class 7Б --period Q2 --out itogi.pdf"
 echo "  $zhurnal --help"
