@@ -39,11 +39,13 @@
 
 pub mod class_results;
 pub mod fonts;
+pub mod input;
 pub mod layout;
 pub mod markup;
 mod pdf;
 pub mod templates;
 
+pub use input::{ClassJournal, SubjectJournal};
 pub use layout::{render_pdf, LayoutError};
 pub use markup::MarkupError;
 pub use templates::Templates;

@@ -7,6 +7,7 @@ mod poppler;
 
 /// Report inputs made from the demo school.
 mod fixtures;
+mod input;
 
 /// A word wider than its column is broken or shrunk, never dropped.
 mod text_never_lost;
