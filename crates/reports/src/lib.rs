@@ -38,10 +38,13 @@
 //! ```
 
 pub mod class_results;
+pub mod class_teacher;
 pub mod fonts;
 pub mod input;
+pub mod journal_copy;
 pub mod layout;
 pub mod markup;
+pub mod parents;
 mod pdf;
 pub mod templates;
 

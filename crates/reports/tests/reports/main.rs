@@ -21,3 +21,8 @@ mod templates;
 
 /// «Итоги успеваемости класса за период» end to end from the demo school.
 mod class_results;
+
+// Documents being written (one file each).
+mod class_teacher;
+mod journal_copy;
+mod parents;
