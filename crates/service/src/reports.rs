@@ -6,7 +6,7 @@ use std::path::Path;
 use zhurnal_domain::{PeriodCode, PeriodScheme};
 use zhurnal_journal::{journal, DocId};
 use zhurnal_reports::class_results::{self, ClassReportInput};
-use zhurnal_reports::Templates;
+use zhurnal_reports::{ClassJournal, SubjectJournal, Templates};
 
 /// The school's templates: the built-in ones, with a school's folder over them if given.
 pub fn templates(overrides: Option<&Path>) -> Result<Templates> {
@@ -36,6 +36,45 @@ impl Zhurnal {
             )));
         }
         Ok(())
+    }
+
+    /// The whole year of a class, as every class document takes it.
+    pub fn class_journal(&mut self, class_name: &str) -> Result<ClassJournal> {
+        let school = self.school()?;
+        let class = self.class(class_name)?;
+        let students = self.students(&class)?;
+        let year = self.year();
+        let name = |id| {
+            school
+                .staff_member(id)
+                .map(|s| s.name.full())
+                .unwrap_or_default()
+        };
+        let mut subjects = Vec::new();
+        for s in &school.subjects {
+            let Some(taught) = class.teaches(s.id) else {
+                continue;
+            };
+            let doc = self.store().doc(DocId::journal(year, class.id, s.id))?;
+            subjects.push(SubjectJournal {
+                subject: s.clone(),
+                teacher: name(taught.teacher),
+                lessons: journal::lessons(doc)?,
+                finals: journal::finals(doc)?,
+            });
+        }
+        Ok(ClassJournal {
+            school: school.name.clone(),
+            director: school.director.full(),
+            year: school.calendar.label(),
+            calendar: school.calendar.clone(),
+            settings: school.settings.clone(),
+            class_teacher: class.class_teacher.map(name).unwrap_or_default(),
+            class,
+            students,
+            subjects,
+            staff: school.staff.iter().map(|s| (s.id, s.name.full())).collect(),
+        })
     }
 
     /// The values the class results report is made from.
@@ -81,5 +120,51 @@ impl Zhurnal {
     ) -> Result<Vec<u8>> {
         let input = self.class_report_input(class_name, period)?;
         Ok(class_results::render_class_results(&input, templates)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhurnal_demo::DemoOptions;
+
+    /// What the generator made, read back through documents and SQLite, is what it made.
+    #[test]
+    fn the_class_journal_read_from_the_store_is_the_generated_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let options = DemoOptions {
+            classes: vec![(7, "Б".into())],
+            ..DemoOptions::default()
+        };
+        crate::create_demo(&path, 3, &options).unwrap();
+        let demo = zhurnal_demo::generate_with(3, &options);
+        let mut z = Zhurnal::open(&path).unwrap();
+        let j = z.class_journal("7Б").unwrap();
+        let dc = &demo.classes[0];
+        assert_eq!(j.students, dc.students);
+        assert_eq!(j.subjects.len(), dc.journals.len());
+        for sj in &j.subjects {
+            let generated = dc
+                .journals
+                .iter()
+                .find(|g| g.subject == sj.subject.id)
+                .unwrap();
+            let mut want = generated.lessons.clone();
+            want.sort_by_key(|l| (l.date, l.number, l.subgroup, l.id));
+            assert_eq!(sj.lessons, want, "{}", sj.subject.name);
+            let mut finals = generated.finals.clone();
+            finals.sort_by_key(|f| (f.kind, f.student));
+            assert_eq!(sj.finals, finals, "{}", sj.subject.name);
+        }
+        assert_eq!(
+            j.class_teacher,
+            dc.class
+                .class_teacher
+                .and_then(|t| demo.staff_member(t))
+                .unwrap()
+                .name
+                .full()
+        );
     }
 }
