@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zhurnal_domain::StaffId;
-use zhurnal_journal::automerge::ActorId;
+use zhurnal_journal::automerge::{ActorId, ChangeHash, ReadDoc};
 use zhurnal_journal::{Doc, DocId, Editor, JournalError};
 
 /// `PRAGMA application_id` of a Zhurnal store: "ZHRN".
@@ -39,7 +39,10 @@ pub const COMPACT_AFTER: usize = 128;
 pub const PROJECTION_VERSION: i64 = 1;
 
 /// Embedded migrations; migration `i` brings the schema to version `i + 1`. Append only.
-pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_sync_bookmarks.sql"),
+];
 
 /// Errors of the store. The messages are for the user and say what to do.
 #[derive(Debug, Error)]
@@ -305,7 +308,7 @@ impl Store {
                 stored.merge(&mut doc)?;
                 stored.save_after(&heads)
             };
-            return self.persist(id, merged);
+            return self.persist(id, merged, None);
         }
         let tx = self
             .conn
@@ -415,27 +418,102 @@ impl Store {
         let heads = doc.heads();
         let value = f(doc, &editor)?;
         let chunk = doc.save_after(&heads);
-        self.persist(id, chunk)?;
+        self.persist(id, chunk, None)?;
         Ok(value)
     }
 
     /// Applies changes received from elsewhere (a peer, a bundle) to a stored document.
     /// Returns how many changes were new. Durable when it returns.
     pub fn apply_changes(&mut self, id: DocId, chunk: &[u8]) -> Result<usize> {
+        self.receive(id, &[chunk], None)
+    }
+
+    /// The heads `peer` was known to hold of a document at the last exchange (empty if never).
+    pub fn bookmark(&self, peer: &str, id: DocId) -> Result<Vec<ChangeHash>> {
+        let heads: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT heads FROM sync_bookmarks WHERE peer = ?1 AND doc = ?2")?
+            .query_row(params![peer, id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(heads
+            .unwrap_or_default()
+            .chunks_exact(32)
+            .map(|h| ChangeHash(h.try_into().expect("32 bytes")))
+            .collect())
+    }
+
+    /// Applies the changes a peer sent for a document — creating the document if this store
+    /// does not hold it yet — and moves that peer's bookmark, in one transaction: after a crash
+    /// either both are there or neither.
+    pub fn receive(
+        &mut self,
+        id: DocId,
+        changes: &[&[u8]],
+        bookmark: Option<(&str, &[ChangeHash])>,
+    ) -> Result<usize> {
+        if !self.contains(id)? {
+            let mut doc = Doc::load(id, changes)?;
+            let n = doc.automerge().get_changes(&[]).len();
+            doc.take_touched();
+            let bookmark = bookmark.filter(|(_, hs)| {
+                hs.iter()
+                    .all(|h| doc.automerge().get_change_by_hash(h).is_some())
+            });
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    id.to_string(),
+                    id.kind_name(),
+                    doc.save(),
+                    chrono::Utc::now().timestamp()
+                ],
+            )?;
+            projection::rebuild_doc(&tx, &doc)?;
+            if let Some((peer, heads)) = bookmark {
+                put_bookmark(&tx, peer, id, heads)?;
+            }
+            tx.commit()?;
+            self.chunk_counts.insert(id, 0);
+            self.docs.insert(id, doc);
+            return Ok(n);
+        }
         self.load(id)?;
         let doc = self.docs.get_mut(&id).expect("loaded");
         let heads = doc.heads();
-        let n = doc.apply_chunk(chunk)?;
+        let mut n = 0;
+        for c in changes {
+            match doc.apply_chunk(c) {
+                Ok(k) => n += k,
+                Err(e) => {
+                    self.docs.remove(&id);
+                    return Err(e.into());
+                }
+            }
+        }
+        // A bookmark only ever names changes this store holds; otherwise it stays where it was
+        // (the next exchange offers the same changes again, which is harmless).
+        let bookmark = bookmark.filter(|(_, hs)| {
+            hs.iter()
+                .all(|h| doc.automerge().get_change_by_hash(h).is_some())
+        });
         let new = doc.save_after(&heads);
-        self.persist(id, new)?;
+        self.persist(id, new, bookmark)?;
         Ok(n)
     }
 
     /// Writes the chunk of changes just made to the in-memory document, refreshes what they
     /// touched, compacts when due — all in one transaction. On failure the in-memory document
     /// is dropped, so memory never runs ahead of the disk.
-    fn persist(&mut self, id: DocId, chunk: Vec<u8>) -> Result<()> {
-        let result = self.persist_inner(id, &chunk);
+    fn persist(
+        &mut self,
+        id: DocId,
+        chunk: Vec<u8>,
+        bookmark: Option<(&str, &[ChangeHash])>,
+    ) -> Result<()> {
+        let result = self.persist_inner(id, &chunk, bookmark);
         if result.is_err() {
             self.docs.remove(&id);
             self.chunk_counts.remove(&id);
@@ -443,10 +521,15 @@ impl Store {
         result
     }
 
-    fn persist_inner(&mut self, id: DocId, chunk: &[u8]) -> Result<()> {
+    fn persist_inner(
+        &mut self,
+        id: DocId,
+        chunk: &[u8],
+        bookmark: Option<(&str, &[ChangeHash])>,
+    ) -> Result<()> {
         let doc = self.docs.get_mut(&id).expect("loaded");
         let touched = doc.take_touched();
-        if chunk.is_empty() && touched.is_empty() {
+        if chunk.is_empty() && touched.is_empty() && bookmark.is_none() {
             return Ok(());
         }
         let count = self.chunk_counts.get(&id).copied().unwrap_or(0) + 1;
@@ -472,6 +555,9 @@ impl Store {
             )?;
         }
         projection::refresh(&tx, doc, &touched)?;
+        if let Some((peer, heads)) = bookmark {
+            put_bookmark(&tx, peer, id, heads)?;
+        }
         tx.commit()?;
         self.chunk_counts
             .insert(id, if compact { 0 } else { count });
@@ -591,6 +677,23 @@ impl Store {
             })
         }
     }
+}
+
+fn put_bookmark(
+    tx: &rusqlite::Transaction<'_>,
+    peer: &str,
+    id: DocId,
+    heads: &[ChangeHash],
+) -> Result<()> {
+    let mut sorted = heads.to_vec();
+    sorted.sort();
+    let bytes: Vec<u8> = sorted.iter().flat_map(|h| h.0).collect();
+    tx.prepare_cached(
+        "INSERT INTO sync_bookmarks(peer, doc, heads, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(peer, doc) DO UPDATE SET heads = excluded.heads, updated_at = excluded.updated_at",
+    )?
+    .execute(params![peer, id.to_string(), bytes, chrono::Utc::now().timestamp()])?;
+    Ok(())
 }
 
 #[cfg(test)]

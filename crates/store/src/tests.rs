@@ -3,6 +3,7 @@
 use super::*;
 use chrono::NaiveDate;
 use zhurnal_domain::{ClassId, Marks, StudentId, SubjectId};
+use zhurnal_journal::automerge::ActorId;
 use zhurnal_journal::journal::{self, LessonPatch};
 
 fn jid() -> DocId {
@@ -216,6 +217,62 @@ fn projections_from_another_version_are_rebuilt_on_open() {
     assert_ne!(store.projection_rows().unwrap(), rows);
 }
 
+#[test]
+fn changes_from_a_peer_and_its_bookmark_land_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    // The "server" copy has a lesson this store has never seen, nor even its document.
+    let mut remote = zhurnal_journal::Doc::genesis(jid());
+    let ed = zhurnal_journal::Editor {
+        author: teacher(),
+        actor: ActorId::random(),
+        time: 1,
+    };
+    let mut l = zhurnal_domain::Lesson::new(NaiveDate::from_ymd_opt(2025, 9, 8).unwrap(), 2);
+    l.marks.insert(student(4), Marks::from_stored("4").unwrap());
+    journal::add_lesson(&mut remote, &ed, &l).unwrap();
+    let changes: Vec<Vec<u8>> = remote
+        .automerge()
+        .get_changes(&[])
+        .into_iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    let parts: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
+    let heads = remote.heads();
+
+    let mut store = Store::open(&path).unwrap();
+    assert!(store.bookmark("https://school", jid()).unwrap().is_empty());
+    assert_eq!(
+        store
+            .receive(jid(), &parts, Some(("https://school", &heads)))
+            .unwrap(),
+        2
+    );
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.bookmark("https://school", jid()).unwrap(), heads);
+    assert_eq!(
+        journal::lesson(store.doc(jid()).unwrap(), l.id)
+            .unwrap()
+            .unwrap()
+            .marks[&student(4)]
+            .to_stored(),
+        "4"
+    );
+    // Bytes that add nothing, with heads this store does not hold: the bookmark stays.
+    let unknown = [ChangeHash([7; 32])];
+    store
+        .receive(
+            jid(),
+            &[b"garbage".as_slice()],
+            Some(("https://school", &unknown)),
+        )
+        .unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.bookmark("https://school", jid()).unwrap(), heads);
+}
+
 fn file_bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap()
 }
@@ -294,7 +351,7 @@ fn fnv(s: &str) -> u64 {
 fn migrations_are_append_only() {
     // A shipped migration must never change: files in the field were built by it. To change
     // the schema, add a migration and pin its hash here.
-    let pinned: &[u64] = &[PINNED_0001];
+    let pinned: &[u64] = &[PINNED_0001, PINNED_0002];
     assert!(MIGRATIONS.len() >= pinned.len());
     for (i, (m, h)) in MIGRATIONS.iter().zip(pinned).enumerate() {
         assert_eq!(
@@ -307,3 +364,4 @@ fn migrations_are_append_only() {
 }
 
 const PINNED_0001: u64 = 14_497_142_115_217_107_972;
+const PINNED_0002: u64 = 3_057_885_498_715_088_135;
