@@ -288,9 +288,13 @@ impl Doc {
         Ok(())
     }
 
-    /// Applies a chunk of changes (as made by [`Doc::save_after`]).
+    /// Applies a chunk of changes (as made by [`Doc::save_after`], or one change's bytes) and
+    /// returns how many changes were new. (automerge's `load_incremental` counts ops, and
+    /// accepts bytes that hold no change without an error.)
     pub fn apply_chunk(&mut self, chunk: &[u8]) -> Result<usize> {
-        let n = self.am.load_incremental(chunk)?;
+        let before = self.am.get_heads();
+        self.am.load_incremental(chunk)?;
+        let n = self.am.get_changes(&before).len();
         if n > 0 {
             self.touched.insert(Touched::All);
         }

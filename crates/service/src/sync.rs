@@ -1,0 +1,222 @@
+//! The client side of a sync, over the store: offers built from the stored documents and the
+//! peer's bookmarks, answers applied with their bookmarks in one transaction per document. The
+//! transport (HTTP, a file on a USB stick) only carries the two messages.
+
+use crate::{Result, Zhurnal};
+use zhurnal_journal::DocId;
+use zhurnal_sync::{client, Rejection, SyncRequest, SyncResponse};
+
+/// What a sync brought.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncSummary {
+    /// Documents that received changes.
+    pub documents: usize,
+    /// Changes received.
+    pub changes: usize,
+    /// The server has more to send: sync again.
+    pub more: bool,
+}
+
+impl Zhurnal {
+    /// The request of a round trip with `peer`: every stored document with what the peer has
+    /// not acknowledged.
+    pub fn sync_request(&mut self, peer: &str) -> Result<SyncRequest> {
+        let mut offers = Vec::new();
+        for id in self.store().doc_ids()? {
+            let bookmark = self.store().bookmark(peer, id)?;
+            offers.push(client::offer(self.store().doc(id)?, &bookmark));
+        }
+        Ok(client::request(offers))
+    }
+
+    /// Applies a peer's answer: each document's changes and its new bookmark land together.
+    pub fn sync_apply(&mut self, peer: &str, response: &SyncResponse) -> Result<SyncSummary> {
+        let mut summary = SyncSummary {
+            more: response.more,
+            ..Default::default()
+        };
+        for inc in client::incoming(response).map_err(sync_error)? {
+            let parts: Vec<&[u8]> = inc.changes.iter().map(Vec::as_slice).collect();
+            let n = self
+                .store()
+                .receive(inc.doc, &parts, Some((peer, &inc.server_heads)))?;
+            if n > 0 {
+                summary.documents += 1;
+                summary.changes += n;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Changes not yet acknowledged by `peer`, per document that has any
+    /// («3 изменения ещё не отправлены»).
+    pub fn pending(&mut self, peer: &str) -> Result<Vec<(DocId, usize)>> {
+        let mut out = Vec::new();
+        for id in self.store().doc_ids()? {
+            let bookmark = self.store().bookmark(peer, id)?;
+            let n = client::pending(self.store().doc(id)?, &bookmark);
+            if n > 0 {
+                out.push((id, n));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn sync_error(r: Rejection) -> crate::ServiceError {
+    crate::ServiceError::Invalid(r.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CellEdit;
+    use std::collections::BTreeMap;
+    use zhurnal_domain::{Lesson, Marks};
+    use zhurnal_journal::{journal, Doc};
+    use zhurnal_sync::server::{self, ActorBook, DeviceId, Principal};
+
+    /// A server held in memory, driven through the sync core as the HTTP server will drive it.
+    struct Server {
+        school: zhurnal_journal::school::School,
+        docs: BTreeMap<DocId, Doc>,
+        book: ActorBook,
+    }
+
+    impl Server {
+        fn round(
+            &mut self,
+            who: Principal,
+            req: &SyncRequest,
+        ) -> std::result::Result<SyncResponse, Rejection> {
+            let plan = server::check(req, &who, &self.school, &self.book, &mut self.docs)?;
+            for (id, changes) in plan.apply {
+                let parts: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
+                match self.docs.get_mut(&id) {
+                    Some(d) => parts.iter().for_each(|c| {
+                        d.apply_chunk(c).unwrap();
+                    }),
+                    None => {
+                        self.docs.insert(id, Doc::load(id, &parts).unwrap());
+                    }
+                }
+            }
+            for (actor, user, device) in plan.bind {
+                self.book.bind(&actor, user, device);
+            }
+            Ok(server::respond(
+                req,
+                &who,
+                &self.school,
+                &mut self.docs,
+                usize::MAX,
+            ))
+        }
+    }
+
+    const PEER: &str = "https://school.example";
+
+    #[test]
+    fn a_teacher_s_marks_reach_the_class_teacher_through_the_server_and_survive_restarts() {
+        let options = zhurnal_demo::DemoOptions {
+            classes: vec![(7, "Б".into())],
+            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
+            ..Default::default()
+        };
+        let demo = zhurnal_demo::generate_with(2, &options);
+        let docs = crate::build_docs(&demo).unwrap();
+        let school = zhurnal_journal::school::school(&docs[0]).unwrap();
+        let mut server = Server {
+            school,
+            docs: docs.into_iter().map(|d| (d.id(), d)).collect(),
+            book: ActorBook::default(),
+        };
+        let class = &demo.classes[0];
+        let algebra = demo.subject_named("Алгебра").unwrap().id;
+        let alice = class.class.teaches(algebra).unwrap().teacher;
+        let carol = class.class.class_teacher.unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let (a_path, c_path) = (
+            dir.path().join("alice.sqlite3"),
+            dir.path().join("carol.sqlite3"),
+        );
+        let who = |user, d: u8| Principal {
+            user,
+            device: DeviceId(uuid::Uuid::from_bytes([d; 16])),
+        };
+        // First contact: empty stores download what their users may read.
+        for (path, user, d) in [(&a_path, alice, 1), (&c_path, carol, 2)] {
+            let mut store = zhurnal_store::Store::open(path).unwrap();
+            let req = zhurnal_sync::client::request(vec![]);
+            let resp = server.round(who(user, d), &req).unwrap();
+            for inc in zhurnal_sync::client::incoming(&resp).unwrap() {
+                let parts: Vec<&[u8]> = inc.changes.iter().map(Vec::as_slice).collect();
+                store
+                    .receive(inc.doc, &parts, Some((PEER, &inc.server_heads)))
+                    .unwrap();
+            }
+        }
+
+        // Alice, offline, enters a lesson with a mark.
+        let mut z = Zhurnal::open(&a_path).unwrap();
+        let class_7b = z.class("7Б").unwrap();
+        let student = z.students(&class_7b).unwrap()[0].clone();
+        let id = DocId::journal(2025, class.class.id, algebra);
+        let mut lesson = Lesson::new(chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(), 8);
+        lesson
+            .marks
+            .insert(student.id, Marks::from_stored("5").unwrap());
+        z.store()
+            .edit(id, alice, |doc, ed| journal::add_lesson(doc, ed, &lesson))
+            .unwrap();
+        assert_eq!(z.pending(PEER).unwrap(), vec![(id, 1)]);
+        drop(z);
+
+        // Restart, then sync: the mark goes up, the bookmark moves, nothing is pending.
+        let mut z = Zhurnal::open(&a_path).unwrap();
+        assert_eq!(
+            z.pending(PEER).unwrap(),
+            vec![(id, 1)],
+            "pending survives a restart"
+        );
+        let req = z.sync_request(PEER).unwrap();
+        let resp = server.round(who(alice, 1), &req).unwrap();
+        z.sync_apply(PEER, &resp).unwrap();
+        assert!(z.pending(PEER).unwrap().is_empty());
+        // A one-cell edit through the service goes the same way.
+        let edit = CellEdit {
+            class: "7Б",
+            subject: "Алгебра",
+            date: lesson.date,
+            lesson: Some(8),
+            student: &student.name.full(),
+            marks: Some(Marks::from_stored("5 4").unwrap()),
+            attendance: None,
+            as_staff: None,
+            add_lesson: false,
+        };
+        z.set_cell(&edit).unwrap();
+        let req = z.sync_request(PEER).unwrap();
+        assert_eq!(
+            req.docs.iter().map(|d| d.changes.len()).sum::<usize>(),
+            1,
+            "only the new change is offered"
+        );
+        let resp = server.round(who(alice, 1), &req).unwrap();
+        z.sync_apply(PEER, &resp).unwrap();
+
+        // Carol syncs and reads it.
+        let mut c = Zhurnal::open(&c_path).unwrap();
+        let req = c.sync_request(PEER).unwrap();
+        let resp = server.round(who(carol, 2), &req).unwrap();
+        let got = c.sync_apply(PEER, &resp).unwrap();
+        assert_eq!((got.documents, got.changes), (1, 2));
+        let l = journal::lesson(c.store().doc(id).unwrap(), lesson.id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(l.marks[&student.id].to_stored(), "5 4");
+        // The projection the class teacher's reports read is up to date too.
+        assert_eq!(c.store().lessons_on(id, lesson.date).unwrap().len(), 1);
+    }
+}
