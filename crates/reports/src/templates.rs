@@ -21,7 +21,13 @@ macro_rules! builtin {
 }
 
 /// The default templates: (file name, source).
-pub const BUILTIN: &[(&str, &str)] = builtin!["macros.tera", "class_results.tera"];
+pub const BUILTIN: &[(&str, &str)] = builtin![
+    "macros.tera",
+    "class_results.tera",
+    "parents_extract.tera",
+    "parents_letter.tera",
+    "parents_slips.tera",
+];
 
 /// The templates of one school: the defaults with its overrides on top.
 pub struct Templates {
