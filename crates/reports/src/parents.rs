@@ -53,6 +53,9 @@ pub struct Extract {
     pub subjects: Vec<ExtractRow>,
     /// Absences over all subjects.
     pub total: Absences,
+    /// For the year: short titles of the periods whose marks are shown before the year mark
+    /// («1 ч.»…«4 ч.», «1 пол.», «2 пол.»); empty for a period.
+    pub period_columns: Vec<String>,
     /// Work types whose marks weigh more or less than 1, for the note under the table:
     /// «кр — контрольная работа (вес 2)».
     pub weights: Vec<String>,
@@ -68,6 +71,8 @@ pub struct ExtractRow {
     pub average: String,
     /// The period (or year) mark, empty when not set.
     pub period_mark: String,
+    /// For the year: the mark of each period of [`Extract::period_columns`], empty when not set.
+    pub period_marks: Vec<String>,
     pub absences: Absences,
 }
 
@@ -146,6 +151,18 @@ pub fn extract(
         PeriodCode::Year => FinalKind::Year,
         p => FinalKind::Period(p),
     };
+    let periods: &[PeriodCode] = if period == PeriodCode::Year {
+        journal.scheme().periods()
+    } else {
+        &[]
+    };
+    let final_of = |finals: &[zhurnal_domain::FinalMark], kind: FinalKind| {
+        finals
+            .iter()
+            .find(|f| f.kind == kind && f.student == student)
+            .map(|f| f.value.to_string())
+            .unwrap_or_default()
+    };
     let mut total = Absences::default();
     let subjects = journal
         .subjects
@@ -178,17 +195,17 @@ pub fn extract(
             total.sum(&absences);
             let average = weighted_average(marks, &journal.settings)
                 .map_or_else(|| "—".to_string(), |(avg, _)| decimal(avg, 2));
-            let period_mark = sj
-                .finals
+            let period_mark = final_of(&sj.finals, kind);
+            let period_marks = periods
                 .iter()
-                .find(|f| f.kind == kind && f.student == student)
-                .map(|f| f.value.to_string())
-                .unwrap_or_default();
+                .map(|p| final_of(&sj.finals, FinalKind::Period(*p)))
+                .collect();
             ExtractRow {
                 subject: sj.subject.name.clone(),
                 marks: dated,
                 average,
                 period_mark,
+                period_marks,
                 absences,
             }
         })
@@ -213,6 +230,14 @@ pub fn extract(
         to: to.format("%d.%m.%Y").to_string(),
         subjects,
         total,
+        period_columns: periods
+            .iter()
+            .map(|p| match p {
+                PeriodCode::H1 => "1 пол.".to_string(),
+                PeriodCode::H2 => "2 пол.".to_string(),
+                p => format!("{} ч.", &p.title_ru()[..1]),
+            })
+            .collect(),
         weights,
     })
 }

@@ -230,8 +230,31 @@ fn the_year_extract_shows_the_year_mark() {
     let j = journal(1, 7, "Б");
     let s = &j.students[0];
     let pdf = render_extract(&j, s.id, PeriodCode::Year, &Templates::builtin().unwrap()).unwrap();
+    keep("par_extract_year", &pdf);
     let flat = squeeze(&text(&pdf));
     assert!(flat.contains("Годовая"));
+    // Each subject's row has the four quarter marks and the year mark.
+    let markup =
+        markup_extract(&j, s.id, PeriodCode::Year, &Templates::builtin().unwrap()).unwrap();
+    assert!(markup.contains("<td rowspan=\"2\" fit=\"shrink\">4 ч.</td>"));
+    for sub in &j.subjects {
+        let mark = |kind: FinalKind| {
+            sub.finals
+                .iter()
+                .find(|f| f.kind == kind && f.student == s.id)
+                .map(|f| f.value.to_string())
+                .unwrap_or_default()
+        };
+        let mut cells: String = PeriodCode::QUARTERS
+            .iter()
+            .map(|q| format!("<td align=\"center\">{}</td>", mark(FinalKind::Period(*q))))
+            .collect();
+        cells.push_str(&format!(
+            "<td align=\"center\"><b>{}</b></td>",
+            mark(FinalKind::Year)
+        ));
+        assert!(markup.contains(&cells), "{}: {cells}", sub.subject.name);
+    }
     assert!(flat.contains(&squeeze(&s.name.full())));
 }
 
