@@ -84,7 +84,10 @@ enum Command {
         class: String,
         /// Период: Q1–Q4 (2–9 классы), H1, H2 (10–11 классы) или year.
         #[arg(long)]
-        period: String,
+        period: Option<String>,
+        /// ФИО ученика (для выписки).
+        #[arg(long)]
+        student: Option<String>,
         /// Куда записать PDF.
         #[arg(long)]
         out: PathBuf,
@@ -103,6 +106,10 @@ enum Command {
 enum ReportKind {
     /// Итоги успеваемости класса за период.
     ClassResults,
+    /// Выписка из журнала для родителей одного ученика за период.
+    Extract,
+    /// Информационное письмо родителям класса (по странице на ученика).
+    Letter,
 }
 
 #[derive(clap::Args)]
@@ -344,15 +351,28 @@ fn run(cli: Cli) -> Result<(), String> {
             db,
             class,
             period,
+            student,
             out,
             templates,
         } => {
-            let period: zhurnal_domain::PeriodCode = period.parse()?;
+            let period = || -> Result<zhurnal_domain::PeriodCode, String> {
+                period
+                    .as_deref()
+                    .ok_or("укажите период: --period Q1 (или H1, year)")?
+                    .parse()
+            };
+            let student = || {
+                student
+                    .as_deref()
+                    .ok_or("укажите ученика: --student \"Фамилия Имя\"")
+            };
             let mut z = open(&db)?;
             let templates =
                 zhurnal_service::templates(templates.as_deref()).map_err(|e| e.to_string())?;
             let pdf = match kind {
-                ReportKind::ClassResults => z.report_class_results(&class, period, &templates),
+                ReportKind::ClassResults => z.report_class_results(&class, period()?, &templates),
+                ReportKind::Extract => z.report_extract(&class, student()?, period()?, &templates),
+                ReportKind::Letter => z.report_letter(&class, &templates),
             }
             .map_err(|e| e.to_string())?;
             std::fs::write(&out, &pdf)

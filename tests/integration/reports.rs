@@ -143,3 +143,100 @@ fn a_period_the_class_is_not_marked_by_is_refused() {
     );
     assert!(!pdf.exists(), "nothing is written");
 }
+
+#[test]
+fn a_parent_s_extract_names_only_that_student_and_the_letter_has_a_page_per_student() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let d = dump(&db, "7Б");
+    let students: Vec<&str> = d["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    let pdf = dir.path().join("extract.pdf");
+    let db_s = db.to_str().unwrap();
+    ok(&[
+        "report",
+        "extract",
+        "--db",
+        db_s,
+        "--class",
+        "7Б",
+        "--period",
+        "Q1",
+        "--student",
+        students[3],
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let text = pdftotext(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(students[3]), "{text}");
+    assert!(!flat.contains(students[4]), "another student's name");
+    for s in d["subjects"].as_array().unwrap() {
+        let first_word = s["name"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        assert!(flat.contains(first_word), "subject {first_word}");
+    }
+    let (success, _, err) = run(&[
+        "report",
+        "extract",
+        "--db",
+        db_s,
+        "--class",
+        "7Б",
+        "--period",
+        "Q1",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(!success && err.contains("--student"), "{err}");
+
+    let letter = dir.path().join("letter.pdf");
+    ok(&[
+        "report",
+        "letter",
+        "--db",
+        db_s,
+        "--class",
+        "7Б",
+        "--out",
+        letter.to_str().unwrap(),
+    ]);
+    let info = String::from_utf8(
+        Command::new("pdfinfo")
+            .arg(&letter)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let pages: usize = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let on_roll = d["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            !s["movements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["kind"] != "arrival")
+        })
+        .count();
+    assert_eq!(pages, on_roll, "a page per student still in the class");
+}

@@ -123,6 +123,33 @@ impl Zhurnal {
     }
 }
 
+impl Zhurnal {
+    /// A parent's extract (выписка) for one student and period, as PDF.
+    pub fn report_extract(
+        &mut self,
+        class_name: &str,
+        student: &str,
+        period: PeriodCode,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        self.check_period(class_name, period)?;
+        let class = self.class(class_name)?;
+        let student = self.student(&class, student)?;
+        let journal = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::parents::render_extract(
+            &journal, student.id, period, templates,
+        )?)
+    }
+
+    /// The information letter to the parents of the class (a page per student), as PDF.
+    pub fn report_letter(&mut self, class_name: &str, templates: &Templates) -> Result<Vec<u8>> {
+        let journal = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::parents::render_letter(
+            &journal, templates,
+        )?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
