@@ -24,7 +24,8 @@
 //! * `section` — pages of one orientation (`portrait` | `landscape`, A4) and `margins` (one to
 //!   four lengths, CSS order: top right bottom left); optional `header` and `footer`, repeated on
 //!   every page of the section, where `{page}` and `{pages}` are replaced by the page number and
-//!   the number of pages of the document. A section always starts on a new page.
+//!   the number of pages of the document. A section always starts on a new page. An optional
+//!   `id` names it, so that the program can learn on which page it begins.
 //! * Blocks: `p`, `h1`–`h3` (headings stay with what follows), `table`, `signature` (a line to
 //!   sign on with a caption under it, between a label and a name), `space` (`height`),
 //!   `page-break`.
@@ -318,6 +319,9 @@ impl Block {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
+    /// `id`: a name the program that wrote the markup asks page numbers of (see
+    /// [`crate::layout::render_pdf_paged`]).
+    pub id: Option<String>,
     pub orientation: Orientation,
     pub margins: Margins,
     pub header: Vec<Block>,
@@ -630,7 +634,7 @@ impl Parser {
         node: Node<'a, 'input>,
         base: TextStyle,
     ) -> Result<Section, MarkupError> {
-        self.attrs(node, &[&["orientation", "margins"], TEXT_STYLE_ATTRS])?;
+        self.attrs(node, &[&["orientation", "margins", "id"], TEXT_STYLE_ATTRS])?;
         let style = self.text_style(node, base)?;
         let orientation = match node.attribute("orientation") {
             None | Some("portrait") => Orientation::Portrait,
@@ -678,6 +682,7 @@ impl Parser {
             }
         };
         let mut section = Section {
+            id: node.attribute("id").map(str::to_string),
             orientation,
             margins,
             header: Vec::new(),

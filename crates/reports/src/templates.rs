@@ -27,6 +27,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "parents_extract.tera",
     "parents_letter.tera",
     "parents_slips.tera",
+    "journal_copy.tera",
 ];
 
 /// The templates of one school: the defaults with its overrides on top.

@@ -63,6 +63,21 @@ pub enum LayoutError {
 
 /// Lays out `doc` and returns the finished PDF file.
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, LayoutError> {
+    render_pdf_paged(doc).map(|(bytes, _)| bytes)
+}
+
+/// Where the pages of a laid-out document fell.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pagination {
+    /// Pages of the document.
+    pub pages: usize,
+    /// The first page (1-based) of every section that has an `id`.
+    pub first_pages: std::collections::BTreeMap<String, usize>,
+}
+
+/// [`render_pdf`], also telling on which page each named section begins: a contents page or
+/// a certification sheet is then filled in and the document laid out again.
+pub fn render_pdf_paged(doc: &Document) -> Result<(Vec<u8>, Pagination), LayoutError> {
     check_glyphs(doc)?;
     let mixed = doc
         .sections
@@ -71,10 +86,21 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, LayoutError> {
     let mut total = None;
     let mut attempts = 0;
     loop {
-        let (bytes, pages) = render_once(doc, total, mixed)?;
+        let (bytes, pages, of_pages) = render_once(doc, total, mixed)?;
         attempts += 1;
         if !doc.needs_page_count() || total == Some(pages.len()) || attempts == 3 {
+            let mut first_pages = std::collections::BTreeMap::new();
+            for (page, section) in of_pages.iter().enumerate() {
+                if let Some(id) = &doc.sections[*section].id {
+                    first_pages.entry(id.clone()).or_insert(page + 1);
+                }
+            }
+            let pagination = Pagination {
+                pages: pages.len(),
+                first_pages,
+            };
             return pdf::finish(bytes, &pages, &doc.title)
+                .map(|b| (b, pagination))
                 .map_err(|e| LayoutError::Pdf(e.to_string()));
         }
         total = Some(pages.len());
@@ -110,12 +136,11 @@ fn check_glyphs(doc: &Document) -> Result<(), LayoutError> {
     }
 }
 
+/// What one pass makes: the PDF, the box of every page and the section of every page.
+type Pass = (Vec<u8>, Vec<PageBox>, Vec<usize>);
+
 /// One pass of genpdfi over the document; returns the PDF and the box of every page.
-fn render_once(
-    doc: &Document,
-    total: Option<usize>,
-    mixed: bool,
-) -> Result<(Vec<u8>, Vec<PageBox>), LayoutError> {
+fn render_once(doc: &Document, total: Option<usize>, mixed: bool) -> Result<Pass, LayoutError> {
     let serif = fonts::family(&fonts::SERIF).map_err(LayoutError::pdf)?;
     let mut gdoc = genpdfi::Document::new(serif);
     let sans = if doc.uses_font(FontName::Sans) {
@@ -143,6 +168,7 @@ fn render_once(
             .sections
             .iter()
             .map(|s| Section {
+                id: s.id.clone(),
                 orientation: s.orientation,
                 margins: s.margins,
                 header: s.header.clone(),
@@ -186,7 +212,7 @@ fn render_once(
             shift_down_mm: if mixed { paper.1 - o.size_mm().1 } else { 0.0 },
         })
         .collect();
-    Ok((bytes, pages))
+    Ok((bytes, pages, std::mem::take(&mut sh.page_sections)))
 }
 
 /// The font families of the document being rendered.
@@ -218,6 +244,8 @@ struct Shared {
     section: usize,
     /// Orientation of every page begun.
     pages: Vec<Orientation>,
+    /// The section of every page begun.
+    page_sections: Vec<usize>,
     /// The first layout error (genpdfi's error type cannot carry it).
     error: Option<LayoutError>,
 }
@@ -248,6 +276,7 @@ impl genpdfi::PageDecorator for Pages {
             let mut sh = self.shared.borrow_mut();
             let index = sh.section.min(self.sections.len() - 1);
             sh.pages.push(self.sections[index].orientation);
+            sh.page_sections.push(index);
             (index, sh.pages.len())
         };
         let cx = Cx {
