@@ -193,24 +193,3 @@ fn markup_of_a_small_copy() {
     let markup = markup_period_copy(&j, PeriodCode::Q1, &templates()).unwrap();
     insta::assert_snapshot!("journal_copy_7b_q1_small", markup);
 }
-
-/// Writes the Q1 copy and the year journal of 7Б to the directory in `JOURNAL_COPY_OUT`, timing
-/// the year journal: `JOURNAL_COPY_OUT=/tmp cargo test -p zhurnal-reports --test reports
-/// journal_copy::write -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn write_pdfs_for_inspection() {
-    let dir = std::env::var("JOURNAL_COPY_OUT").unwrap_or_else(|_| "/tmp".into());
-    let j = journal(1, 7, "Б");
-    let q1 = render_period_copy(&j, PeriodCode::Q1, &templates()).unwrap();
-    std::fs::write(format!("{dir}/journal_copy_7b_q1.pdf"), q1).unwrap();
-    let t = templates();
-    let start = std::time::Instant::now();
-    let pdf = render_year_journal(&j, Printing::TwoSided, &t).unwrap();
-    println!(
-        "year journal 7Б: {:?}, {} bytes",
-        start.elapsed(),
-        pdf.len()
-    );
-    std::fs::write(format!("{dir}/journal_copy_7b_year.pdf"), pdf).unwrap();
-}
