@@ -88,6 +88,9 @@ enum Command {
         /// ФИО ученика (для выписки).
         #[arg(long)]
         student: Option<String>,
+        /// Печать с двух сторон листа (для счёта листов в заверении годового журнала).
+        #[arg(long)]
+        two_sided: bool,
         /// Куда записать PDF.
         #[arg(long)]
         out: PathBuf,
@@ -106,6 +109,10 @@ enum Command {
 enum ReportKind {
     /// Итоги успеваемости класса за период.
     ClassResults,
+    /// Бумажная копия журнала класса за четверть или полугодие.
+    PeriodCopy,
+    /// Журнал на конец года: все страницы пронумерованы, лист заверения.
+    YearJournal,
     /// Выписка из журнала для родителей одного ученика за период.
     Extract,
     /// Информационное письмо родителям класса (по странице на ученика).
@@ -352,6 +359,7 @@ fn run(cli: Cli) -> Result<(), String> {
             class,
             period,
             student,
+            two_sided,
             out,
             templates,
         } => {
@@ -371,6 +379,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 zhurnal_service::templates(templates.as_deref()).map_err(|e| e.to_string())?;
             let pdf = match kind {
                 ReportKind::ClassResults => z.report_class_results(&class, period()?, &templates),
+                ReportKind::PeriodCopy => z.report_period_copy(&class, period()?, &templates),
+                ReportKind::YearJournal => {
+                    use zhurnal_domain::numerals::Printing;
+                    let printing = if two_sided {
+                        Printing::TwoSided
+                    } else {
+                        Printing::OneSided
+                    };
+                    z.report_year_journal(&class, printing, &templates)
+                }
                 ReportKind::Extract => z.report_extract(&class, student()?, period()?, &templates),
                 ReportKind::Letter => z.report_letter(&class, &templates),
             }

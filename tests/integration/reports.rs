@@ -240,3 +240,63 @@ fn a_parent_s_extract_names_only_that_student_and_the_letter_has_a_page_per_stud
         .count();
     assert_eq!(pages, on_roll, "a page per student still in the class");
 }
+
+/// «Прошито, пронумеровано и скреплено печатью N (N прописью) листов.» with N computed here
+/// from the real page count, for one- and two-sided printing.
+#[test]
+fn the_year_journal_certifies_the_sheets_it_really_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let db_s = db.to_str().unwrap();
+    for (flag, per_sheet) in [(None, 1), (Some("--two-sided"), 2)] {
+        let pdf = dir.path().join(format!("year-{per_sheet}.pdf"));
+        let mut args = vec![
+            "report",
+            "year-journal",
+            "--db",
+            db_s,
+            "--class",
+            "10А",
+            "--out",
+            pdf.to_str().unwrap(),
+        ];
+        args.extend(flag);
+        ok(&args);
+        let info =
+            String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+        let pages: u64 = info
+            .lines()
+            .find(|l| l.starts_with("Pages:"))
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let sheets = pages.div_ceil(per_sheet);
+        let sentence = zhurnal_domain::numerals::certification_sentence(sheets);
+        let flat = pdftotext(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains(&sentence), "«{sentence}» for {pages} pages");
+        assert!(
+            flat.contains(&format!("Страница {pages}")),
+            "the last page is numbered"
+        );
+    }
+    // A quarterly copy of a class marked by half-years is refused.
+    let (success, _, err) = run(&[
+        "report",
+        "period-copy",
+        "--db",
+        db_s,
+        "--class",
+        "10А",
+        "--period",
+        "Q1",
+        "--out",
+        "/dev/null",
+    ]);
+    assert!(!success && err.contains("по полугодиям"), "{err}");
+}

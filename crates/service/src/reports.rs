@@ -141,6 +141,39 @@ impl Zhurnal {
         )?)
     }
 
+    /// The quarterly or half-year paper copy of the class journal, as PDF.
+    pub fn report_period_copy(
+        &mut self,
+        class_name: &str,
+        period: PeriodCode,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        if period == PeriodCode::Year {
+            return Err(ServiceError::Invalid(
+                "копия делается за четверть или полугодие; за год — журнал на конец года (year-journal)".into(),
+            ));
+        }
+        self.check_period(class_name, period)?;
+        let journal = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::journal_copy::render_period_copy(
+            &journal, period, templates,
+        )?)
+    }
+
+    /// The year-end journal, numbered, with the certification sheet counting sheets for the
+    /// chosen printing, as PDF.
+    pub fn report_year_journal(
+        &mut self,
+        class_name: &str,
+        printing: zhurnal_domain::numerals::Printing,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        let journal = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::journal_copy::render_year_journal(
+            &journal, printing, templates,
+        )?)
+    }
+
     /// The information letter to the parents of the class (a page per student), as PDF.
     pub fn report_letter(&mut self, class_name: &str, templates: &Templates) -> Result<Vec<u8>> {
         let journal = self.class_journal(class_name)?;
