@@ -28,6 +28,11 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "parents_letter.tera",
     "parents_slips.tera",
     "journal_copy.tera",
+    "ct_marks.tera",
+    "ct_attendance.tera",
+    "ct_month.tera",
+    "ct_movement.tera",
+    "ct_monitoring.tera",
 ];
 
 /// The templates of one school: the defaults with its overrides on top.
