@@ -91,6 +91,12 @@ enum Command {
         /// Печать с двух сторон листа (для счёта листов в заверении годового журнала).
         #[arg(long)]
         two_sided: bool,
+        /// Месяц для посещаемости по дням, ГГГГ-ММ.
+        #[arg(long)]
+        month: Option<String>,
+        /// На какую дату мониторинг, ГГГГ-ММ-ДД (по умолчанию сегодня).
+        #[arg(long)]
+        date: Option<String>,
         /// Куда записать PDF.
         #[arg(long)]
         out: PathBuf,
@@ -113,6 +119,16 @@ enum ReportKind {
     PeriodCopy,
     /// Журнал на конец года: все страницы пронумерованы, лист заверения.
     YearJournal,
+    /// Сводная ведомость учёта успеваемости.
+    MarksSummary,
+    /// Сводная ведомость учёта посещаемости за период (--period) или год.
+    Attendance,
+    /// Посещаемость за месяц по дням (--month ГГГГ-ММ).
+    AttendanceMonth,
+    /// Сводная ведомость учёта движения учащихся.
+    Movement,
+    /// Мониторинг: ученики без отметок, уроки без темы и без отметки посещаемости (--date).
+    Monitoring,
     /// Выписка из журнала для родителей одного ученика за период.
     Extract,
     /// Информационное письмо родителям класса (по странице на ученика).
@@ -360,6 +376,8 @@ fn run(cli: Cli) -> Result<(), String> {
             period,
             student,
             two_sided,
+            month,
+            date,
             out,
             templates,
         } => {
@@ -388,6 +406,24 @@ fn run(cli: Cli) -> Result<(), String> {
                         Printing::OneSided
                     };
                     z.report_year_journal(&class, printing, &templates)
+                }
+                ReportKind::MarksSummary => z.report_marks_summary(&class, &templates),
+                ReportKind::Attendance => z.report_attendance(&class, period()?, &templates),
+                ReportKind::AttendanceMonth => {
+                    let text = month.as_deref().ok_or("укажите месяц: --month 2025-10")?;
+                    let (y, m) = text
+                        .split_once('-')
+                        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+                        .ok_or(format!("«{text}» — не месяц: ожидается ГГГГ-ММ"))?;
+                    z.report_attendance_month(&class, y, m, &templates)
+                }
+                ReportKind::Movement => z.report_movement(&class, &templates),
+                ReportKind::Monitoring => {
+                    let today = match date.as_deref() {
+                        Some(d) => parse_date(d)?,
+                        None => chrono::Local::now().date_naive(),
+                    };
+                    z.report_monitoring(&class, today, &templates)
                 }
                 ReportKind::Extract => z.report_extract(&class, student()?, period()?, &templates),
                 ReportKind::Letter => z.report_letter(&class, &templates),

@@ -300,3 +300,70 @@ fn the_year_journal_certifies_the_sheets_it_really_has() {
     ]);
     assert!(!success && err.contains("по полугодиям"), "{err}");
 }
+
+/// The class teacher's reports from the command line: each is made, names the class's
+/// students, and the month grid's totals agree with the journal.
+#[test]
+fn the_class_teacher_s_reports_are_made_from_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let db_s = db.to_str().unwrap();
+    let d = dump(&db, "7Б");
+    let first = d["students"][0]["name"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        (
+            "marks-summary",
+            vec![],
+            "Сводная ведомость учёта успеваемости",
+        ),
+        ("attendance", vec!["--period", "Q1"], "посещаемости"),
+        ("attendance-month", vec!["--month", "2025-10"], "октябрь"),
+        ("movement", vec![], "движения"),
+        ("monitoring", vec!["--date", "2025-12-10"], "10.12.2025"),
+    ];
+    for (kind, extra, title) in cases {
+        let pdf = dir.path().join(format!("{kind}.pdf"));
+        let mut args = vec![
+            "report",
+            kind,
+            "--db",
+            db_s,
+            "--class",
+            "7Б",
+            "--out",
+            pdf.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        ok(&args);
+        let text = pdftotext(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.to_lowercase().contains(&title.to_lowercase()),
+            "{kind}: «{title}» in {text}"
+        );
+        if kind != "movement" {
+            assert!(text.contains(&first), "{kind} names {first}");
+        }
+    }
+    let (success, _, err) = run(&[
+        "report",
+        "attendance-month",
+        "--db",
+        db_s,
+        "--class",
+        "7Б",
+        "--month",
+        "2025-13",
+        "--out",
+        "/dev/null",
+    ]);
+    assert!(!success && err.contains("месяца 13 нет"), "{err}");
+}

@@ -174,6 +174,72 @@ impl Zhurnal {
         )?)
     }
 
+    /// Сводная ведомость учёта успеваемости: students × subjects × periods and the year.
+    pub fn report_marks_summary(
+        &mut self,
+        class_name: &str,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        let j = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::class_teacher::render_marks_summary(
+            &j, templates,
+        )?)
+    }
+
+    /// Сводная ведомость учёта посещаемости for a period or the year.
+    pub fn report_attendance(
+        &mut self,
+        class_name: &str,
+        period: PeriodCode,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        self.check_period(class_name, period)?;
+        let j = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::class_teacher::render_attendance_summary(
+            &j, period, templates,
+        )?)
+    }
+
+    /// Attendance of one month, day by day.
+    pub fn report_attendance_month(
+        &mut self,
+        class_name: &str,
+        year: i32,
+        month: u32,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        if !(1..=12).contains(&month) {
+            return Err(ServiceError::Invalid(format!(
+                "месяца {month} нет: ожидается ГГГГ-ММ"
+            )));
+        }
+        let j = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::class_teacher::render_attendance_month(
+            &j, year, month, templates,
+        )?)
+    }
+
+    /// Сводная ведомость учёта движения учащихся.
+    pub fn report_movement(&mut self, class_name: &str, templates: &Templates) -> Result<Vec<u8>> {
+        let j = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::class_teacher::render_movement(
+            &j, templates,
+        )?)
+    }
+
+    /// Monitoring findings as of `today`.
+    pub fn report_monitoring(
+        &mut self,
+        class_name: &str,
+        today: chrono::NaiveDate,
+        templates: &Templates,
+    ) -> Result<Vec<u8>> {
+        let j = self.class_journal(class_name)?;
+        Ok(zhurnal_reports::class_teacher::render_monitoring(
+            &j, today, templates,
+        )?)
+    }
+
     /// The information letter to the parents of the class (a page per student), as PDF.
     pub fn report_letter(&mut self, class_name: &str, templates: &Templates) -> Result<Vec<u8>> {
         let journal = self.class_journal(class_name)?;
