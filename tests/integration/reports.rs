@@ -16,6 +16,20 @@ fn pdftotext(pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The page count `pdfinfo` reports.
+fn pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils) is installed");
+    let info = String::from_utf8(out.stdout).unwrap();
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .expect("pdfinfo prints Pages:");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
 /// Категории учащихся за период, computed from the dump as a class teacher would by hand.
 fn categories(d: &serde_json::Value, period: &str) -> BTreeMap<&'static str, usize> {
     let mut marks: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -100,17 +114,7 @@ fn class_results_for_a_quarter_match_the_journal() {
         want.get("failing").copied().unwrap_or(0)
     );
     assert_eq!(got("Всего учтено"), want["n"]);
-    let pages = Command::new("pdfinfo").arg(&pdf).output().unwrap();
-    let info = String::from_utf8(pages.stdout).unwrap();
-    let n: usize = info
-        .lines()
-        .find(|l| l.starts_with("Pages:"))
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let n = pages(&pdf);
     for page in 1..=n {
         assert!(
             text.contains(&format!("Страница {page} из {n}")),
@@ -209,23 +213,7 @@ fn a_parent_s_extract_names_only_that_student_and_the_letter_has_a_page_per_stud
         "--out",
         letter.to_str().unwrap(),
     ]);
-    let info = String::from_utf8(
-        Command::new("pdfinfo")
-            .arg(&letter)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let pages: usize = info
-        .lines()
-        .find(|l| l.starts_with("Pages:"))
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let letter_pages = pages(&letter);
     let on_roll = d["students"]
         .as_array()
         .unwrap()
@@ -238,7 +226,10 @@ fn a_parent_s_extract_names_only_that_student_and_the_letter_has_a_page_per_stud
                 .any(|m| m["kind"] != "arrival")
         })
         .count();
-    assert_eq!(pages, on_roll, "a page per student still in the class");
+    assert_eq!(
+        letter_pages, on_roll,
+        "a page per student still in the class"
+    );
 }
 
 /// «Прошито, пронумеровано и скреплено печатью N (N прописью) листов.» with N computed here
@@ -262,17 +253,7 @@ fn the_year_journal_certifies_the_sheets_it_really_has() {
         ];
         args.extend(flag);
         ok(&args);
-        let info =
-            String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
-        let pages: u64 = info
-            .lines()
-            .find(|l| l.starts_with("Pages:"))
-            .unwrap()
-            .split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
+        let pages = pages(&pdf) as u64;
         let sheets = pages.div_ceil(per_sheet);
         let sentence = zhurnal_domain::numerals::certification_sentence(sheets);
         let flat = pdftotext(&pdf)

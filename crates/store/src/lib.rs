@@ -310,24 +310,7 @@ impl Store {
             };
             return self.persist(id, merged, None);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                id.to_string(),
-                id.kind_name(),
-                doc.save(),
-                chrono::Utc::now().timestamp()
-            ],
-        )?;
-        doc.take_touched();
-        projection::rebuild_doc(&tx, &doc)?;
-        tx.commit()?;
-        self.chunk_counts.insert(id, 0);
-        self.docs.insert(id, doc);
-        Ok(())
+        self.put_docs(vec![doc])
     }
 
     /// Stores many documents at once: the new ones in a single transaction (a crash leaves
@@ -344,14 +327,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let now = chrono::Utc::now().timestamp();
         for doc in &mut new {
-            tx.execute(
-                "INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)",
-                params![doc.id().to_string(), doc.id().kind_name(), doc.save(), now],
-            )?;
             doc.take_touched();
-            projection::rebuild_doc(&tx, doc)?;
+            insert_doc(&tx, doc)?;
         }
         tx.commit()?;
         for doc in new {
@@ -455,23 +433,11 @@ impl Store {
             let mut doc = Doc::load(id, changes)?;
             let n = doc.automerge().get_changes(&[]).len();
             doc.take_touched();
-            let bookmark = bookmark.filter(|(_, hs)| {
-                hs.iter()
-                    .all(|h| doc.automerge().get_change_by_hash(h).is_some())
-            });
+            let bookmark = held(&doc, bookmark);
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    id.to_string(),
-                    id.kind_name(),
-                    doc.save(),
-                    chrono::Utc::now().timestamp()
-                ],
-            )?;
-            projection::rebuild_doc(&tx, &doc)?;
+            insert_doc(&tx, &doc)?;
             if let Some((peer, heads)) = bookmark {
                 put_bookmark(&tx, peer, id, heads)?;
             }
@@ -493,12 +459,7 @@ impl Store {
                 }
             }
         }
-        // A bookmark only ever names changes this store holds; otherwise it stays where it was
-        // (the next exchange offers the same changes again, which is harmless).
-        let bookmark = bookmark.filter(|(_, hs)| {
-            hs.iter()
-                .all(|h| doc.automerge().get_change_by_hash(h).is_some())
-        });
+        let bookmark = held(doc, bookmark);
         let new = doc.save_after(&heads);
         self.persist(id, new, bookmark)?;
         Ok(n)
@@ -694,6 +655,31 @@ fn put_bookmark(
     )?
     .execute(params![peer, id.to_string(), bytes, chrono::Utc::now().timestamp()])?;
     Ok(())
+}
+
+/// Inserts a document the store does not hold yet, with its projection rows.
+fn insert_doc(tx: &rusqlite::Transaction<'_>, doc: &Doc) -> Result<()> {
+    tx.prepare_cached("INSERT INTO docs(id, kind, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![
+            doc.id().to_string(),
+            doc.id().kind_name(),
+            doc.save(),
+            chrono::Utc::now().timestamp()
+        ])?;
+    projection::rebuild_doc(tx, doc)
+}
+
+/// A bookmark only ever names changes the store holds; otherwise it is not moved (the next
+/// exchange offers the same changes again, which is harmless).
+fn held<'a>(
+    doc: &Doc,
+    bookmark: Option<(&'a str, &'a [ChangeHash])>,
+) -> Option<(&'a str, &'a [ChangeHash])> {
+    bookmark.filter(|(_, heads)| {
+        heads
+            .iter()
+            .all(|h| doc.automerge().get_change_by_hash(h).is_some())
+    })
 }
 
 #[cfg(test)]
