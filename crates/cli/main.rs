@@ -333,36 +333,12 @@ fn run(cli: Cli) -> Result<(), String> {
             if let Some(source) = batch {
                 return run_batch(&mut z, &cell, &source);
             }
-            let (class, subject, date, student) = required(&cell)?;
             let value = value.ok_or("укажите --value (или --batch)")?;
-            println!(
-                "{}",
-                apply(
-                    &mut z,
-                    &cell,
-                    class,
-                    subject,
-                    date,
-                    student,
-                    Value::Marks(&value)
-                )?
-            );
+            println!("{}", apply_one(&mut z, &cell, Value::Marks(&value))?);
         }
         Command::Attend { cell, code } => {
             let mut z = open(&cell.db)?;
-            let (class, subject, date, student) = required(&cell)?;
-            println!(
-                "{}",
-                apply(
-                    &mut z,
-                    &cell,
-                    class,
-                    subject,
-                    date,
-                    student,
-                    Value::Code(&code)
-                )?
-            );
+            println!("{}", apply_one(&mut z, &cell, Value::Code(&code))?);
         }
         Command::ImportRoster { db, class, file } => {
             let mut z = open(&db)?;
@@ -463,9 +439,10 @@ fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
-fn required(cell: &CellArgs) -> Result<(&str, &str, &str, &str), String> {
+/// One cell edit named entirely by the command's arguments.
+fn apply_one(z: &mut Zhurnal, cell: &CellArgs, value: Value<'_>) -> Result<String, String> {
     match (&cell.class, &cell.subject, &cell.date, &cell.student) {
-        (Some(c), Some(s), Some(d), Some(st)) => Ok((c, s, d, st)),
+        (Some(c), Some(s), Some(d), Some(st)) => apply(z, cell, c, s, d, st, value),
         _ => Err("укажите --class, --subject, --date и --student".into()),
     }
 }
