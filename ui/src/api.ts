@@ -1,0 +1,170 @@
+// Typed wrappers over the shell's commands (docs/app-commands.md). Every call resolves — it
+// never throws: a failure is a value `{ ok: false, error: {code, message} }` that the screen
+// shows as it is. Two backends implement `Api`: the Tauri shell (`tauriApi`) and the in-memory
+// school of `mock.ts` (tests, and `npm run dev` in a plain browser).
+
+import type {
+  AppError,
+  AppState,
+  BundleResult,
+  CellResult,
+  ConflictView,
+  Finding,
+  GridView,
+  ImportResult,
+  JournalRef,
+  LessonEdit,
+  LessonView,
+  MovementEdit,
+  Period,
+  PersonalView,
+  ReportProgress,
+  ReportRequest,
+  ReportResult,
+  RosterView,
+  StaffView,
+  SyncStatus,
+} from "./types";
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(code: string, message: string): Result<T> => ({ ok: false, error: { code, message } });
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+export interface Api {
+  readonly kind: "tauri" | "mock";
+  appState(): Promise<Result<AppState>>;
+  openDemo(): Promise<Result<AppState>>;
+  staffList(): Promise<Result<StaffView[]>>;
+  setProfile(staffId: string): Promise<Result<AppState>>;
+
+  myJournals(): Promise<Result<JournalRef[]>>;
+  grid(classId: string, subjectId: string, subgroup: number | null, period: Period): Promise<Result<GridView>>;
+  setCell(classId: string, subjectId: string, lessonId: string, studentId: string, input: string): Promise<Result<CellResult>>;
+  setFinal(classId: string, subjectId: string, studentId: string, period: Period, input: string): Promise<Result<CellResult>>;
+  addLesson(classId: string, subjectId: string, subgroup: number | null, date: string): Promise<Result<LessonView>>;
+  saveLesson(classId: string, subjectId: string, lessonId: string, edit: LessonEdit): Promise<Result<LessonView>>;
+  undo(): Promise<Result<CellResult | null>>;
+
+  roster(classId: string): Promise<Result<RosterView>>;
+  importRoster(classId: string, path: string): Promise<Result<ImportResult>>;
+  addMovement(classId: string, studentId: string, movement: MovementEdit): Promise<Result<RosterView>>;
+  personal(classId: string): Promise<Result<PersonalView>>;
+  monitoring(classId: string, lessonsWithoutMarks: number): Promise<Result<Finding[]>>;
+
+  makeReport(request: ReportRequest): Promise<Result<ReportResult>>;
+  saveReport(path: string, dest: string): Promise<Result<null>>;
+  printReport(path: string): Promise<Result<null>>;
+
+  syncStatus(): Promise<Result<SyncStatus>>;
+  login(server: string, login: string, password: string): Promise<Result<AppState>>;
+  logout(): Promise<Result<AppState>>;
+  syncNow(): Promise<Result<SyncStatus>>;
+  conflicts(): Promise<Result<ConflictView[]>>;
+  resolveConflict(doc: string, lesson: string, student: string, chosenText: string): Promise<Result<null>>;
+  bundleExport(path: string): Promise<Result<BundleResult>>;
+  bundleImport(path: string): Promise<Result<BundleResult>>;
+
+  /** Events the shell emits. Each returns a function that stops listening. */
+  onReportProgress(cb: (p: ReportProgress) => void): Promise<() => void>;
+  onSyncStatus(cb: (s: SyncStatus) => void): Promise<() => void>;
+  /** A URL the webview can show for a file the shell wrote (a PDF to preview). */
+  fileUrl(path: string): string;
+  /** The shell's file dialog; `null` when cancelled or when there is no dialog (type the path). */
+  pickFile(mode: "open" | "save", filters: FileFilter[], defaultPath?: string): Promise<string | null>;
+}
+
+/** Turns whatever a rejected `invoke` carries into `{code, message}`. */
+export function toAppError(e: unknown): AppError {
+  if (e && typeof e === "object" && "message" in e) {
+    const o = e as { code?: unknown; message?: unknown };
+    return { code: typeof o.code === "string" ? o.code : "store", message: String(o.message) };
+  }
+  if (typeof e === "string") return { code: "store", message: e };
+  return { code: "store", message: "Неизвестная ошибка программы" };
+}
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+// Tauri 2 matches a command's arguments by their camelCase names unless the command says
+// `rename_all = "snake_case"`; the contract writes them in snake_case. Sending both spellings
+// works with either choice on the Rust side (unknown keys are ignored).
+export function args(a: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) {
+    out[k] = v;
+    out[camel(k)] = v;
+  }
+  return out;
+}
+
+type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+
+/** The real backend: the Tauri shell's commands. */
+export async function tauriApi(): Promise<Api> {
+  const core = await import("@tauri-apps/api/core");
+  const event = await import("@tauri-apps/api/event");
+  const invoke: Invoke = core.invoke;
+  async function call<T>(cmd: string, a: Record<string, unknown> = {}): Promise<Result<T>> {
+    try {
+      return ok((await invoke(cmd, args(a))) as T);
+    } catch (e) {
+      return { ok: false, error: toAppError(e) };
+    }
+  }
+  return {
+    kind: "tauri",
+    appState: () => call("app_state"),
+    openDemo: () => call("open_demo"),
+    staffList: () => call("staff_list"),
+    setProfile: (staff_id) => call("set_profile", { staff_id }),
+    myJournals: () => call("my_journals"),
+    grid: (class_id, subject_id, subgroup, period) => call("grid", { class_id, subject_id, subgroup, period }),
+    setCell: (class_id, subject_id, lesson_id, student_id, input) =>
+      call("set_cell", { class_id, subject_id, lesson_id, student_id, input }),
+    setFinal: (class_id, subject_id, student_id, period, input) =>
+      call("set_final", { class_id, subject_id, student_id, period, input }),
+    addLesson: (class_id, subject_id, subgroup, date) => call("add_lesson", { class_id, subject_id, subgroup, date }),
+    saveLesson: (class_id, subject_id, lesson_id, edit) => call("save_lesson", { class_id, subject_id, lesson_id, edit }),
+    undo: () => call("undo"),
+    roster: (class_id) => call("roster", { class_id }),
+    importRoster: (class_id, path) => call("import_roster", { class_id, path }),
+    addMovement: (class_id, student_id, movement) => call("add_movement", { class_id, student_id, movement }),
+    personal: (class_id) => call("personal", { class_id }),
+    monitoring: (class_id, lessons_without_marks) => call("monitoring", { class_id, lessons_without_marks }),
+    makeReport: (request) => call("make_report", { request }),
+    saveReport: (path, dest) => call("save_report", { path, dest }),
+    printReport: (path) => call("print_report", { path }),
+    syncStatus: () => call("sync_status"),
+    login: (server, login, password) => call("login", { server, login, password }),
+    logout: () => call("logout"),
+    syncNow: () => call("sync_now"),
+    conflicts: () => call("conflicts"),
+    resolveConflict: (doc, lesson, student, chosen_text) => call("resolve_conflict", { doc, lesson, student, chosen_text }),
+    bundleExport: (path) => call("bundle_export", { path }),
+    bundleImport: (path) => call("bundle_import", { path }),
+    onReportProgress: (cb) => event.listen<ReportProgress>("report-progress", (e) => cb(e.payload)),
+    onSyncStatus: (cb) => event.listen<SyncStatus>("sync-status", (e) => cb(e.payload)),
+    fileUrl: (path) => core.convertFileSrc(path),
+    async pickFile(mode, filters, defaultPath) {
+      // The dialog plugin's own command; when the shell has no dialog the user types the path.
+      try {
+        const options = { filters, defaultPath, multiple: false, directory: false };
+        const r = await invoke(`plugin:dialog|${mode}`, { options });
+        return typeof r === "string" ? r : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Whether the page runs inside the Tauri shell. */
+export function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}

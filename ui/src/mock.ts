@@ -1,0 +1,801 @@
+// An in-memory school that answers the command contract like the shell would: the backend of
+// the Vitest suites and of `npm run dev` in a plain browser (before, and beside, the real app).
+// It keeps the contract's rules that the UI must show: read-only journals, the cell grammar
+// (through the same parser), students off the roll, personal data for two roles only, pending
+// changes until a sync, conflicts with their authors.
+
+import { err, ok, type Api, type Result } from "./api";
+import { parseCell, parseFinal, displayCell } from "./cell";
+import type {
+  Access,
+  AppState,
+  CellResult,
+  CellView,
+  ConflictView,
+  Finding,
+  FinalView,
+  GridView,
+  JournalRef,
+  LessonView,
+  MovementView,
+  Period,
+  PersonalRow,
+  Profile,
+  ReportProgress,
+  ReportRequest,
+  RosterStudent,
+  StaffView,
+  SyncStatus,
+} from "./types";
+
+export interface MockOptions {
+  /** Whether the school exists already (false shows the first-start screen). */
+  hasSchool?: boolean;
+  /** Staff id of the profile chosen already. */
+  profile?: string | null;
+  /** Delay of every command, to see the pending state in development. */
+  latencyMs?: number;
+  /** Students of 7Б (the task's case is 32) and lessons of its Russian in Q1 (60). */
+  students?: number;
+  lessons?: number;
+}
+
+interface MStudent {
+  id: string;
+  last: string;
+  first: string;
+  middle: string;
+  birth: string;
+  movements: MovementView[];
+  subgroups: Record<string, number>;
+  address: string;
+  phone: string;
+  parent: string;
+  consent: boolean | null;
+}
+interface MLesson {
+  id: string;
+  date: string;
+  number: number;
+  subgroup: number | null;
+  topic: string;
+  homework: string;
+  teacher: string;
+  work_type: string | null;
+  att_taken: boolean;
+}
+interface MJournal {
+  classId: string;
+  subjectId: string;
+  subject: string;
+  teachers: Record<number, string>; // subgroup (0 = whole class) → staff id
+  split: boolean;
+  lessons: MLesson[];
+  cells: Map<string, string>; // `${lesson}/${student}` → text
+  finals: Map<string, string>; // `${period}/${student}` → mark
+}
+interface MClass {
+  id: string;
+  name: string;
+  grade: number;
+  teacher: string;
+  students: MStudent[];
+}
+
+const STAFF: StaffView[] = [
+  { id: "staff-kuznetsova", name: "Кузнецова Анна Викторовна", roles: ["subject_teacher", "class_teacher"] },
+  { id: "staff-smirnova", name: "Смирнова Ольга Петровна", roles: ["subject_teacher"] },
+  { id: "staff-volkova", name: "Волкова Марина Сергеевна", roles: ["subject_teacher"] },
+  { id: "staff-orlov", name: "Орлов Дмитрий Андреевич", roles: ["subject_teacher"] },
+  { id: "staff-sokolov", name: "Соколов Игорь Николаевич", roles: ["subject_teacher", "class_teacher"] },
+  { id: "staff-petrova", name: "Петрова Галина Ивановна", roles: ["admin", "deputy"] },
+];
+
+const LAST = [
+  "Антонов", "Белова", "Васильев", "Гаврилова", "Голубев", "Данилова", "Егоров", "Жукова", "Зайцев", "Иванова",
+  "Калинин", "Козлова", "Лебедев", "Макарова", "Медведев", "Никитина", "Новиков", "Орлова", "Павлов", "Романова",
+  "Семёнов", "Соловьёва", "Тарасов", "Фёдорова", "Филиппов", "Фролова", "Харитонов", "Цветкова", "Чернов", "Шарова",
+  "Щукин", "Яковлева", "Абрамов", "Борисова", "Виноградов", "Громова",
+];
+const FIRST_M = ["Георгий", "Иван", "Максим", "Артём", "Кирилл", "Матвей", "Тимофей", "Никита", "Лев", "Михаил"];
+const FIRST_F = ["Анна", "Мария", "София", "Варвара", "Алиса", "Полина", "Дарья", "Ксения", "Вера", "Ева"];
+const MIDDLE_M = ["Андреевич", "Сергеевич", "Петрович", "Ильич", "Олегович"];
+const MIDDLE_F = ["Андреевна", "Сергеевна", "Петровна", "Ильинична", "Олеговна"];
+const TOPICS = [
+  "Повторение изученного в 6 классе",
+  "Причастие как часть речи",
+  "Причастный оборот. Запятые при причастном обороте",
+  "Действительные и страдательные причастия",
+  "Краткие и полные страдательные причастия",
+  "Контрольный диктант по теме «Причастие»",
+  "Анализ контрольного диктанта",
+  "Деепричастие как часть речи",
+  "Деепричастный оборот",
+  "Правописание НЕ с деепричастиями",
+];
+const PERIODS: Record<Period, [string, string]> = {
+  Q1: ["2025-09-01", "2025-10-24"],
+  Q2: ["2025-11-05", "2025-12-26"],
+  Q3: ["2026-01-12", "2026-03-20"],
+  Q4: ["2026-03-30", "2026-05-26"],
+  H1: ["2025-09-01", "2025-12-26"],
+  H2: ["2026-01-12", "2026-05-26"],
+  Year: ["2025-09-01", "2026-05-26"],
+};
+/** The mock's "today": lessons after it have no marks yet. */
+export const MOCK_TODAY = "2025-10-20";
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function addDays(iso: string, n: number): string {
+  const d = new Date(iso + "T00:00:00Z");
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+function weekday(iso: string): number {
+  return new Date(iso + "T00:00:00Z").getUTCDay(); // 0 = Sunday
+}
+export function ruDate(iso: string): string {
+  const [y, m, d] = iso.split("-");
+  return `${d}.${m}.${y}`;
+}
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class MockBackend implements Api {
+  readonly kind = "mock" as const;
+  private hasSchool: boolean;
+  private profile: Profile | null = null;
+  private classes: MClass[] = [];
+  private journals: MJournal[] = [];
+  private undoStack: Array<() => CellResult> = [];
+  private sync: SyncStatus = { configured: false, online: false, last_sync: null, pending: [], conflicts: 0 };
+  private conflictList: ConflictView[] = [];
+  private reportListeners = new Set<(p: ReportProgress) => void>();
+  private syncListeners = new Set<(s: SyncStatus) => void>();
+  private blobs = new Map<string, string>();
+  private failures: Array<{ code: string; message: string }> = [];
+  readonly latencyMs: number;
+  /** Every set_cell the backend received, in order (tests check the queue kept it). */
+  readonly received: Array<{ lesson: string; student: string; input: string }> = [];
+
+  constructor(private opts: MockOptions = {}) {
+    this.hasSchool = opts.hasSchool ?? false;
+    this.latencyMs = opts.latencyMs ?? 0;
+    if (this.hasSchool) this.build();
+    if (opts.profile) this.profile = this.staff(opts.profile) ?? null;
+  }
+
+  /** The next command fails with this error (tests of failure display). */
+  failNext(code: string, message: string): void {
+    this.failures.push({ code, message });
+  }
+
+  private async answer<T>(f: () => Result<T>): Promise<Result<T>> {
+    if (this.latencyMs > 0) await delay(this.latencyMs);
+    else await Promise.resolve();
+    const failure = this.failures.shift();
+    if (failure) return err(failure.code, failure.message);
+    return f();
+  }
+
+  private staff(id: string): Profile | undefined {
+    const s = STAFF.find((x) => x.id === id);
+    return s ? { ...s } : undefined;
+  }
+
+  private build(): void {
+    const n = this.opts.students ?? 32;
+    const nLessons = this.opts.lessons ?? 60;
+    const r = rng(7);
+    const mkStudents = (prefix: string, count: number, offset: number): MStudent[] => {
+      const list: MStudent[] = [];
+      for (let i = 0; i < count; i++) {
+        const last = LAST[(i + offset) % LAST.length]!;
+        const female = /а$|ая$/.test(last);
+        const first = (female ? FIRST_F : FIRST_M)[(i * 7 + offset) % 10]!;
+        const middle = (female ? MIDDLE_F : MIDDLE_M)[(i * 3 + offset) % 5]!;
+        list.push({
+          id: `${prefix}-st-${String(i + 1).padStart(2, "0")}`,
+          last,
+          first,
+          middle,
+          birth: `2012-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 27) + 1).padStart(2, "0")}`,
+          movements: [],
+          subgroups: {},
+          address: `с. Берёзовка, ул. Школьная, д. ${i + 3}`,
+          phone: `+7 912 ${String(100 + i * 13).padStart(3, "0")}-${String(10 + i).padStart(2, "0")}-${String(40 + i).padStart(2, "0")}`,
+          parent: `${last.replace(/а$/, "")}${female ? "а" : "а"} ${FIRST_F[(i + 3) % 10]} ${MIDDLE_F[i % 5]}`,
+          consent: i % 9 === 4 ? null : i % 13 === 7 ? false : true,
+        });
+      }
+      list.sort((a, b) => (a.last + a.first).localeCompare(b.last + b.first, "ru"));
+      return list;
+    };
+    const c7 = { id: "class-7b", name: "7Б", grade: 7, teacher: "staff-kuznetsova", students: mkStudents("7b", n, 0) };
+    const c10 = { id: "class-10a", name: "10А", grade: 10, teacher: "staff-sokolov", students: mkStudents("10a", 24, 11) };
+    c7.students.forEach((s, i) => (s.subgroups["Английский язык"] = i % 2 === 0 ? 1 : 2));
+    const leaver = c7.students[n - 3];
+    if (leaver) leaver.movements.push({ kind: "transfer", date: "2025-10-06", order: "112-у", place: "7А" });
+    const arrival = c7.students[5];
+    if (arrival) arrival.movements.push({ kind: "arrival", date: "2025-09-15", order: "98-у", place: "МБОУ СОШ № 2 г. Кирова" });
+    this.classes = [c7, c10];
+
+    const ability = new Map<string, number>();
+    for (const c of this.classes) for (const s of c.students) ability.set(s.id, 2.6 + r() * 2.4);
+
+    const mkJournal = (
+      c: MClass,
+      subject: string,
+      teachers: Record<number, string>,
+      days: number[],
+      cap: number,
+      split = false,
+    ): MJournal => {
+      const j: MJournal = {
+        classId: c.id,
+        subjectId: `subj-${subject}`,
+        subject,
+        teachers,
+        split,
+        lessons: [],
+        cells: new Map(),
+        finals: new Map(),
+      };
+      const groups = split ? [1, 2] : [0];
+      for (const g of groups) {
+        let count = 0;
+        for (let d = PERIODS.Q1[0]; d <= PERIODS.Q2[1] && count < cap * 2; d = addDays(d, 1)) {
+          const wd = weekday(d);
+          if (wd === 0 || wd === 6 || (d > PERIODS.Q1[1] && d < PERIODS.Q2[0])) continue;
+          const per = days[wd - 1] ?? 0;
+          for (let k = 0; k < per && count < cap * 2; k++) {
+            if (d <= PERIODS.Q1[1] && j.lessons.filter((l) => l.date <= PERIODS.Q1[1] && l.subgroup === (split ? g : null)).length >= cap) break;
+            count++;
+            const idx = j.lessons.length;
+            const past = d <= MOCK_TODAY;
+            j.lessons.push({
+              id: `${c.id}-${subject}-${g}-l${idx}`,
+              date: d,
+              number: k + 2,
+              subgroup: split ? g : null,
+              topic: past && idx % 23 !== 17 ? TOPICS[idx % TOPICS.length]! : "",
+              homework: past ? `§ ${Math.floor(idx / 2) + 1}, упр. ${100 + idx * 3}` : "",
+              teacher: teachers[g] ?? teachers[0]!,
+              work_type: idx % 10 === 5 ? "кр" : null,
+              att_taken: past && idx % 29 !== 13,
+            });
+          }
+        }
+      }
+      j.lessons.sort((a, b) => (a.date + a.number).localeCompare(b.date + b.number));
+      for (const l of j.lessons) {
+        if (l.date > MOCK_TODAY) continue;
+        for (const s of c.students) {
+          if (split && s.subgroups[subject] !== l.subgroup) continue;
+          if (!onRoll(s, l.date)) continue;
+          const x = r();
+          let text = "";
+          if (x < 0.035) text = "Н";
+          else if (x < 0.06) text = "Б";
+          else if (x < 0.07) text = "У";
+          else if (x < 0.38 || l.work_type) {
+            const a = ability.get(s.id)! + (r() - 0.5) * 1.6;
+            text = String(Math.max(2, Math.min(5, Math.round(a))));
+            if (x < 0.08) text = "О " + text;
+          }
+          if (text) j.cells.set(`${l.id}/${s.id}`, text);
+        }
+      }
+      return j;
+    };
+    const q = [2, 2, 1, 2, 1]; // Russian: eight lessons a week
+    this.journals = [
+      mkJournal(c7, "Русский язык", { 0: "staff-kuznetsova" }, q, nLessons),
+      mkJournal(c7, "Литература", { 0: "staff-kuznetsova" }, [0, 1, 0, 1, 0], 99),
+      mkJournal(c7, "Алгебра", { 0: "staff-smirnova" }, [1, 0, 1, 0, 1], 99),
+      mkJournal(c7, "Геометрия", { 0: "staff-smirnova" }, [0, 1, 0, 1, 0], 99),
+      mkJournal(c7, "Английский язык", { 1: "staff-volkova", 2: "staff-orlov" }, [1, 0, 1, 0, 1], 99, true),
+      mkJournal(c7, "История", { 0: "staff-sokolov" }, [0, 0, 1, 0, 1], 99),
+      mkJournal(c10, "Алгебра", { 0: "staff-smirnova" }, [1, 1, 0, 1, 0], 99),
+      mkJournal(c10, "История", { 0: "staff-sokolov" }, [1, 0, 0, 1, 0], 99),
+    ];
+    const alg = this.journals[2]!;
+    const l = alg.lessons[3]!;
+    const s = c7.students[4]!;
+    this.conflictList = [
+      {
+        doc: `2025/journal/${c7.id}/${alg.subjectId}`,
+        lesson: l.id,
+        student: s.id,
+        values: [
+          { text: "4", author: "Смирнова Ольга Петровна", shown: true },
+          { text: "5", author: "Петрова Галина Ивановна", shown: false },
+        ],
+      },
+    ];
+    alg.cells.set(`${l.id}/${s.id}`, "4");
+    this.sync.conflicts = this.conflictList.length;
+  }
+
+  // ---- start and profile -------------------------------------------------------------------
+
+  private state(): AppState {
+    return {
+      db_path: "/home/uchitel/.local/share/zhurnal/zhurnal.sqlite3",
+      has_school: this.hasSchool,
+      profile: this.profile,
+      sync: this.syncCopy(),
+    };
+  }
+  private syncCopy(): SyncStatus {
+    return { ...this.sync, pending: this.sync.pending.map((p) => ({ ...p })) };
+  }
+
+  appState() {
+    return this.answer(() => ok(this.state()));
+  }
+  openDemo() {
+    return this.answer(() => {
+      if (this.hasSchool) return err<AppState>("invalid", "Школа уже открыта: демонстрационную школу можно создать только в пустом файле");
+      this.hasSchool = true;
+      this.build();
+      return ok(this.state());
+    });
+  }
+  staffList() {
+    return this.answer(() => (this.hasSchool ? ok(STAFF.map((s) => ({ ...s }))) : err<StaffView[]>("not_found", "Школа ещё не открыта")));
+  }
+  setProfile(staffId: string) {
+    return this.answer(() => {
+      const p = this.staff(staffId);
+      if (!p) return err<AppState>("not_found", "Нет такого сотрудника в списке школы");
+      this.profile = p;
+      this.undoStack = [];
+      return ok(this.state());
+    });
+  }
+
+  // ---- journals ----------------------------------------------------------------------------
+
+  private access(j: MJournal, subgroup: number | null): Access | null {
+    const me = this.profile?.id;
+    if (!me) return null;
+    const writes = subgroup === null ? Object.values(j.teachers).includes(me) : j.teachers[subgroup] === me;
+    if (writes) return "write";
+    const c = this.cls(j.classId)!;
+    if (c.teacher === me || this.profile!.roles.includes("admin") || this.profile!.roles.includes("deputy")) return "read";
+    return null;
+  }
+  private cls(id: string): MClass | undefined {
+    return this.classes.find((c) => c.id === id);
+  }
+  private journal(classId: string, subjectId: string): MJournal | undefined {
+    return this.journals.find((j) => j.classId === classId && j.subjectId === subjectId);
+  }
+
+  myJournals() {
+    return this.answer(() => {
+      if (!this.profile) return err<JournalRef[]>("no_access", "Сначала выберите, кто работает за этим компьютером");
+      const out: JournalRef[] = [];
+      for (const j of this.journals) {
+        const c = this.cls(j.classId)!;
+        const groups = j.split ? [1, 2] : [null];
+        for (const g of groups) {
+          const access = this.access(j, g);
+          if (!access) continue;
+          out.push({ class_id: c.id, class_name: c.name, subject_id: j.subjectId, subject_name: j.subject, subgroup: g, access });
+        }
+      }
+      out.sort((a, b) => (a.access === b.access ? 0 : a.access === "write" ? -1 : 1));
+      return ok(out);
+    });
+  }
+
+  private studentName(s: MStudent): string {
+    return `${s.last} ${s.first}`;
+  }
+
+  private finalView(j: MJournal, c: MClass, studentId: string, period: Period): FinalView {
+    const [from, to] = PERIODS[period];
+    const grades: number[] = [];
+    for (const l of j.lessons) {
+      if (l.date < from || l.date > to) continue;
+      const text = j.cells.get(`${l.id}/${studentId}`);
+      if (!text) continue;
+      const p = parseCell(text);
+      if (!p.ok) continue;
+      for (const m of p.value.marks) {
+        if (/^[1-5]$/.test(m)) {
+          const w = l.work_type === "кр" ? 2 : 1;
+          for (let k = 0; k < w; k++) grades.push(Number(m));
+        }
+      }
+    }
+    void c;
+    const average = grades.length ? Math.round((grades.reduce((a, b) => a + b, 0) / grades.length) * 100) / 100 : null;
+    const distinct = grades.length; // weights counted as repeats; close enough for the mock
+    const suggested = average === null || distinct < 3 ? "н/а" : String(average >= 4.5 ? 5 : average >= 3.5 ? 4 : average >= 2.5 ? 3 : 2);
+    return { student: studentId, period_mark: j.finals.get(`${period}/${studentId}`) ?? null, average, suggested };
+  }
+
+  grid(classId: string, subjectId: string, subgroup: number | null, period: Period) {
+    return this.answer((): Result<GridView> => {
+      const j = this.journal(classId, subjectId);
+      const c = this.cls(classId);
+      if (!j || !c) return err("not_found", "Нет такого журнала");
+      const access = this.access(j, subgroup);
+      if (!access) return err("no_access", `Журнал «${j.subject}» ${c.name} вам недоступен`);
+      const [from, to] = PERIODS[period];
+      const lessons = j.lessons.filter((l) => l.date >= from && l.date <= to && (subgroup === null || l.subgroup === subgroup));
+      const students = c.students.filter((s) => !j.split || subgroup === null || s.subgroups[j.subject] === subgroup);
+      const cells: CellView[] = [];
+      for (const l of lessons)
+        for (const s of students) {
+          const text = j.cells.get(`${l.id}/${s.id}`);
+          if (text) cells.push(this.cellView(l.id, s.id, text));
+        }
+      return ok({
+        class: c.name,
+        subject: j.subject,
+        period,
+        access,
+        students: students.map((s, i) => ({ id: s.id, name: this.studentName(s), number: i + 1, on_roll: onRoll(s, to < MOCK_TODAY ? to : MOCK_TODAY) })),
+        lessons: lessons.map((l) => this.lessonView(l)),
+        cells,
+        finals: students.map((s) => this.finalView(j, c, s.id, period)),
+      });
+    });
+  }
+
+  private cellView(lesson: string, student: string, text: string): CellView {
+    const p = parseCell(text);
+    return {
+      lesson,
+      student,
+      text,
+      marks: p.ok ? p.value.marks.join(" ") : "",
+      attendance: p.ok ? p.value.attendance : null,
+    };
+  }
+  private lessonView(l: MLesson): LessonView {
+    const t = STAFF.find((s) => s.id === l.teacher);
+    return { id: l.id, date: l.date, number: l.number, topic: l.topic, homework: l.homework, teacher: t?.name ?? null, work_type: l.work_type };
+  }
+  private periodOf(date: string, grade: number): Period {
+    const order: Period[] = grade >= 10 ? ["H1", "H2"] : ["Q1", "Q2", "Q3", "Q4"];
+    return order.find((p) => date >= PERIODS[p][0] && date <= PERIODS[p][1]) ?? order[0]!;
+  }
+  private touch(j: MJournal, c: MClass): void {
+    const doc = `2025/journal/${c.id}/${j.subjectId}`;
+    const p = this.sync.pending.find((x) => x.doc === doc);
+    if (p) p.changes += 1;
+    else this.sync.pending.push({ doc, label: `${j.subject}, ${c.name}`, changes: 1 });
+    const s = this.syncCopy();
+    for (const cb of this.syncListeners) cb(s);
+  }
+
+  setCell(classId: string, subjectId: string, lessonId: string, studentId: string, input: string) {
+    return this.answer((): Result<CellResult> => {
+      this.received.push({ lesson: lessonId, student: studentId, input });
+      const j = this.journal(classId, subjectId);
+      const c = this.cls(classId);
+      if (!j || !c) return err("not_found", "Нет такого журнала");
+      const l = j.lessons.find((x) => x.id === lessonId);
+      const s = c.students.find((x) => x.id === studentId);
+      if (!l || !s) return err("not_found", "Нет такого урока или ученика");
+      if (this.access(j, l.subgroup) !== "write")
+        return err("read_only", `Журнал «${j.subject}» ${c.name} открыт только для просмотра: отметки ставит учитель предмета`);
+      if (!onRoll(s, l.date)) return err("invalid", `${this.studentName(s)} не в списке класса ${ruDate(l.date)}: отметку поставить нельзя`);
+      const p = parseCell(input);
+      if (!p.ok) return err("invalid", p.message);
+      const key = `${l.id}/${s.id}`;
+      const before = j.cells.get(key) ?? "";
+      const text = displayCell(p.value);
+      const apply = (t: string): CellResult => {
+        if (t) j.cells.set(key, t);
+        else j.cells.delete(key);
+        l.att_taken = true;
+        this.touch(j, c);
+        return { cell: this.cellView(l.id, s.id, t), final: this.finalView(j, c, s.id, this.periodOf(l.date, c.grade)) };
+      };
+      this.undoStack.push(() => apply(before));
+      return ok(apply(text));
+    });
+  }
+
+  setFinal(classId: string, subjectId: string, studentId: string, period: Period, input: string) {
+    return this.answer((): Result<CellResult> => {
+      const j = this.journal(classId, subjectId);
+      const c = this.cls(classId);
+      if (!j || !c) return err("not_found", "Нет такого журнала");
+      const s = c.students.find((x) => x.id === studentId);
+      if (!s) return err("not_found", "Нет такого ученика");
+      const group = j.split ? (s.subgroups[j.subject] ?? null) : null;
+      if (this.access(j, group) !== "write")
+        return err("read_only", `Журнал «${j.subject}» ${c.name} открыт только для просмотра`);
+      const p = parseFinal(input);
+      if (!p.ok) return err("invalid", p.message);
+      const key = `${period}/${s.id}`;
+      const before = j.finals.get(key) ?? "";
+      const apply = (t: string): CellResult => {
+        if (t) j.finals.set(key, t);
+        else j.finals.delete(key);
+        this.touch(j, c);
+        return { cell: null, final: this.finalView(j, c, s.id, period) };
+      };
+      this.undoStack.push(() => apply(before));
+      return ok(apply(p.value.marks[0] ?? ""));
+    });
+  }
+
+  addLesson(classId: string, subjectId: string, subgroup: number | null, date: string) {
+    return this.answer((): Result<LessonView> => {
+      const j = this.journal(classId, subjectId);
+      const c = this.cls(classId);
+      if (!j || !c) return err("not_found", "Нет такого журнала");
+      if (this.access(j, subgroup) !== "write") return err("read_only", "Добавлять уроки может только учитель предмета");
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return err("invalid", "Укажите дату урока");
+      const same = j.lessons.filter((l) => l.date === date && l.subgroup === subgroup).length;
+      const l: MLesson = {
+        id: `${c.id}-${j.subject}-new-${j.lessons.length}`,
+        date,
+        number: same + 1,
+        subgroup,
+        topic: "",
+        homework: "",
+        teacher: this.profile!.id,
+        work_type: null,
+        att_taken: false,
+      };
+      j.lessons.push(l);
+      j.lessons.sort((a, b) => (a.date + a.number).localeCompare(b.date + b.number));
+      this.touch(j, c);
+      return ok(this.lessonView(l));
+    });
+  }
+
+  saveLesson(classId: string, subjectId: string, lessonId: string, edit: { topic: string; homework: string; date: string }) {
+    return this.answer((): Result<LessonView> => {
+      const j = this.journal(classId, subjectId);
+      const c = this.cls(classId);
+      const l = j?.lessons.find((x) => x.id === lessonId);
+      if (!j || !c || !l) return err("not_found", "Нет такого урока");
+      if (this.access(j, l.subgroup) !== "write") return err("read_only", "Тему и задание записывает учитель предмета");
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(edit.date)) return err("invalid", "Укажите дату урока");
+      Object.assign(l, { topic: edit.topic, homework: edit.homework, date: edit.date });
+      this.touch(j, c);
+      return ok(this.lessonView(l));
+    });
+  }
+
+  undo() {
+    return this.answer((): Result<CellResult | null> => {
+      const f = this.undoStack.pop();
+      return ok(f ? f() : null);
+    });
+  }
+
+  // ---- class teacher -----------------------------------------------------------------------
+
+  private leads(c: MClass): boolean {
+    return !!this.profile && (c.teacher === this.profile.id || this.profile.roles.includes("admin"));
+  }
+
+  roster(classId: string) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      if (!c) return err<never>("not_found", "Нет такого класса");
+      return ok(this.rosterView(c));
+    });
+  }
+  private rosterView(c: MClass) {
+    const students: RosterStudent[] = c.students.map((s, i) => ({
+      id: s.id,
+      name: `${s.last} ${s.first} ${s.middle}`,
+      number: i + 1,
+      birth_date: s.birth,
+      on_roll: onRoll(s, MOCK_TODAY),
+      subgroups: { ...s.subgroups },
+      movements: s.movements.map((m) => ({ ...m })),
+    }));
+    return { class_id: c.id, class_name: c.name, students };
+  }
+  importRoster(classId: string, path: string) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      if (!c) return err<never>("not_found", "Нет такого класса");
+      if (!this.leads(c)) return err<never>("no_access", "Список класса ведёт классный руководитель");
+      if (!/\.(csv|xlsx)$/i.test(path)) return err<never>("invalid", "Нужен файл CSV или XLSX со списком класса");
+      return ok({ added: 0, updated: c.students.length });
+    });
+  }
+  addMovement(classId: string, studentId: string, m: { kind: MovementView["kind"]; date: string; order: string; from: string; to: string }) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      const s = c?.students.find((x) => x.id === studentId);
+      if (!c || !s) return err<never>("not_found", "Нет такого ученика");
+      if (!this.leads(c)) return err<never>("no_access", "Движение учащихся записывает классный руководитель");
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(m.date)) return err<never>("invalid", "Укажите дату");
+      if (!m.order.trim()) return err<never>("invalid", "Укажите номер приказа");
+      s.movements.push({ kind: m.kind, date: m.date, order: m.order.trim(), place: (m.kind === "arrival" ? m.from : m.to).trim() });
+      return ok(this.rosterView(c));
+    });
+  }
+  personal(classId: string) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      if (!c) return err<never>("not_found", "Нет такого класса");
+      if (!this.leads(c)) return err<never>("no_access", "Личные данные учеников видят только классный руководитель и администратор");
+      const students: PersonalRow[] = c.students.map((s) => ({
+        student: s.id,
+        name: `${s.last} ${s.first} ${s.middle}`,
+        address: s.address,
+        phone: s.phone,
+        parents: [{ name: s.parent, relation: "мать", workplace: "ООО «Берёзка»", phone: s.phone }],
+        consent: s.consent,
+      }));
+      return ok({ class_id: c.id, students });
+    });
+  }
+  monitoring(classId: string, n: number) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      if (!c) return err<never>("not_found", "Нет такого класса");
+      const out: Finding[] = [];
+      const weekStart = addDays(MOCK_TODAY, -((weekday(MOCK_TODAY) + 6) % 7));
+      for (const j of this.journals.filter((x) => x.classId === classId)) {
+        const past = j.lessons.filter((l) => l.date <= MOCK_TODAY);
+        for (const s of c.students) {
+          if (!onRoll(s, MOCK_TODAY)) continue;
+          const own = past.filter((l) => (!j.split || l.subgroup === s.subgroups[j.subject]) && onRoll(s, l.date));
+          const tail = own.slice(-n);
+          if (tail.length >= n && tail.every((l) => !/[1-5]|зач|осв|н\/а/.test(j.cells.get(`${l.id}/${s.id}`) ?? "")))
+            out.push({ kind: "no_marks", subject: j.subject, student: `${s.last} ${s.first}`, date: null, text: `нет отметок за последние ${n} уроков` });
+          for (const l of past.filter((x) => x.date >= weekStart))
+            if ((j.cells.get(`${l.id}/${s.id}`) ?? "").startsWith("Н"))
+              out.push({ kind: "absence_to_confirm", subject: j.subject, student: `${s.last} ${s.first}`, date: l.date, text: "пропуск «Н»: уточнить причину" });
+        }
+        for (const l of past) {
+          if (!l.topic.trim()) out.push({ kind: "no_topic", subject: j.subject, student: null, date: l.date, text: "не записана тема урока" });
+          if (!l.att_taken) out.push({ kind: "no_attendance", subject: j.subject, student: null, date: l.date, text: "не отмечена посещаемость" });
+        }
+      }
+      return ok(out);
+    });
+  }
+
+  // ---- reports -----------------------------------------------------------------------------
+
+  async makeReport(req: ReportRequest) {
+    const c = this.cls(req.class_id);
+    if (!c) return err<never>("not_found", "Нет такого класса");
+    const total = req.kind === "year-journal" ? 12 : 5;
+    for (let done = 1; done <= total; done++) {
+      await delay(this.latencyMs > 0 ? 60 : 0);
+      for (const cb of this.reportListeners) cb({ done, total });
+    }
+    return this.answer(() => {
+      const name = `${req.kind}-${c.name}${req.period ? "-" + req.period : ""}${req.month ? "-" + req.month : ""}.pdf`;
+      const path = `/home/uchitel/Документы/Журнал/${name}`;
+      const pages = req.kind === "year-journal" ? (req.two_sided ? 96 : 96) : 14;
+      const pdf = tinyPdf(`Zhurnal (mock): ${req.kind} ${req.period ?? ""} ${req.two_sided ? "two-sided" : ""}`);
+      if (typeof URL !== "undefined" && "createObjectURL" in URL)
+        this.blobs.set(path, URL.createObjectURL(new Blob([pdf], { type: "application/pdf" })));
+      return ok({ path, pages, bytes: pdf.length * 900 });
+    });
+  }
+  saveReport(_path: string, dest: string) {
+    return this.answer(() => (dest.trim() ? ok(null) : err<null>("invalid", "Укажите, куда сохранить файл")));
+  }
+  printReport(_path: string) {
+    return this.answer(() => ok(null));
+  }
+
+  // ---- sync --------------------------------------------------------------------------------
+
+  syncStatus() {
+    return this.answer(() => ok(this.syncCopy()));
+  }
+  login(server: string, login: string, password: string) {
+    return this.answer(() => {
+      if (!/^https?:\/\/\S+$/.test(server.trim())) return err<AppState>("invalid", "Адрес сервера начинается с http:// или https://");
+      if (!login.trim() || !password) return err<AppState>("invalid", "Введите логин и пароль, выданные администратором");
+      if (password === "wrong") return err<AppState>("no_access", "Неверный логин или пароль");
+      this.sync.configured = true;
+      this.sync.online = true;
+      return ok(this.state());
+    });
+  }
+  logout() {
+    return this.answer(() => {
+      this.sync.configured = false;
+      this.sync.online = false;
+      return ok(this.state());
+    });
+  }
+  syncNow() {
+    return this.answer(() => {
+      if (!this.sync.configured) return err<SyncStatus>("offline", "Сервер школы не настроен: войдите или перенесите изменения на флешке");
+      this.sync.pending = [];
+      this.sync.last_sync = new Date().toISOString();
+      const s = this.syncCopy();
+      for (const cb of this.syncListeners) cb(s);
+      return ok(s);
+    });
+  }
+  conflicts() {
+    return this.answer(() => ok(this.conflictList.map((c) => ({ ...c, values: c.values.map((v) => ({ ...v })) }))));
+  }
+  resolveConflict(doc: string, lesson: string, student: string, chosen: string) {
+    return this.answer(() => {
+      const i = this.conflictList.findIndex((c) => c.doc === doc && c.lesson === lesson && c.student === student);
+      if (i < 0) return err<null>("not_found", "Этот конфликт уже решён");
+      const j = this.journals.find((x) => doc.endsWith(`/${x.classId}/${x.subjectId}`));
+      if (j) j.cells.set(`${lesson}/${student}`, chosen);
+      this.conflictList.splice(i, 1);
+      this.sync.conflicts = this.conflictList.length;
+      return ok(null);
+    });
+  }
+  bundleExport(path: string) {
+    return this.answer(() => {
+      if (!path.trim()) return err<never>("invalid", "Укажите файл на флешке");
+      return ok({ documents: this.sync.pending.length, changes: this.sync.pending.reduce((a, p) => a + p.changes, 0) });
+    });
+  }
+  bundleImport(path: string) {
+    return this.answer(() => (path.trim() ? ok({ documents: 2, changes: 17 }) : err<never>("invalid", "Укажите файл с флешки")));
+  }
+
+  async onReportProgress(cb: (p: ReportProgress) => void) {
+    this.reportListeners.add(cb);
+    return () => void this.reportListeners.delete(cb);
+  }
+  async onSyncStatus(cb: (s: SyncStatus) => void) {
+    this.syncListeners.add(cb);
+    return () => void this.syncListeners.delete(cb);
+  }
+  fileUrl(path: string): string {
+    return this.blobs.get(path) ?? "about:blank";
+  }
+  async pickFile(_mode: "open" | "save", _filters: unknown, defaultPath?: string) {
+    return defaultPath ?? null;
+  }
+}
+
+function onRoll(s: MStudent, date: string): boolean {
+  const arrived = s.movements.filter((m) => m.kind === "arrival").map((m) => m.date).sort().pop();
+  const left = s.movements.filter((m) => m.kind !== "arrival").map((m) => m.date).sort().pop();
+  return (!arrived || arrived <= date) && (!left || date < left);
+}
+
+/** A one-page PDF with a line of ASCII text: the mock's report, so the preview shows a page. */
+export function tinyPdf(text: string): string {
+  const safe = text.replace(/[^\x20-\x7e]/g, "?").replace(/[()\\]/g, "");
+  const content = `BT /F1 18 Tf 60 760 Td (${safe}) Tj ET`;
+  const objs = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objs.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return out;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { displayCell, layoutFix, parseCell, parseFinal } from "../src/cell";
+
+// The table mirrors `crates/domain/src/entry.rs` (its tests and its grammar): input → the cell
+// as displayed, or the Rust error message.
+const accepted: Array<[string, string]> = [
+  ["5", "5"],
+  ["54", "5 4"],
+  ["5/4", "5 4"],
+  ["5 4", "5 4"],
+  [" 3 , 2 ", "3 2"],
+  ["3;2", "3 2"],
+  ["н", "Н"],
+  ["Н", "Н"],
+  ["Б", "Б"],
+  ["у", "У"],
+  ["о", "О"],
+  ["о5", "О 5"],
+  ["5о", "О 5"],
+  ["н/а", "н/а"],
+  ["Н/А", "н/а"],
+  ["зач", "зач"],
+  ["зачёт", "зач"],
+  ["незач", "незач"],
+  ["незачет", "незач"],
+  ["осв", "осв"],
+  ["5 н/а", "5 н/а"],
+  ["5432", "5 4 3 2"],
+  ["1", "1"],
+  ["", ""],
+  ["   ", ""],
+];
+
+const refused: Array<[string, string]> = [
+  ["6", "«6» — не отметка и не код посещаемости. Допустимо: 1–5, н/а, зач, незач, осв, Н, Б, У, О"],
+  ["0", "«0» — не отметка"],
+  ["x", "«x» — не отметка"],
+  ["X5", "«x5» — не отметка"],
+  ["на", "«а» — не отметка"],
+  ["5+", "«+» — не отметка"],
+  ["нб", "в одной клетке может быть только один код посещаемости"],
+  ["н о", "в одной клетке может быть только один код посещаемости"],
+  ["н5", "ученик отсутствовал (Н): отметку за этот урок поставить нельзя"],
+  ["5 б", "ученик отсутствовал (Б): отметку за этот урок поставить нельзя"],
+  ["у зач", "ученик отсутствовал (У): отметку за этот урок поставить нельзя"],
+  ["55555", "в одной клетке не больше 4 отметок"],
+  ["н55555", "в одной клетке не больше 4 отметок"],
+];
+
+describe("parseCell follows the Rust grammar", () => {
+  it.each(accepted)("accepts %j as %j", (input, shown) => {
+    const p = parseCell(input);
+    expect(p.ok).toBe(true);
+    if (p.ok) expect(displayCell(p.value)).toBe(shown);
+  });
+
+  it.each(refused)("refuses %j with the Rust message", (input, message) => {
+    const p = parseCell(input);
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.message.startsWith(message)).toBe(true);
+  });
+
+  it("reads the late code and a mark in either order", () => {
+    const p = parseCell("о5");
+    expect(p).toEqual({ ok: true, value: { marks: ["5"], attendance: "О" } });
+  });
+
+  it("displayed cells parse back to themselves", () => {
+    for (const [, shown] of accepted) {
+      const p = parseCell(shown);
+      expect(p.ok && displayCell(p.value)).toBe(shown);
+    }
+  });
+});
+
+describe("parseFinal", () => {
+  it("takes one mark", () => {
+    expect(parseFinal("4").ok).toBe(true);
+    expect(parseFinal("н/а").ok).toBe(true);
+  });
+  it("refuses two marks and attendance codes", () => {
+    expect(parseFinal("5 4").ok).toBe(false);
+    expect(parseFinal("н").ok).toBe(false);
+    expect(parseFinal("7").ok).toBe(false);
+  });
+});
+
+describe("layoutFix", () => {
+  it("reads Latin letters as the Cyrillic on the same key", () => {
+    expect(layoutFix("y")).toBe("н");
+    expect(layoutFix("Y")).toBe("н");
+    expect(layoutFix("e")).toBe("у");
+    expect(layoutFix("j")).toBe("о");
+    expect(layoutFix("5")).toBe("5");
+    expect(layoutFix("/")).toBe("/");
+    expect(layoutFix("б")).toBe("б");
+  });
+});
