@@ -1,0 +1,319 @@
+// The journal grid: students × lesson dates like the paper page, then the period mark, the
+// weighted average and the suggested mark. Plain DOM on purpose: the table is built once, and a
+// keystroke touches only the cells it changes (the cursor's two cells, or the one cell being
+// typed into), so entry keeps up with a fast typist on 35 × 60 on an old laptop.
+
+import type { Api } from "../api";
+import type { CellResult, FinalView, GridView, JournalRef } from "../types";
+import { EditQueue, type FailedEdit, type QueueEvent } from "./queue";
+import { GridModel, maybeValid, type KeyInput, type Outcome } from "./model";
+
+export interface SaveStatus {
+  /** Edits typed but not yet durable. */
+  pending: number;
+  failed: FailedEdit[];
+  /** What the grid has to say about the last key: a refusal or a read-only notice. */
+  hint: string | null;
+}
+
+export interface GridOptions {
+  api: Api;
+  journal: JournalRef;
+  view: GridView;
+  /** The lesson under the cursor changed (null: the period-mark column). */
+  onColumn?: (lesson: number | null) => void;
+  onStatus?: (s: SaveStatus) => void;
+}
+
+const MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
+const PERIOD_SHORT: Record<string, string> = {
+  Q1: "1 чет.",
+  Q2: "2 чет.",
+  Q3: "3 чет.",
+  Q4: "4 чет.",
+  H1: "1 пол.",
+  H2: "2 пол.",
+  Year: "Год",
+};
+
+export function formatAverage(a: number | null): string {
+  return a === null ? "" : a.toFixed(2).replace(".", ",");
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export class JournalGrid {
+  readonly root: HTMLDivElement;
+  readonly model: GridModel;
+  readonly queue: EditQueue<CellResult | null>;
+  private cells: HTMLTableCellElement[][] = [];
+  private heads: HTMLTableCellElement[] = [];
+  private avgCells: HTMLTableCellElement[] = [];
+  private sugCells: HTMLTableCellElement[] = [];
+  /** What each cell shows: the stored text, or what was typed while it is being saved. */
+  private text: string[][];
+  private rowOf = new Map<string, number>();
+  private colOf = new Map<string, number>();
+  private hint: string | null = null;
+
+  constructor(private opts: GridOptions) {
+    const { view } = opts;
+    const nL = view.lessons.length;
+    view.students.forEach((s, i) => this.rowOf.set(s.id, i));
+    view.lessons.forEach((l, j) => this.colOf.set(l.id, j));
+    this.text = view.students.map(() => new Array<string>(nL + 1).fill(""));
+    for (const c of view.cells) {
+      const r = this.rowOf.get(c.student);
+      const j = this.colOf.get(c.lesson);
+      if (r !== undefined && j !== undefined) this.text[r]![j] = c.text;
+    }
+    for (const f of view.finals) {
+      const r = this.rowOf.get(f.student);
+      if (r !== undefined) this.text[r]![nL] = f.period_mark ?? "";
+    }
+    this.model = new GridModel(view.students.length, nL, view.access !== "write", (r, c) => this.text[r]?.[c] ?? "");
+    this.queue = new EditQueue((e) => this.onQueue(e));
+    this.root = this.build();
+    this.paintCursor(-1, -1);
+  }
+
+  private build(): HTMLDivElement {
+    const { view } = this.opts;
+    const root = el("div", "grid-wrap" + (view.access === "write" ? "" : " read-only"));
+    root.tabIndex = 0;
+    root.dataset.testid = "grid";
+    root.setAttribute("role", "grid");
+    root.setAttribute("aria-label", `${view.subject}, ${view.class}`);
+    const table = el("table", "grid");
+    const thead = el("thead");
+    const months = el("tr", "months");
+    const days = el("tr", "days");
+    const h = (cls: string, text: string, title?: string) => {
+      const th = el("th", cls, text);
+      th.rowSpan = 2;
+      if (title) th.title = title;
+      months.append(th);
+      return th;
+    };
+    h("num", "№");
+    h("name", "Фамилия, имя");
+    let month = -1;
+    let span: HTMLTableCellElement | null = null;
+    view.lessons.forEach((l, j) => {
+      const m = Number(l.date.slice(5, 7)) - 1;
+      if (m !== month || !span) {
+        month = m;
+        span = el("th", "month", MONTHS[m]);
+        span.colSpan = 0;
+        months.append(span);
+      }
+      span.colSpan += 1;
+      const th = el("th", "day" + (l.work_type ? " work" : ""), l.date.slice(8, 10));
+      th.dataset.testid = `lesson-${j}`;
+      th.dataset.c = String(j);
+      th.title = `${l.date.split("-").reverse().join(".")}${l.topic ? " — " + l.topic : " — тема не записана"}`;
+      days.append(th);
+      this.heads.push(th);
+    });
+    const fin = h("final", PERIOD_SHORT[view.period] ?? view.period, "Отметка за период");
+    fin.dataset.c = String(view.lessons.length);
+    this.heads.push(fin);
+    h("avg", "ср.", "Средний взвешенный балл");
+    h("sug", "пред.", "Предлагаемая отметка по правилу школы");
+    thead.append(months, days);
+
+    const tbody = el("tbody");
+    const finals = new Map(view.finals.map((f) => [f.student, f]));
+    view.students.forEach((s, i) => {
+      const tr = el("tr", s.on_roll ? "" : "off-roll");
+      tr.append(el("td", "num", String(s.number)));
+      const name = el("td", "name", s.name);
+      if (!s.on_roll) name.title = "Выбыл из класса";
+      tr.append(name);
+      const row: HTMLTableCellElement[] = [];
+      for (let j = 0; j <= view.lessons.length; j++) {
+        const final = j === view.lessons.length;
+        const td = el("td", final ? "final" : "c", this.text[i]![j]);
+        td.dataset.testid = final ? `final-${i}` : `cell-${i}-${j}`;
+        td.dataset.r = String(i);
+        td.dataset.c = String(j);
+        this.decorate(td, this.text[i]![j]!);
+        tr.append(td);
+        row.push(td);
+      }
+      this.cells.push(row);
+      const f = finals.get(s.id);
+      const avg = el("td", "avg", formatAverage(f?.average ?? null));
+      avg.dataset.testid = `avg-${i}`;
+      const sug = el("td", "sug", f?.suggested ?? "");
+      sug.dataset.testid = `suggested-${i}`;
+      tr.append(avg, sug);
+      this.avgCells.push(avg);
+      this.sugCells.push(sug);
+      tbody.append(tr);
+    });
+    table.append(thead, tbody);
+    root.append(table);
+
+    root.addEventListener("keydown", (e) => this.onKey(e));
+    root.addEventListener("mousedown", (e) => {
+      const t = (e.target as HTMLElement).closest("td,th") as HTMLElement | null;
+      if (!t || t.dataset.c === undefined) return;
+      const prev = [this.model.row, this.model.col] as const;
+      const r = t.dataset.r !== undefined ? Number(t.dataset.r) : this.model.row;
+      this.apply(this.model.select(r, Number(t.dataset.c)), prev);
+      root.focus();
+      e.preventDefault();
+    });
+    return root;
+  }
+
+  /** Attendance codes are drawn apart from marks, as on paper. */
+  private decorate(td: HTMLTableCellElement, text: string): void {
+    td.classList.toggle("att", /^[НБУ]$/.test(text));
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const k: KeyInput = { key: e.key, shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey };
+    const prev = [this.model.row, this.model.col] as const;
+    const out = this.model.key(k);
+    if (out.type === "ignored") return;
+    e.preventDefault();
+    this.apply(out, prev);
+  }
+
+  /** Feeds a key as if typed (tests, and the shell's end-to-end checks through the DOM). */
+  press(k: KeyInput): Outcome {
+    const prev = [this.model.row, this.model.col] as const;
+    const out = this.model.key(k);
+    this.apply(out, prev);
+    return out;
+  }
+
+  private apply(out: Outcome, prev: readonly [number, number]): void {
+    switch (out.type) {
+      case "commit":
+        this.store(out.row, out.col, out.input, out.display);
+        break;
+      case "undo":
+        this.queue.push("undo", "отмена", () => this.opts.api.undo());
+        break;
+      default:
+        break;
+    }
+    this.hint = this.model.hint;
+    this.paintCursor(prev[0], prev[1]);
+    this.emit();
+  }
+
+  private paintCursor(pr: number, pc: number): void {
+    const { row, col, editing, draft } = this.model;
+    if (pr !== row || pc !== col) {
+      const old = this.cells[pr]?.[pc];
+      if (old) {
+        old.classList.remove("cur", "editing", "bad");
+        old.textContent = this.text[pr]![pc]!;
+      }
+      this.heads[pc]?.classList.remove("cur-col");
+      this.heads[col]?.classList.add("cur-col");
+      this.opts.onColumn?.(col < this.opts.view.lessons.length ? col : null);
+    }
+    const td = this.cells[row]?.[col];
+    if (!td) return;
+    td.classList.add("cur");
+    td.classList.toggle("editing", editing);
+    td.classList.toggle("bad", editing && !maybeValid(draft));
+    td.textContent = editing ? draft : this.text[row]![col]!;
+    if (pr !== row || pc !== col) td.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }
+
+  private key(r: number, c: number): string {
+    return `${r}:${c}`;
+  }
+
+  private store(r: number, c: number, input: string, display: string): void {
+    const { api, journal, view } = this.opts;
+    const student = view.students[r]!;
+    this.text[r]![c] = display;
+    const td = this.cells[r]![c]!;
+    td.textContent = display;
+    this.decorate(td, display);
+    if (c === view.lessons.length) {
+      this.queue.push(this.key(r, c), `${student.name}, отметка за период`, () =>
+        api.setFinal(journal.class_id, journal.subject_id, student.id, view.period, input),
+      );
+    } else {
+      const lesson = view.lessons[c]!;
+      const label = `${student.name}, ${lesson.date.split("-").reverse().slice(0, 2).join(".")}`;
+      this.queue.push(this.key(r, c), label, () => api.setCell(journal.class_id, journal.subject_id, lesson.id, student.id, input));
+    }
+  }
+
+  private onQueue(e: QueueEvent<CellResult | null>): void {
+    if (e.key === "undo") {
+      if (e.state === "saved") {
+        if (e.result) this.showResult(e.result, true);
+        else this.hint = "Отменять нечего";
+      } else if (e.state === "failed") this.hint = e.error?.message ?? null;
+      this.emit();
+      return;
+    }
+    const [r, c] = e.key.split(":").map(Number) as [number, number];
+    const td = this.cells[r]?.[c];
+    if (!td) return;
+    if (e.latest) {
+      td.dataset.state = e.state === "saving" ? "pending" : e.state;
+      if (e.state === "failed") td.title = `Не сохранено: ${e.error?.message ?? ""}`;
+      else td.removeAttribute("title");
+    }
+    if (e.state === "saved" && e.result) this.showResult(e.result, e.latest);
+    if (e.state !== "pending") this.emit();
+  }
+
+  /** Shows what the shell stored: the cell (when no newer entry is on its way) and the figures. */
+  private showResult(res: CellResult, cellToo: boolean): void {
+    const nL = this.opts.view.lessons.length;
+    if (res.cell && cellToo) {
+      const r = this.rowOf.get(res.cell.student);
+      const c = this.colOf.get(res.cell.lesson);
+      if (r !== undefined && c !== undefined) this.setShown(r, c, res.cell.text);
+    }
+    const r = this.rowOf.get(res.final.student);
+    if (r === undefined) return;
+    if (!res.cell && cellToo) this.setShown(r, nL, res.final.period_mark ?? "");
+    this.showFinal(r, res.final);
+  }
+
+  private setShown(r: number, c: number, text: string): void {
+    this.text[r]![c] = text;
+    const td = this.cells[r]![c]!;
+    const typing = this.model.editing && this.model.row === r && this.model.col === c;
+    if (!typing) td.textContent = text;
+    this.decorate(td, text);
+  }
+
+  private showFinal(r: number, f: FinalView): void {
+    this.avgCells[r]!.textContent = formatAverage(f.average);
+    this.sugCells[r]!.textContent = f.suggested ?? "";
+  }
+
+  private emit(): void {
+    this.opts.onStatus?.({ pending: this.queue.pending, failed: this.queue.failed, hint: this.hint });
+  }
+
+  /** Sends a failed edit again. */
+  retry(seq: number): void {
+    this.queue.retry(seq);
+    this.emit();
+  }
+
+  /** The text a cell shows now (tests). */
+  shown(r: number, c: number): string {
+    return this.cells[r]?.[c]?.textContent ?? "";
+  }
+}

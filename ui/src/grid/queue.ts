@@ -1,0 +1,107 @@
+// The edit queue: the grid hands every stored entry to it and goes on taking keystrokes. Edits
+// are sent one at a time, in the order they were made (the shell's answer to one is durable
+// before the next is sent), so a later value of a cell always wins. A failed edit is kept with
+// its error, shown, and can be sent again: nothing typed is lost.
+
+import type { Result } from "../api";
+import type { AppError } from "../types";
+
+export type EditState = "pending" | "saving" | "saved" | "failed";
+
+export interface QueueEvent<R> {
+  seq: number;
+  key: string;
+  state: EditState;
+  result?: R;
+  error?: AppError;
+  /** No newer edit of the same key is waiting: this event decides what the cell shows. */
+  latest: boolean;
+}
+
+interface Item<R> {
+  seq: number;
+  key: string;
+  label: string;
+  run: () => Promise<Result<R>>;
+}
+
+export interface FailedEdit {
+  seq: number;
+  key: string;
+  label: string;
+  error: AppError;
+}
+
+export class EditQueue<R> {
+  private items: Item<R>[] = [];
+  private running = false;
+  private nextSeq = 1;
+  private idleWaiters: Array<() => void> = [];
+  private latestSeq = new Map<string, number>();
+  private failedItems = new Map<number, Item<R> & { error: AppError }>();
+
+  constructor(private listener: (e: QueueEvent<R>) => void) {}
+
+  /** Queues an edit and returns at once; `label` names it for the user ("Иванов, 03.09"). */
+  push(key: string, label: string, run: () => Promise<Result<R>>): number {
+    const seq = this.nextSeq++;
+    this.items.push({ seq, key, label, run });
+    this.latestSeq.set(key, seq);
+    // A newer edit of a failed cell replaces the failure.
+    for (const [s, f] of this.failedItems) if (f.key === key) this.failedItems.delete(s);
+    this.listener({ seq, key, state: "pending", latest: true });
+    if (!this.running) void this.drain();
+    return seq;
+  }
+
+  /** Edits not yet acknowledged (waiting or being sent). */
+  get pending(): number {
+    return this.items.length;
+  }
+
+  get failed(): FailedEdit[] {
+    return [...this.failedItems.values()].map(({ seq, key, label, error }) => ({ seq, key, label, error }));
+  }
+
+  /** Sends a failed edit again, as a new edit at the end of the queue. */
+  retry(seq: number): boolean {
+    const f = this.failedItems.get(seq);
+    if (!f) return false;
+    this.failedItems.delete(seq);
+    this.push(f.key, f.label, f.run);
+    return true;
+  }
+
+  /** Resolves when every queued edit has been answered. */
+  idle(): Promise<void> {
+    if (!this.running && this.items.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.items.length > 0) {
+      const item = this.items[0]!;
+      const latest = () => this.latestSeq.get(item.key) === item.seq;
+      this.listener({ seq: item.seq, key: item.key, state: "saving", latest: latest() });
+      let r: Result<R>;
+      try {
+        r = await item.run();
+      } catch (e) {
+        r = { ok: false, error: { code: "store", message: `Не удалось сохранить: ${String(e)}` } };
+      }
+      this.items.shift();
+      if (r.ok) {
+        this.listener({ seq: item.seq, key: item.key, state: "saved", result: r.value, latest: latest() });
+      } else {
+        // A failure that a newer edit of the same cell has replaced is not kept.
+        if (latest()) this.failedItems.set(item.seq, { ...item, error: r.error });
+        this.listener({ seq: item.seq, key: item.key, state: "failed", error: r.error, latest: latest() });
+      }
+    }
+    this.running = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
