@@ -1,3 +1,23 @@
 import { render } from "preact";
+import "@fontsource/pt-sans/cyrillic-400.css";
+import "@fontsource/pt-sans/cyrillic-700.css";
+import "@fontsource/pt-sans/latin-400.css";
+import "@fontsource/pt-sans/latin-700.css";
+import "./styles.css";
+import { inTauri, tauriApi, type Api } from "./api";
+import { App } from "./app";
 
-render(<p>Журнал</p>, document.getElementById("app")!);
+// Inside the Tauri shell the real commands answer; in a plain browser (npm run dev, the
+// screenshots) the in-memory school does. `?school=1&profile=<staff id>` skips the first start.
+async function backend(): Promise<Api> {
+  if (inTauri()) return tauriApi();
+  const q = new URLSearchParams(location.search);
+  const { MockBackend } = await import("./mock");
+  return new MockBackend({
+    hasSchool: q.has("school"),
+    profile: q.get("profile"),
+    latencyMs: Number(q.get("latency") ?? 15),
+  });
+}
+
+void backend().then((api) => render(<App api={api} />, document.getElementById("app")!));

@@ -96,3 +96,17 @@ describe("layoutFix", () => {
     expect(layoutFix("б")).toBe("б");
   });
 });
+
+import { plural, periodsOf } from "../src/ru";
+describe("Russian words", () => {
+  it("agrees numbers", () => {
+    const f: [string, string, string] = ["отметка", "отметки", "отметок"];
+    expect([1, 2, 4, 5, 11, 12, 21, 22, 25, 101, 111].map((n) => plural(n, f))).toEqual([
+      "отметка", "отметки", "отметки", "отметок", "отметок", "отметок", "отметка", "отметки", "отметок", "отметка", "отметок",
+    ]);
+  });
+  it("quarters for grades 2–9, halves for 10–11", () => {
+    expect(periodsOf("7Б")).toEqual(["Q1", "Q2", "Q3", "Q4"]);
+    expect(periodsOf("10А")).toEqual(["H1", "H2"]);
+  });
+});

@@ -1,0 +1,215 @@
+// The application frame: first start, choosing who works at this computer, the header with the
+// always-visible sync status, and the pages.
+
+import { useEffect, useState } from "preact/hooks";
+import type { Api } from "./api";
+import type { AppState, JournalRef, StaffView, SyncStatus } from "./types";
+import { ClassPage } from "./pages/class";
+import { JournalPage, JournalsPage } from "./pages/journal";
+import { ReportsPage } from "./pages/reports";
+import { SyncPage } from "./pages/sync";
+import { count, ROLE_TITLES, ruTime } from "./ru";
+
+export type Page = { name: "journals" } | { name: "journal"; journal: JournalRef } | { name: "class" } | { name: "reports" } | { name: "sync" };
+
+export function App({ api, initial }: { api: Api; initial?: Page }) {
+  const [state, setState] = useState<AppState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [page, setPage] = useState<Page>(initial ?? { name: "journals" });
+  const [journals, setJournals] = useState<JournalRef[] | null>(null);
+  const [unsaved, setUnsaved] = useState(0);
+
+  const refresh = async () => {
+    const r = await api.appState();
+    if (r.ok) setState(r.value);
+    else setError(r.error.message);
+  };
+  useEffect(() => void refresh(), []);
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    void api.onSyncStatus((sync) => setState((s) => (s ? { ...s, sync } : s))).then((f) => (stop = f));
+    const timer = setInterval(async () => {
+      const r = await api.syncStatus();
+      if (r.ok) setState((s) => (s ? { ...s, sync: r.value } : s));
+    }, 10000);
+    return () => {
+      stop?.();
+      clearInterval(timer);
+    };
+  }, []);
+  useEffect(() => {
+    if (!state?.profile) return;
+    void api.myJournals().then((r) => (r.ok ? setJournals(r.value) : setError(r.error.message)));
+  }, [state?.profile?.id]);
+
+  const setSync = (sync: SyncStatus) => setState((s) => (s ? { ...s, sync } : s));
+  const syncLater = async () => {
+    const r = await api.syncStatus();
+    if (r.ok) setSync(r.value);
+  };
+
+  if (!state) return <div class="loading">{error ?? "Открываю журнал…"}</div>;
+  if (!state.has_school) return <FirstStart api={api} onOpened={setState} />;
+  if (!state.profile) return <ProfilePicker api={api} onChosen={setState} />;
+
+  const leads = state.profile.roles.includes("class_teacher") || state.profile.roles.includes("admin");
+  const tab = (name: Page["name"], title: string, testid: string) => (
+    <button
+      class={"tab" + (page.name === name || (name === "journals" && page.name === "journal") ? " active" : "")}
+      data-testid={testid}
+      onClick={() => setPage({ name } as Page)}
+    >
+      {title}
+    </button>
+  );
+  return (
+    <div class="app">
+      <header class="top">
+        <div class="brand">Журнал</div>
+        <nav>
+          {tab("journals", "Журналы", "nav-journals")}
+          {leads && tab("class", "Мой класс", "nav-class")}
+          {tab("reports", "Отчёты и печать", "nav-reports")}
+          {tab("sync", "Синхронизация", "nav-sync")}
+        </nav>
+        <SyncBadge sync={state.sync} unsaved={unsaved} onClick={() => setPage({ name: "sync" })} />
+        <div class="who" data-testid="profile-name" title={state.profile.roles.map((r) => ROLE_TITLES[r] ?? r).join(", ")}>
+          {state.profile.name}
+          <button
+            class="link"
+            data-testid="profile-change"
+            onClick={() => setState({ ...state, profile: null })}
+            title="Выбрать другого сотрудника"
+          >
+            сменить
+          </button>
+        </div>
+      </header>
+      {error && (
+        <div class="banner error" role="alert">
+          {error} <button class="link" onClick={() => setError(null)}>закрыть</button>
+        </div>
+      )}
+      <main>
+        {page.name === "journals" && (
+          <JournalsPage journals={journals} onOpen={(journal) => setPage({ name: "journal", journal })} />
+        )}
+        {page.name === "journal" && (
+          <JournalPage
+            key={`${page.journal.class_id}/${page.journal.subject_id}/${page.journal.subgroup}`}
+            api={api}
+            journal={page.journal}
+            journals={journals ?? []}
+            onOpen={(journal) => setPage({ name: "journal", journal })}
+            onUnsaved={(n) => {
+              setUnsaved(n);
+              if (n === 0) void syncLater();
+            }}
+          />
+        )}
+        {page.name === "class" && (
+          <ClassPage api={api} journals={journals ?? []} onOpen={(journal) => setPage({ name: "journal", journal })} />
+        )}
+        {page.name === "reports" && <ReportsPage api={api} journals={journals ?? []} />}
+        {page.name === "sync" && <SyncPage api={api} state={state} onState={setState} onSync={setSync} />}
+      </main>
+    </div>
+  );
+}
+
+/** Offline or online, what is not yet on the server, the last sync, conflicts: always visible. */
+export function SyncBadge({ sync, unsaved, onClick }: { sync: SyncStatus; unsaved: number; onClick: () => void }) {
+  const changes = sync.pending.reduce((a, p) => a + p.changes, 0);
+  const line = !sync.configured
+    ? "Без сервера: работа на этом компьютере"
+    : sync.online
+      ? sync.last_sync
+        ? `На связи · синхронизировано ${ruTime(sync.last_sync)}`
+        : "На связи"
+      : `Нет связи${sync.last_sync ? ` · последняя синхронизация ${ruTime(sync.last_sync)}` : ""}`;
+  const cls = !sync.configured ? "local" : sync.online ? "online" : "offline";
+  return (
+    <button class={`sync-badge ${cls}`} data-testid="sync-status" data-online={String(sync.online)} onClick={onClick}>
+      <span class="dot" aria-hidden="true" />
+      <span class="line">{line}</span>
+      {changes > 0 && (
+        <span class="pending" data-testid="sync-pending">
+          {count(changes, ["изменение", "изменения", "изменений"])} ещё не {changes === 1 ? "отправлено" : "отправлены"}
+        </span>
+      )}
+      {unsaved > 0 && (
+        <span class="unsaved" data-testid="sync-unsaved">
+          сохраняется: {unsaved}
+        </span>
+      )}
+      {sync.conflicts > 0 && (
+        <span class="conflicts" data-testid="sync-conflicts">
+          {count(sync.conflicts, ["конфликт", "конфликта", "конфликтов"])}
+        </span>
+      )}
+    </button>
+  );
+}
+
+export function FirstStart({ api, onOpened }: { api: Api; onOpened: (s: AppState) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div class="first-start" data-testid="first-start">
+      <h1>Журнал</h1>
+      <p class="lead">Электронный классный журнал, который работает без интернета.</p>
+      <p>На этом компьютере ещё нет школы. Можно открыть демонстрационную школу «Берёзовская СОШ»: десять классов, учителя, расписание и целый учебный год отметок — чтобы посмотреть, как всё устроено.</p>
+      <button
+        class="primary big"
+        data-testid="open-demo"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          const r = await api.openDemo();
+          setBusy(false);
+          if (r.ok) onOpened(r.value);
+          else setError(r.error.message);
+        }}
+      >
+        {busy ? "Создаю демонстрационную школу…" : "Открыть демонстрационную школу"}
+      </button>
+      <p class="muted">Чтобы работать со своей школой, войдите на школьный сервер (адрес и логин даёт администратор) или перенесите журнал с флешки — это можно сделать потом, на странице «Синхронизация».</p>
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+export function ProfilePicker({ api, onChosen }: { api: Api; onChosen: (s: AppState) => void }) {
+  const [staff, setStaff] = useState<StaffView[] | null>(null);
+  const [chosen, setChosen] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void api.staffList().then((r) => (r.ok ? setStaff(r.value) : setError(r.error.message)));
+  }, []);
+  const choose = async () => {
+    if (!chosen) return setError("Выберите себя в списке");
+    const r = await api.setProfile(chosen);
+    if (r.ok) onChosen(r.value);
+    else setError(r.error.message);
+  };
+  return (
+    <div class="first-start" data-testid="profile-picker">
+      <h1>Кто работает за этим компьютером?</h1>
+      <p>Выберите себя в списке сотрудников школы. Отметки будут записаны от вашего имени. Сервер для этого не нужен.</p>
+      <div class="row">
+        <select data-testid="profile-select" value={chosen} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+          <option value="">— выберите —</option>
+          {staff?.map((s) => (
+            <option value={s.id}>
+              {s.name} ({s.roles.map((r) => ROLE_TITLES[r] ?? r).join(", ")})
+            </option>
+          ))}
+        </select>
+        <button class="primary" data-testid="profile-confirm" onClick={choose}>
+          Продолжить
+        </button>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,301 @@
+// The journal list and one journal: the grid, its period, the save state, and the lesson panel
+// (date, topic, homework — the right-hand page of the paper journal).
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Api } from "../api";
+import type { GridView, JournalRef, LessonView, Period } from "../types";
+import { JournalGrid, type SaveStatus } from "../grid/grid";
+import { count, PERIOD_TITLES, periodsOf, ruDate } from "../ru";
+
+export function journalTitle(j: JournalRef): string {
+  return `${j.class_name} · ${j.subject_name}${j.subgroup !== null ? ` · ${j.subgroup} группа` : ""}`;
+}
+
+export function JournalsPage({ journals, onOpen }: { journals: JournalRef[] | null; onOpen: (j: JournalRef) => void }) {
+  if (!journals) return <div class="loading">Загружаю журналы…</div>;
+  const own = journals.map((j, i) => [j, i] as const).filter(([j]) => j.access === "write");
+  const read = journals.map((j, i) => [j, i] as const).filter(([j]) => j.access === "read");
+  const item = ([j, i]: readonly [JournalRef, number]) => (
+    <li>
+      <button
+        class={"journal-item " + j.access}
+        data-testid={`journal-${i}`}
+        data-class={j.class_name}
+        data-subject={j.subject_name}
+        data-access={j.access}
+        onClick={() => onOpen(j)}
+      >
+        <span class="cls">{j.class_name}</span>
+        <span class="subj">{j.subject_name}</span>
+        {j.subgroup !== null && <span class="grp">{j.subgroup} группа</span>}
+        {j.access === "read" && <span class="ro-tag">просмотр</span>}
+      </button>
+    </li>
+  );
+  return (
+    <div class="page journals-page">
+      {own.length > 0 && (
+        <section>
+          <h2>Мои журналы</h2>
+          <ul class="journal-list" data-testid="journal-list">{own.map(item)}</ul>
+        </section>
+      )}
+      {read.length > 0 && (
+        <section>
+          <h2>Журналы моего класса <span class="muted">— только просмотр</span></h2>
+          <ul class="journal-list">{read.map(item)}</ul>
+        </section>
+      )}
+      {journals.length === 0 && <p class="muted">У вас нет журналов: вы не ведёте предметов и не руководите классом.</p>}
+    </div>
+  );
+}
+
+/** The period a date falls in, by the usual calendar (the shell's grid answers for any). */
+export function currentPeriod(className: string, today = new Date()): Period {
+  const m = today.getMonth() + 1;
+  const periods = periodsOf(className);
+  if (periods[0] === "H1") return m >= 9 ? "H1" : "H2";
+  if (m >= 9 && m <= 10) return "Q1";
+  if (m >= 11) return "Q2";
+  if (m <= 3) return "Q3";
+  if (m <= 8) return "Q4";
+  return "Q1";
+}
+
+interface JournalPageProps {
+  api: Api;
+  journal: JournalRef;
+  journals: JournalRef[];
+  onOpen: (j: JournalRef) => void;
+  onUnsaved: (n: number) => void;
+  period?: Period;
+}
+
+export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period: initialPeriod }: JournalPageProps) {
+  const [period, setPeriod] = useState<Period>(initialPeriod ?? (api.kind === "mock" ? "Q1" : currentPeriod(journal.class_name)));
+  const [view, setView] = useState<GridView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [lessonIdx, setLessonIdx] = useState<number | null>(null);
+  const [status, setStatus] = useState<SaveStatus>({ pending: 0, failed: [], hint: null });
+  const grid = useRef<JournalGrid | null>(null);
+  const host = useRef<HTMLDivElement>(null);
+
+  const load = async (p: Period) => {
+    await grid.current?.queue.idle(); // what was typed is stored before the grid is read again
+    const r = await api.grid(journal.class_id, journal.subject_id, journal.subgroup, p);
+    if (r.ok) {
+      setView(r.value);
+      setError(null);
+    } else setError(r.error.message);
+  };
+  useEffect(() => void load(period), [period]);
+
+  useEffect(() => {
+    if (!view || !host.current) return;
+    const g = new JournalGrid({
+      api,
+      journal,
+      view,
+      onColumn: setLessonIdx,
+      onStatus: (s) => {
+        setStatus(s);
+        onUnsaved(s.pending);
+      },
+    });
+    grid.current = g;
+    host.current.replaceChildren(g.root);
+    setLessonIdx(view.lessons.length ? 0 : null);
+    g.root.focus();
+  }, [view]);
+
+  const readOnly = view ? view.access !== "write" : journal.access !== "write";
+  const lesson = view && lessonIdx !== null ? view.lessons[lessonIdx] ?? null : null;
+  return (
+    <div class="page journal-page">
+      <div class="toolbar">
+        <select
+          class="journal-switch"
+          data-testid="journal-select"
+          value={String(journals.indexOf(journal))}
+          onChange={(e) => {
+            const j = journals[Number((e.target as HTMLSelectElement).value)];
+            if (j) onOpen(j);
+          }}
+        >
+          {journals.indexOf(journal) < 0 && <option value="-1">{journalTitle(journal)}</option>}
+          {journals.map((j, i) => (
+            <option value={String(i)}>
+              {journalTitle(j)}
+              {j.access === "read" ? " (просмотр)" : ""}
+            </option>
+          ))}
+        </select>
+        <label class="field-inline">
+          Период
+          <select data-testid="period-select" value={period} onChange={(e) => setPeriod((e.target as HTMLSelectElement).value as Period)}>
+            {[...periodsOf(journal.class_name), "Year" as const].map((p) => (
+              <option value={p}>{PERIOD_TITLES[p]}</option>
+            ))}
+          </select>
+        </label>
+        {readOnly && (
+          <span class="read-only-marker" data-testid="read-only" title="Отметки в этом журнале ставит учитель предмета">
+            Только просмотр
+          </span>
+        )}
+        <SaveState status={status} onRetry={(seq) => grid.current?.retry(seq)} readOnly={readOnly} />
+      </div>
+      {error && (
+        <div class="banner error" role="alert" data-testid="journal-error">
+          {error}
+        </div>
+      )}
+      <div class="journal-body">
+        <div class="grid-host" ref={host} />
+        <LessonPanel
+          api={api}
+          journal={journal}
+          lesson={lesson}
+          readOnly={readOnly}
+          onSaved={(l) => {
+            if (view && lessonIdx !== null && l.date === view.lessons[lessonIdx]?.date) view.lessons[lessonIdx] = l;
+            else void load(period);
+          }}
+          onAdded={() => void load(period)}
+        />
+      </div>
+      <div class="hint-line" data-testid="grid-hint" role="status">
+        {status.hint ?? (readOnly ? "Журнал открыт для просмотра: стрелки двигают курсор, изменить ничего нельзя." : LEGEND)}
+      </div>
+    </div>
+  );
+}
+
+const LEGEND = "5, 4, 54 или 5/4 — отметки · н, б, у, о — посещаемость · н/а, зач, незач, осв · Enter, Tab, стрелки — дальше · Esc — отмена · Delete — очистить · Ctrl+Z — вернуть";
+
+function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry: (seq: number) => void; readOnly: boolean }) {
+  if (readOnly) return null;
+  if (status.failed.length > 0)
+    return (
+      <div class="save-state failed" data-testid="save-status" data-state="failed">
+        Не сохранено: {count(status.failed.length, ["клетка", "клетки", "клеток"])}
+        <ul>
+          {status.failed.map((f) => (
+            <li>
+              {f.label}: {f.error.message}{" "}
+              <button class="link" data-testid={`retry-${f.seq}`} onClick={() => onRetry(f.seq)}>
+                повторить
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  if (status.pending > 0)
+    return (
+      <div class="save-state pending" data-testid="save-status" data-state="pending">
+        Сохраняется: {status.pending}
+      </div>
+    );
+  return (
+    <div class="save-state saved" data-testid="save-status" data-state="saved">
+      Всё сохранено на этом компьютере
+    </div>
+  );
+}
+
+interface LessonPanelProps {
+  api: Api;
+  journal: JournalRef;
+  lesson: LessonView | null;
+  readOnly: boolean;
+  onSaved: (l: LessonView) => void;
+  onAdded: (l: LessonView) => void;
+}
+
+function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded }: LessonPanelProps) {
+  const [date, setDate] = useState("");
+  const [topic, setTopic] = useState("");
+  const [homework, setHomework] = useState("");
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [newDate, setNewDate] = useState(new Date().toISOString().slice(0, 10));
+  useEffect(() => {
+    setDate(lesson?.date ?? "");
+    setTopic(lesson?.topic ?? "");
+    setHomework(lesson?.homework ?? "");
+    setNote(null);
+  }, [lesson?.id]);
+  const dirty = !!lesson && (date !== lesson.date || topic !== lesson.topic || homework !== lesson.homework);
+
+  const save = async () => {
+    if (!lesson) return;
+    const r = await api.saveLesson(journal.class_id, journal.subject_id, lesson.id, { date, topic, homework });
+    if (r.ok) {
+      setNote({ ok: true, text: "Урок сохранён" });
+      onSaved(r.value);
+    } else setNote({ ok: false, text: r.error.message });
+  };
+  const add = async () => {
+    const r = await api.addLesson(journal.class_id, journal.subject_id, journal.subgroup, newDate);
+    if (r.ok) {
+      setNote({ ok: true, text: `Урок ${ruDate(r.value.date)} добавлен` });
+      onAdded(r.value);
+    } else setNote({ ok: false, text: r.error.message });
+  };
+  return (
+    <aside class="lesson-panel" data-testid="lesson-panel">
+      {lesson ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <h3>
+            Урок {ruDate(lesson.date)}
+            {lesson.number ? <span class="muted">, {lesson.number}-й урок</span> : null}
+          </h3>
+          {lesson.teacher && <p class="muted small">{lesson.teacher}</p>}
+          {lesson.work_type && <p class="small work-tag">вид работы: {lesson.work_type}</p>}
+          <label>
+            Дата
+            <input type="date" data-testid="lesson-date" value={date} disabled={readOnly} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            Что пройдено на уроке
+            <textarea data-testid="lesson-topic" rows={3} value={topic} disabled={readOnly} onInput={(e) => setTopic((e.target as HTMLTextAreaElement).value)} placeholder={readOnly ? "" : "Тема урока"} />
+          </label>
+          <label>
+            Домашнее задание
+            <textarea data-testid="lesson-homework" rows={2} value={homework} disabled={readOnly} onInput={(e) => setHomework((e.target as HTMLTextAreaElement).value)} />
+          </label>
+          {!readOnly && (
+            <button class="primary" type="submit" data-testid="lesson-save" disabled={!dirty}>
+              Сохранить урок
+            </button>
+          )}
+        </form>
+      ) : (
+        <p class="muted">Выберите клетку: здесь появятся дата, тема и домашнее задание урока.</p>
+      )}
+      {!readOnly && (
+        <div class="add-lesson">
+          <h3>Новый урок</h3>
+          <div class="row">
+            <input type="date" data-testid="add-lesson-date" value={newDate} onInput={(e) => setNewDate((e.target as HTMLInputElement).value)} />
+            <button data-testid="add-lesson" onClick={add}>
+              Добавить
+            </button>
+          </div>
+          <p class="muted small">Урок добавляется и без связи: он уйдёт на сервер со следующей синхронизацией.</p>
+        </div>
+      )}
+      {note && (
+        <p class={note.ok ? "ok small" : "error small"} role="status" data-testid="lesson-note">
+          {note.text}
+        </p>
+      )}
+    </aside>
+  );
+}

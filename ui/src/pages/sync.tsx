@@ -1,0 +1,234 @@
+// Sync: where this computer stands with the school server, conflicts to decide, the USB bundle
+// for a school without a network, and the login to a server (device enrolment).
+
+import { useEffect, useState } from "preact/hooks";
+import type { Api } from "../api";
+import type { AppState, ConflictView, SyncStatus } from "../types";
+import { count, ruTime } from "../ru";
+
+interface Props {
+  api: Api;
+  state: AppState;
+  onState: (s: AppState) => void;
+  onSync: (s: SyncStatus) => void;
+}
+
+export function SyncPage({ api, state, onState, onSync }: Props) {
+  const sync = state.sync;
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const changes = sync.pending.reduce((a, p) => a + p.changes, 0);
+  return (
+    <div class="page sync-page">
+      <section class="card" data-testid="sync-panel">
+        <h2>Синхронизация</h2>
+        <p data-testid="sync-summary">
+          {!sync.configured
+            ? "Сервер школы не настроен: журнал работает на этом компьютере. Изменения можно перенести на флешке или войти на сервер."
+            : sync.online
+              ? "Компьютер на связи со школьным сервером."
+              : "Нет связи с сервером. Работайте как обычно: всё сохраняется здесь и уйдёт, когда связь появится."}
+        </p>
+        <p>
+          Последняя синхронизация: <b>{sync.last_sync ? ruTime(sync.last_sync) : "ещё не было"}</b>
+        </p>
+        {changes > 0 ? (
+          <>
+            <p>Ещё не на сервере: {count(changes, ["изменение", "изменения", "изменений"])}</p>
+            <ul data-testid="sync-pending-list">
+              {sync.pending.map((p) => (
+                <li>
+                  {p.label}: {p.changes}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p class="ok">Всё, что сделано здесь, уже на сервере.</p>
+        )}
+        {sync.configured && (
+          <button
+            class="primary"
+            data-testid="sync-now"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              const r = await api.syncNow();
+              setBusy(false);
+              if (r.ok) {
+                onSync(r.value);
+                setNote({ ok: true, text: "Синхронизировано" });
+              } else setNote({ ok: false, text: r.error.message });
+            }}
+          >
+            {busy ? "Синхронизирую…" : "Синхронизировать сейчас"}
+          </button>
+        )}
+        {note && <p class={note.ok ? "ok" : "error"} data-testid="sync-note">{note.text}</p>}
+      </section>
+      <Conflicts api={api} onChange={async () => {
+        const r = await api.syncStatus();
+        if (r.ok) onSync(r.value);
+      }} />
+      <Bundle api={api} />
+      <Login api={api} state={state} onState={onState} />
+    </div>
+  );
+}
+
+function Conflicts({ api, onChange }: { api: Api; onChange: () => void }) {
+  const [list, setList] = useState<ConflictView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = async () => {
+    const r = await api.conflicts();
+    if (r.ok) setList(r.value);
+    else setError(r.error.message);
+  };
+  useEffect(() => void load(), []);
+  if (!list || list.length === 0) return null;
+  return (
+    <section class="card" data-testid="conflicts">
+      <h2>Конфликты: {list.length}</h2>
+      <p class="muted">Одну клетку изменили на двух устройствах. Журнал сохранил оба значения — выберите верное.</p>
+      {error && <p class="error">{error}</p>}
+      {list.map((c, i) => (
+        <div class="conflict" data-testid={`conflict-${i}`}>
+          <p class="small muted">
+            {c.doc} · урок {c.lesson} · ученик {c.student}
+          </p>
+          {c.values.map((v, k) => (
+            <div class="row">
+              <span class="mark">{v.text || "пусто"}</span>
+              <span>
+                записал(а) {v.author}
+                {v.shown ? " — показано сейчас" : ""}
+              </span>
+              <button
+                data-testid={`conflict-${i}-choose-${k}`}
+                onClick={async () => {
+                  const r = await api.resolveConflict(c.doc, c.lesson, c.student, v.text);
+                  if (r.ok) {
+                    await load();
+                    onChange();
+                  } else setError(r.error.message);
+                }}
+              >
+                Оставить это
+              </button>
+            </div>
+          ))}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function Bundle({ api }: { api: Api }) {
+  const [out, setOut] = useState("/media/usb/zhurnal.bundle");
+  const [inp, setInp] = useState("/media/usb/zhurnal.bundle");
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const say = (r: Awaited<ReturnType<Api["bundleExport"]>>, verb: string) =>
+    setNote(
+      r.ok
+        ? { ok: true, text: `${verb}: ${count(r.value.documents, ["документ", "документа", "документов"])}, ${count(r.value.changes, ["изменение", "изменения", "изменений"])}` }
+        : { ok: false, text: r.error.message },
+    );
+  return (
+    <section class="card" data-testid="bundle">
+      <h2>Перенос на флешке</h2>
+      <p class="muted">Если в школе нет сети: запишите изменения на флешку здесь и загрузите их на компьютере, где есть связь (или наоборот). Повторная загрузка того же файла ничего не портит.</p>
+      <div class="row">
+        <input class="path" data-testid="bundle-export-path" value={out} onInput={(e) => setOut((e.target as HTMLInputElement).value)} />
+        <button
+          onClick={async () => {
+            const p = await api.pickFile("save", [{ name: "Пакет журнала", extensions: ["bundle"] }], out);
+            if (p) setOut(p);
+          }}
+        >
+          Куда…
+        </button>
+        <button data-testid="bundle-export" onClick={async () => say(await api.bundleExport(out), "Записано")}>
+          Записать на флешку
+        </button>
+      </div>
+      <div class="row">
+        <input class="path" data-testid="bundle-import-path" value={inp} onInput={(e) => setInp((e.target as HTMLInputElement).value)} />
+        <button
+          onClick={async () => {
+            const p = await api.pickFile("open", [{ name: "Пакет журнала", extensions: ["bundle"] }], inp);
+            if (p) setInp(p);
+          }}
+        >
+          Выбрать…
+        </button>
+        <button data-testid="bundle-import" onClick={async () => say(await api.bundleImport(inp), "Загружено")}>
+          Загрузить с флешки
+        </button>
+      </div>
+      {note && <p class={note.ok ? "ok" : "error"} data-testid="bundle-note">{note.text}</p>}
+    </section>
+  );
+}
+
+function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s: AppState) => void }) {
+  const [server, setServer] = useState("https://");
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  if (state.sync.configured)
+    return (
+      <section class="card">
+        <h2>Школьный сервер</h2>
+        <p>Этот компьютер подключён к серверу школы.</p>
+        <button
+          data-testid="logout"
+          onClick={async () => {
+            const r = await api.logout();
+            if (r.ok) onState(r.value);
+            else setError(r.error.message);
+          }}
+        >
+          Отключить от сервера
+        </button>
+        {error && <p class="error">{error}</p>}
+      </section>
+    );
+  return (
+    <form
+      class="card"
+      data-testid="login-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const r = await api.login(server, login, password);
+        setPassword("");
+        if (r.ok) {
+          onState(r.value);
+          setError(null);
+        } else setError(r.error.message);
+      }}
+    >
+      <h2>Вход на школьный сервер</h2>
+      <p class="muted">Адрес сервера, логин и пароль выдаёт администратор. Пароль нужен один раз: компьютер получает свой ключ. Не передавайте свой логин ученикам.</p>
+      <label>
+        Адрес сервера
+        <input data-testid="login-server" value={server} onInput={(e) => setServer((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Логин
+        <input data-testid="login-name" autocomplete="username" value={login} onInput={(e) => setLogin((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Пароль
+        <input type="password" data-testid="login-password" autocomplete="current-password" value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+      </label>
+      <button class="primary" type="submit" data-testid="login-submit">
+        Войти
+      </button>
+      {error && (
+        <p class="error" role="alert" data-testid="login-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
