@@ -19,6 +19,7 @@
 //! Only this crate imports rusqlite.
 
 mod projection;
+mod server;
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
@@ -27,6 +28,8 @@ use thiserror::Error;
 use zhurnal_domain::StaffId;
 use zhurnal_journal::automerge::{ActorId, ChangeHash, ReadDoc};
 use zhurnal_journal::{Doc, DocId, Editor, JournalError};
+
+pub use server::{ActorBinding, AuditRow, Provenance, QuarantineRow, ServerDevice, ServerUser};
 
 /// `PRAGMA application_id` of a Zhurnal store: "ZHRN".
 pub const APPLICATION_ID: i32 = 0x5A48_524E;
@@ -42,6 +45,7 @@ pub const PROJECTION_VERSION: i64 = 1;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sync_bookmarks.sql"),
+    include_str!("../migrations/0003_server.sql"),
 ];
 
 /// Errors of the store. The messages are for the user and say what to do.
