@@ -8,7 +8,7 @@ import { ClassPage } from "./pages/class";
 import { JournalPage, JournalsPage } from "./pages/journal";
 import { ReportsPage } from "./pages/reports";
 import { SyncPage } from "./pages/sync";
-import { count, ROLE_TITLES, ruTime } from "./ru";
+import { count, plural, ROLE_TITLES, ruTime } from "./ru";
 
 export type Page = { name: "journals" } | { name: "journal"; journal: JournalRef } | { name: "class" } | { name: "reports" } | { name: "sync" };
 
@@ -121,7 +121,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
 export function SyncBadge({ sync, unsaved, onClick }: { sync: SyncStatus; unsaved: number; onClick: () => void }) {
   const changes = sync.pending.reduce((a, p) => a + p.changes, 0);
   const line = !sync.configured
-    ? "Без сервера: работа на этом компьютере"
+    ? "Без сервера"
     : sync.online
       ? sync.last_sync
         ? `На связи · синхронизировано ${ruTime(sync.last_sync)}`
@@ -129,12 +129,18 @@ export function SyncBadge({ sync, unsaved, onClick }: { sync: SyncStatus; unsave
       : `Нет связи${sync.last_sync ? ` · последняя синхронизация ${ruTime(sync.last_sync)}` : ""}`;
   const cls = !sync.configured ? "local" : sync.online ? "online" : "offline";
   return (
-    <button class={`sync-badge ${cls}`} data-testid="sync-status" data-online={String(sync.online)} onClick={onClick}>
+    <button
+      class={`sync-badge ${cls}`}
+      data-testid="sync-status"
+      data-online={String(sync.online)}
+      title={sync.configured ? "Подробнее о синхронизации" : "Сервер школы не настроен: всё хранится на этом компьютере"}
+      onClick={onClick}
+    >
       <span class="dot" aria-hidden="true" />
       <span class="line">{line}</span>
       {changes > 0 && (
         <span class="pending" data-testid="sync-pending">
-          {count(changes, ["изменение", "изменения", "изменений"])} ещё не {changes === 1 ? "отправлено" : "отправлены"}
+          {count(changes, ["изменение", "изменения", "изменений"])} ещё не {plural(changes, ["отправлено", "отправлены", "отправлено"])}
         </span>
       )}
       {unsaved > 0 && (

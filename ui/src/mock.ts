@@ -123,7 +123,7 @@ const PERIODS: Record<Period, [string, string]> = {
   Year: ["2025-09-01", "2026-05-26"],
 };
 /** The mock's "today": lessons after it have no marks yet. */
-export const MOCK_TODAY = "2025-10-20";
+export const MOCK_TODAY = "2025-10-15";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

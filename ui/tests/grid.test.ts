@@ -40,7 +40,7 @@ describe("the grid with the mock school", () => {
 
   it("a row of marks and absences typed fast is stored in order and shown saved", async () => {
     const { api, grid, view, status } = await open("staff-kuznetsova", "Русский язык");
-    // lessons 54–59 are after the mock's "today": their cells are empty
+    // lessons 53–59 are after the mock's "today": their cells are empty
     grid.model.select(0, 54);
     keys(grid.root, ["5", "Tab", "4", "Tab", "н", "Tab", "5", "4", "Tab", "б", "Tab", "о", "5", "Tab"]);
     expect(status().pending).toBeGreaterThan(0); // typing did not wait for the backend

@@ -57,6 +57,9 @@ export class JournalGrid {
   private sugCells: HTMLTableCellElement[] = [];
   /** What each cell shows: the stored text, or what was typed while it is being saved. */
   private text: string[][];
+  /** The focused element: a hidden text field, so that text arriving without a key event
+   * (an input method, a WebDriver client typing Cyrillic, a paste) reaches the grid too. */
+  private sink!: HTMLTextAreaElement;
   private rowOf = new Map<string, number>();
   private colOf = new Map<string, number>();
   private hint: string | null = null;
@@ -85,7 +88,14 @@ export class JournalGrid {
   private build(): HTMLDivElement {
     const { view } = this.opts;
     const root = el("div", "grid-wrap" + (view.access === "write" ? "" : " read-only"));
-    root.tabIndex = 0;
+    root.tabIndex = -1;
+    const sink = el("textarea", "key-sink");
+    sink.setAttribute("aria-label", view.access === "write" ? "Ввод отметки" : "Журнал только для просмотра");
+    sink.autocomplete = "off";
+    sink.spellcheck = false;
+    sink.dataset.testid = "grid-input";
+    this.sink = sink;
+    root.append(sink);
     root.dataset.testid = "grid";
     root.setAttribute("role", "grid");
     root.setAttribute("aria-label", `${view.subject}, ${view.class}`);
@@ -109,10 +119,9 @@ export class JournalGrid {
       if (m !== month || !span) {
         month = m;
         span = el("th", "month", MONTHS[m]);
-        span.colSpan = 0;
+        span.colSpan = 1;
         months.append(span);
-      }
-      span.colSpan += 1;
+      } else span.colSpan += 1;
       const th = el("th", "day" + (l.work_type ? " work" : ""), l.date.slice(8, 10));
       th.dataset.testid = `lesson-${j}`;
       th.dataset.c = String(j);
@@ -161,13 +170,19 @@ export class JournalGrid {
     root.append(table);
 
     root.addEventListener("keydown", (e) => this.onKey(e));
+    root.addEventListener("focus", () => this.focus());
+    sink.addEventListener("input", (e) => {
+      if ((e as InputEvent).isComposing) return;
+      this.takeText();
+    });
+    sink.addEventListener("compositionend", () => this.takeText());
     root.addEventListener("mousedown", (e) => {
       const t = (e.target as HTMLElement).closest("td,th") as HTMLElement | null;
       if (!t || t.dataset.c === undefined) return;
       const prev = [this.model.row, this.model.col] as const;
       const r = t.dataset.r !== undefined ? Number(t.dataset.r) : this.model.row;
       this.apply(this.model.select(r, Number(t.dataset.c)), prev);
-      root.focus();
+      this.focus();
       e.preventDefault();
     });
     return root;
@@ -185,6 +200,18 @@ export class JournalGrid {
     if (out.type === "ignored") return;
     e.preventDefault();
     this.apply(out, prev);
+  }
+
+  /** Gives the keyboard to the grid. */
+  focus(): void {
+    this.sink.focus({ preventScroll: true });
+  }
+
+  /** Text that arrived as text (not as key events): each character is a key to the model. */
+  private takeText(): void {
+    const text = this.sink.value;
+    this.sink.value = "";
+    for (const ch of Array.from(text)) if (ch !== "\n" && ch !== "\r") this.press({ key: ch });
   }
 
   /** Feeds a key as if typed (tests, and the shell's end-to-end checks through the DOM). */

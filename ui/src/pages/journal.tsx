@@ -106,7 +106,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
     grid.current = g;
     host.current.replaceChildren(g.root);
     setLessonIdx(view.lessons.length ? 0 : null);
-    g.root.focus();
+    g.focus();
   }, [view]);
 
   const readOnly = view ? view.access !== "write" : journal.access !== "write";
