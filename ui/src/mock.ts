@@ -314,6 +314,7 @@ export class MockBackend implements Api {
         doc: `2025/journal/${c7.id}/${alg.subjectId}`,
         lesson: l.id,
         student: s.id,
+        label: `${alg.subject}, ${c7.name} · ${ruDate(l.date)} · ${s.last} ${s.first}`,
         values: [
           { text: "4", author: "Смирнова Ольга Петровна", shown: true },
           { text: "5", author: "Петрова Галина Ивановна", shown: false },

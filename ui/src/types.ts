@@ -239,6 +239,8 @@ export interface ConflictView {
   lesson: string;
   student: string;
   values: ConflictValue[];
+  /** Where the cell is, for people: "Алгебра, 7Б · 08.09.2025 · Голубев Лев" (optional). */
+  label?: string;
 }
 
 export interface BundleResult {

@@ -314,13 +314,13 @@ function Monitoring({ api, classId }: { api: Api; classId: string }) {
               <h3>
                 {FINDING_TITLES[kind]} <span class="count">{count(list.length, ["запись", "записи", "записей"])}</span>
               </h3>
-              <table class="list">
+              <table class="list findings">
                 <tbody>
                   {list.map((f) => (
                     <tr>
                       <td>{f.subject}</td>
-                      <td>{f.student ?? ""}</td>
-                      <td>{f.date ? ruDate(f.date) : ""}</td>
+                      {list.some((x) => x.student) && <td class="who">{f.student ?? ""}</td>}
+                      {list.some((x) => x.date) && <td class="when">{f.date ? ruDate(f.date) : ""}</td>}
                       <td>{f.text}</td>
                     </tr>
                   ))}

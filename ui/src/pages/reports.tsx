@@ -128,7 +128,7 @@ export function ReportsPage({ api, journals }: { api: Api; journals: JournalRef[
         )}
         {spec.sides && (
           <fieldset class="sides" data-testid="report-sides">
-            <legend>Печать (для надписи «Прошито, пронумеровано…» считаются листы)</legend>
+            <legend>Печать</legend>
             <label class="radio">
               <input type="radio" name="sides" data-testid="report-one-sided" checked={!twoSided} onChange={() => setTwoSided(false)} />
               на одной стороне листа
@@ -137,6 +137,7 @@ export function ReportsPage({ api, journals }: { api: Api; journals: JournalRef[
               <input type="radio" name="sides" data-testid="report-two-sided" checked={twoSided} onChange={() => setTwoSided(true)} />
               на обеих сторонах листа
             </label>
+            <p class="muted small">В надписи «Прошито, пронумеровано и скреплено печатью…» считаются листы: при печати с двух сторон их вдвое меньше.</p>
           </fieldset>
         )}
         <button class="primary" type="submit" data-testid="report-make" disabled={busy}>

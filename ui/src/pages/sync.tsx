@@ -93,9 +93,7 @@ function Conflicts({ api, onChange }: { api: Api; onChange: () => void }) {
       {error && <p class="error">{error}</p>}
       {list.map((c, i) => (
         <div class="conflict" data-testid={`conflict-${i}`}>
-          <p class="small muted">
-            {c.doc} · урок {c.lesson} · ученик {c.student}
-          </p>
+          <p class="small muted">{c.label ?? `${c.doc} · урок ${c.lesson} · ученик ${c.student}`}</p>
           {c.values.map((v, k) => (
             <div class="row">
               <span class="mark">{v.text || "пусто"}</span>

@@ -1,0 +1,125 @@
+import { render } from "preact";
+import { afterEach, describe, expect, it } from "vitest";
+import { App } from "../src/app";
+import { MockBackend } from "../src/mock";
+
+const $ = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
+
+async function waitFor<T>(f: () => T | null | undefined | false, ms = 3000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const click = (el: HTMLElement) => el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+const change = (el: HTMLSelectElement | HTMLInputElement, value: string) => {
+  el.value = value;
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+};
+const key = (el: HTMLElement, k: string) => el.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+
+describe("the app with the mock school", () => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  afterEach(() => render(null, host));
+
+  it("first start: demo school, choose a profile, open a journal, type marks", async () => {
+    const api = new MockBackend();
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("open-demo")));
+    const select = (await waitFor(() => $("profile-select"))) as HTMLSelectElement;
+    await waitFor(() => select.options.length > 1);
+    change(select, "staff-kuznetsova");
+    await new Promise((r) => setTimeout(r, 20)); // let Preact re-render with the choice
+    click($("profile-confirm")!);
+    click(await waitFor(() => $("journal-0")));
+    const cell = await waitFor(() => $("cell-0-53"));
+    expect($("read-only")).toBeNull();
+    const input = $("grid-input")!;
+    cell.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    for (const k of ["5", "Tab", "н", "Tab"]) key(input, k);
+    expect($("cell-0-53")!.textContent).toBe("5");
+    expect($("cell-0-54")!.textContent).toBe("Н");
+    await waitFor(() => $("save-status")?.dataset.state === "saved");
+    await waitFor(() => $("sync-pending")?.textContent?.startsWith("2 изменения"));
+    expect(api.received.map((r) => r.input)).toEqual(["5", "н"]);
+  });
+
+  it("text that arrives without key events (input method, WebDriver) is entered too", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    const cell = await waitFor(() => $("cell-1-53"));
+    cell.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    const input = $("grid-input") as HTMLTextAreaElement;
+    input.value = "б";
+    input.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    key(input, "Enter");
+    await waitFor(() => api.received.length === 1);
+    expect(api.received[0]!.input).toBe("б");
+    expect($("cell-1-53")!.textContent).toBe("Б");
+  });
+
+  it("a class teacher sees another subject as read-only", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    const alg = await waitFor(() => document.querySelector('[data-subject="Алгебра"]') as HTMLElement | null);
+    expect(alg.dataset.access).toBe("read");
+    click(alg);
+    await waitFor(() => $("cell-0-0"));
+    expect($("read-only")!.textContent).toContain("Только просмотр");
+    key($("grid-input")!, "5");
+    await waitFor(() => $("grid-hint")!.textContent?.includes("отметки ставит учитель предмета"));
+    expect(api.received).toEqual([]);
+    expect($("lesson-save")).toBeNull();
+  });
+
+  it("personal data is refused to a subject teacher who leads no class", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-smirnova" });
+    render(<App api={api} />, host);
+    await waitFor(() => $("journal-0"));
+    expect($("nav-class")).toBeNull();
+    expect((await api.personal("class-7b")).ok).toBe(false);
+  });
+
+  it("reports: progress, the produced file and its preview", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-reports")));
+    const kind = (await waitFor(() => $("report-kind"))) as HTMLSelectElement;
+    change(kind, "year-journal");
+    await new Promise((r) => setTimeout(r, 20));
+    click(await waitFor(() => $("report-two-sided")));
+    click($("report-make")!);
+    const path = await waitFor(() => $("report-path"));
+    expect(path.textContent).toMatch(/year-journal-7Б\.pdf$/);
+    expect($("report-preview")).toBeTruthy();
+  });
+
+  it("the sync status is always in the header; a conflict is chosen on the sync page", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    const badge = await waitFor(() => $("sync-status"));
+    expect(badge.textContent).toContain("Без сервера");
+    expect($("sync-conflicts")!.textContent).toBe("1 конфликт");
+    click(badge);
+    click(await waitFor(() => $("conflict-0-choose-1")));
+    await waitFor(() => $("sync-conflicts") === null);
+    expect((await api.conflicts()).ok && (await api.conflicts())).toMatchObject({ value: [] });
+  });
+
+  it("login to a school server shows a clear refusal", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-sync")));
+    change((await waitFor(() => $("login-server"))) as HTMLInputElement, "школа");
+    await new Promise((r) => setTimeout(r, 20));
+    const form = $("login-form") as HTMLFormElement;
+    form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+    expect((await waitFor(() => $("login-error"))).textContent).toContain("http");
+  });
+});
