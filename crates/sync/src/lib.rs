@@ -26,11 +26,13 @@ pub mod access;
 pub mod client;
 pub mod protocol;
 pub mod server;
+pub mod wire;
 
 pub use access::{access, Access};
 pub use protocol::{
     DocOffer, DocUpdate, ErrorCode, Hash, Rejection, SyncRequest, SyncResponse, PROTOCOL_VERSION,
 };
+pub use wire::{WireError, CONTENT_TYPE, MAX_BODY};
 
 #[cfg(test)]
 mod tests;

@@ -60,6 +60,8 @@ pub struct SyncResponse {
     pub docs: Vec<DocUpdate>,
     /// More documents are waiting: the byte budget of this response ran out. Sync again.
     pub more: bool,
+    /// How many documents are still to come when `more` (for a progress bar); 0 otherwise.
+    pub remaining: u32,
 }
 
 /// Stable error codes: they cross the wire and are matched on, so never renumber or rename.
@@ -84,6 +86,16 @@ pub enum ErrorCode {
     MissingDeps,
     /// A change is not a valid automerge change.
     BadChange,
+    /// No token, or an unknown or revoked one.
+    Unauthorized,
+    /// Wrong login or password (the same answer for both).
+    BadCredentials,
+    /// Too many failed logins: wait and try again.
+    RateLimited,
+    /// The body is larger than the server accepts (before or after decompression).
+    TooLarge,
+    /// The account has a one-time password that must be changed first.
+    PasswordChangeRequired,
 }
 
 impl ErrorCode {
@@ -98,6 +110,27 @@ impl ErrorCode {
             Self::RevokedDevice => "revoked_device",
             Self::MissingDeps => "missing_deps",
             Self::BadChange => "bad_change",
+            Self::Unauthorized => "unauthorized",
+            Self::BadCredentials => "bad_credentials",
+            Self::RateLimited => "rate_limited",
+            Self::TooLarge => "too_large",
+            Self::PasswordChangeRequired => "password_change_required",
+        }
+    }
+
+    /// The HTTP status this code is answered with (docs/sync-http.md).
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::BadRequest | Self::BadChange | Self::UnsupportedVersion => 400,
+            Self::Unauthorized | Self::BadCredentials | Self::RevokedDevice => 401,
+            Self::NoAccess
+            | Self::ReadOnly
+            | Self::AuthorMismatch
+            | Self::ForeignActor
+            | Self::PasswordChangeRequired => 403,
+            Self::MissingDeps => 409,
+            Self::TooLarge => 413,
+            Self::RateLimited => 429,
         }
     }
 }
@@ -116,4 +149,66 @@ pub struct Rejection {
     pub doc: Option<String>,
     /// For the user, in Russian.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::{self, *};
+
+    const ALL: [ErrorCode; 14] = [
+        BadRequest,
+        UnsupportedVersion,
+        NoAccess,
+        ReadOnly,
+        AuthorMismatch,
+        ForeignActor,
+        RevokedDevice,
+        MissingDeps,
+        BadChange,
+        Unauthorized,
+        BadCredentials,
+        RateLimited,
+        TooLarge,
+        PasswordChangeRequired,
+    ];
+
+    #[test]
+    fn error_codes_are_the_stable_snake_case_names() {
+        let names: Vec<String> = ALL
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let strs: Vec<&str> = ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, strs);
+        assert_eq!(
+            strs,
+            [
+                "bad_request",
+                "unsupported_version",
+                "no_access",
+                "read_only",
+                "author_mismatch",
+                "foreign_actor",
+                "revoked_device",
+                "missing_deps",
+                "bad_change",
+                "unauthorized",
+                "bad_credentials",
+                "rate_limited",
+                "too_large",
+                "password_change_required",
+            ]
+        );
+        let statuses: Vec<u16> = ALL.iter().map(|c| c.http_status()).collect();
+        assert_eq!(
+            statuses,
+            [400, 400, 403, 403, 403, 403, 401, 409, 400, 401, 401, 429, 413, 403]
+        );
+    }
 }

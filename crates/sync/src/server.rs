@@ -226,6 +226,7 @@ pub fn respond(
     let mut out = SyncResponse {
         docs: Vec::new(),
         more: false,
+        remaining: 0,
     };
     let mut spent = 0usize;
     for id in docs.ids() {
@@ -255,6 +256,7 @@ pub fn respond(
         }
         if spent >= budget {
             out.more = true;
+            out.remaining += 1;
             continue;
         }
         // Only hashes the server knows can bound the changes; the client pushed everything it

@@ -439,3 +439,23 @@ fn a_teacher_who_lost_a_class_still_syncs_the_rest() {
     w.server.school.classes[0] = class;
     sync(&mut alice, &mut w.server).unwrap();
 }
+
+#[test]
+fn a_response_over_budget_says_how_many_documents_remain() {
+    let mut w = world();
+    let alice = Client::new(w.alice, 1);
+    let req = client::request(Vec::new());
+    let all = server::respond(&req, &alice.who, &w.server.school, &mut w.server.docs, 1);
+    assert!(all.more);
+    assert_eq!(all.docs.len(), 1, "the first document spends the budget");
+    let readable = server::respond(
+        &req,
+        &alice.who,
+        &w.server.school,
+        &mut w.server.docs,
+        usize::MAX,
+    );
+    assert!(!readable.more);
+    assert_eq!(readable.remaining, 0);
+    assert_eq!(all.remaining as usize, readable.docs.len() - 1);
+}
