@@ -6,6 +6,7 @@
 
 import { err, ok, type Api, type Result } from "./api";
 import { parseCell, parseFinal, displayCell } from "./cell";
+import { PERIOD_TITLES } from "./ru";
 import type {
   Access,
   AppState,
@@ -20,6 +21,7 @@ import type {
   MovementView,
   Period,
   PersonalRow,
+  MovementEdit,
   Profile,
   ReportProgress,
   ReportRequest,
@@ -83,12 +85,12 @@ interface MClass {
 }
 
 const STAFF: StaffView[] = [
-  { id: "staff-kuznetsova", name: "Кузнецова Анна Викторовна", roles: ["subject_teacher", "class_teacher"] },
-  { id: "staff-smirnova", name: "Смирнова Ольга Петровна", roles: ["subject_teacher"] },
-  { id: "staff-volkova", name: "Волкова Марина Сергеевна", roles: ["subject_teacher"] },
-  { id: "staff-orlov", name: "Орлов Дмитрий Андреевич", roles: ["subject_teacher"] },
-  { id: "staff-sokolov", name: "Соколов Игорь Николаевич", roles: ["subject_teacher", "class_teacher"] },
-  { id: "staff-petrova", name: "Петрова Галина Ивановна", roles: ["admin", "deputy"] },
+  { id: "staff-kuznetsova", name: "Кузнецова Анна Викторовна", roles: ["subject_teacher", "class_teacher"], description: "учитель: Русский язык, Литература; классный руководитель 7Б" },
+  { id: "staff-smirnova", name: "Смирнова Ольга Петровна", roles: ["subject_teacher"], description: "учитель: Алгебра, Геометрия" },
+  { id: "staff-volkova", name: "Волкова Марина Сергеевна", roles: ["subject_teacher"], description: "учитель: Английский язык (1 группа)" },
+  { id: "staff-orlov", name: "Орлов Дмитрий Андреевич", roles: ["subject_teacher"], description: "учитель: Английский язык (2 группа)" },
+  { id: "staff-sokolov", name: "Соколов Игорь Николаевич", roles: ["subject_teacher", "class_teacher"], description: "учитель: История; классный руководитель 10А" },
+  { id: "staff-petrova", name: "Петрова Галина Ивановна", roles: ["admin", "deputy"], description: "администратор, заместитель директора по УВР" },
 ];
 
 const LAST = [
@@ -155,7 +157,7 @@ export class MockBackend implements Api {
   private classes: MClass[] = [];
   private journals: MJournal[] = [];
   private undoStack: Array<() => CellResult> = [];
-  private sync: SyncStatus = { configured: false, online: false, last_sync: null, pending: [], conflicts: 0 };
+  private sync: SyncStatus = { configured: false, online: false, last_sync: null, pending: [], conflicts: 0, message: "Сервер не настроен: журнал хранится на этом компьютере" };
   private conflictList: ConflictView[] = [];
   private reportListeners = new Set<(p: ReportProgress) => void>();
   private syncListeners = new Set<(s: SyncStatus) => void>();
@@ -222,9 +224,9 @@ export class MockBackend implements Api {
     const c10 = { id: "class-10a", name: "10А", grade: 10, teacher: "staff-sokolov", students: mkStudents("10a", 24, 11) };
     c7.students.forEach((s, i) => (s.subgroups["Английский язык"] = i % 2 === 0 ? 1 : 2));
     const leaver = c7.students[n - 3];
-    if (leaver) leaver.movements.push({ kind: "transfer", date: "2025-10-06", order: "112-у", place: "7А" });
+    if (leaver) leaver.movements.push({ kind: "transfer", title: "переведён", date: "2025-10-06", order: "112-у", place: "7А" });
     const arrival = c7.students[5];
-    if (arrival) arrival.movements.push({ kind: "arrival", date: "2025-09-15", order: "98-у", place: "МБОУ СОШ № 2 г. Кирова" });
+    if (arrival) arrival.movements.push({ kind: "arrival", title: "прибыл", date: "2025-09-15", order: "98-у", place: "МБОУ СОШ № 2 г. Кирова" });
     this.classes = [c7, c10];
 
     const ability = new Map<string, number>();
@@ -331,6 +333,8 @@ export class MockBackend implements Api {
     return {
       db_path: "/home/uchitel/.local/share/zhurnal/zhurnal.sqlite3",
       has_school: this.hasSchool,
+      school: this.hasSchool ? "Берёзовская СОШ" : null,
+      year: this.hasSchool ? "2025/26" : null,
       profile: this.profile,
       sync: this.syncCopy(),
     };
@@ -391,7 +395,17 @@ export class MockBackend implements Api {
         for (const g of groups) {
           const access = this.access(j, g);
           if (!access) continue;
-          out.push({ class_id: c.id, class_name: c.name, subject_id: j.subjectId, subject_name: j.subject, subgroup: g, access });
+          const periods: Period[] = c.grade >= 10 ? ["H1", "H2", "Year"] : ["Q1", "Q2", "Q3", "Q4", "Year"];
+          out.push({
+            class_id: c.id,
+            class_name: c.name,
+            subject_id: j.subjectId,
+            subject_name: j.subject,
+            subgroup: g,
+            access,
+            periods,
+            current_period: this.periodOf(MOCK_TODAY, c.grade),
+          });
         }
       }
       out.sort((a, b) => (a.access === b.access ? 0 : a.access === "write" ? -1 : 1));
@@ -423,7 +437,7 @@ export class MockBackend implements Api {
     const average = grades.length ? Math.round((grades.reduce((a, b) => a + b, 0) / grades.length) * 100) / 100 : null;
     const distinct = grades.length; // weights counted as repeats; close enough for the mock
     const suggested = average === null || distinct < 3 ? "н/а" : String(average >= 4.5 ? 5 : average >= 3.5 ? 4 : average >= 2.5 ? 3 : 2);
-    return { student: studentId, period_mark: j.finals.get(`${period}/${studentId}`) ?? null, average, suggested };
+    return { student: studentId, period_mark: j.finals.get(`${period}/${studentId}`) ?? null, average, count: grades.length, suggested };
   }
 
   grid(classId: string, subjectId: string, subgroup: number | null, period: Period) {
@@ -445,9 +459,22 @@ export class MockBackend implements Api {
       return ok({
         class: c.name,
         subject: j.subject,
+        class_id: c.id,
+        subject_id: j.subjectId,
+        subgroup,
         period,
+        period_title: PERIOD_TITLES[period],
+        period_start: from,
+        period_end: to,
         access,
-        students: students.map((s, i) => ({ id: s.id, name: this.studentName(s), number: i + 1, on_roll: onRoll(s, to < MOCK_TODAY ? to : MOCK_TODAY) })),
+        students: students.map((s, i) => ({
+          id: s.id,
+          name: this.studentName(s),
+          number: i + 1,
+          on_roll: onRoll(s, from) && onRoll(s, to < MOCK_TODAY ? to : MOCK_TODAY),
+          arrived: s.movements.find((m) => m.kind === "arrival")?.date ?? null,
+          left: s.movements.find((m) => m.kind !== "arrival")?.date ?? null,
+        })),
         lessons: lessons.map((l) => this.lessonView(l)),
         cells,
         finals: students.map((s) => this.finalView(j, c, s.id, period)),
@@ -467,7 +494,7 @@ export class MockBackend implements Api {
   }
   private lessonView(l: MLesson): LessonView {
     const t = STAFF.find((s) => s.id === l.teacher);
-    return { id: l.id, date: l.date, number: l.number, topic: l.topic, homework: l.homework, teacher: t?.name ?? null, work_type: l.work_type };
+    return { id: l.id, date: l.date, number: l.number, subgroup: l.subgroup, topic: l.topic, homework: l.homework, teacher: t?.name ?? null, work_type: l.work_type };
   }
   private periodOf(date: string, grade: number): Period {
     const order: Period[] = grade >= 10 ? ["H1", "H2"] : ["Q1", "Q2", "Q3", "Q4"];
@@ -504,7 +531,8 @@ export class MockBackend implements Api {
         else j.cells.delete(key);
         l.att_taken = true;
         this.touch(j, c);
-        return { cell: this.cellView(l.id, s.id, t), final: this.finalView(j, c, s.id, this.periodOf(l.date, c.grade)) };
+        const period = this.periodOf(l.date, c.grade);
+        return { cell: this.cellView(l.id, s.id, t), final: this.finalView(j, c, s.id, period), period };
       };
       this.undoStack.push(() => apply(before));
       return ok(apply(text));
@@ -529,7 +557,7 @@ export class MockBackend implements Api {
         if (t) j.finals.set(key, t);
         else j.finals.delete(key);
         this.touch(j, c);
-        return { cell: null, final: this.finalView(j, c, s.id, period) };
+        return { cell: null, final: this.finalView(j, c, s.id, period), period };
       };
       this.undoStack.push(() => apply(before));
       return ok(apply(p.value.marks[0] ?? ""));
@@ -606,7 +634,7 @@ export class MockBackend implements Api {
       subgroups: { ...s.subgroups },
       movements: s.movements.map((m) => ({ ...m })),
     }));
-    return { class_id: c.id, class_name: c.name, students };
+    return { class_id: c.id, class_name: c.name, access: (this.leads(c) ? "write" : "read") as Access, students };
   }
   importRoster(classId: string, path: string) {
     return this.answer(() => {
@@ -617,7 +645,7 @@ export class MockBackend implements Api {
       return ok({ added: 0, updated: c.students.length });
     });
   }
-  addMovement(classId: string, studentId: string, m: { kind: MovementView["kind"]; date: string; order: string; from: string; to: string }) {
+  addMovement(classId: string, studentId: string, m: MovementEdit) {
     return this.answer(() => {
       const c = this.cls(classId);
       const s = c?.students.find((x) => x.id === studentId);
@@ -625,7 +653,8 @@ export class MockBackend implements Api {
       if (!this.leads(c)) return err<never>("no_access", "Движение учащихся записывает классный руководитель");
       if (!/^\d{4}-\d{2}-\d{2}$/.test(m.date)) return err<never>("invalid", "Укажите дату");
       if (!m.order.trim()) return err<never>("invalid", "Укажите номер приказа");
-      s.movements.push({ kind: m.kind, date: m.date, order: m.order.trim(), place: (m.kind === "arrival" ? m.from : m.to).trim() });
+      const title = m.kind === "arrival" ? "прибыл" : m.kind === "departure" ? "выбыл" : "переведён";
+      s.movements.push({ kind: m.kind, title, date: m.date, order: m.order.trim(), place: (m.kind === "arrival" ? m.from : m.to).trim() });
       return ok(this.rosterView(c));
     });
   }

@@ -1,6 +1,7 @@
-// The view types of the command contract (docs/app-commands.md). The shell generates the same
-// types from Rust into src/bindings/ (ts-rs); until they land these are written by hand from the
-// contract, and the rest of the UI imports them only from here, so switching is one file.
+// The view types of the command contract (docs/app-commands.md), field for field as
+// `zhurnal_service::view` declares them. The shell generates the same types from Rust into
+// src/bindings/ (ts-rs); until they land these are written by hand, and the rest of the UI
+// imports them only from here, so switching is one file.
 
 export type Period = "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2" | "Year";
 export type Access = "write" | "read";
@@ -26,7 +27,8 @@ export interface AppError {
 export interface Profile {
   id: string;
   name: string;
-  roles: Role[];
+  /** `admin`, `deputy`, `subject_teacher`, `class_teacher` (see `Role`). */
+  roles: string[];
 }
 
 export interface PendingDoc {
@@ -42,11 +44,17 @@ export interface SyncStatus {
   last_sync: string | null;
   pending: PendingDoc[];
   conflicts: number;
+  /** One line for the status bar, in Russian. */
+  message: string;
 }
 
 export interface AppState {
   db_path: string;
   has_school: boolean;
+  /** The school's name, when there is one. */
+  school: string | null;
+  /** «2025/26». */
+  year: string | null;
   profile: Profile | null;
   sync: SyncStatus;
 }
@@ -54,7 +62,9 @@ export interface AppState {
 export interface StaffView {
   id: string;
   name: string;
-  roles: Role[];
+  roles: string[];
+  /** What he does, in Russian («учитель: Алгебра, Геометрия; классный руководитель 7Б»). */
+  description: string;
 }
 
 export interface JournalRef {
@@ -64,13 +74,20 @@ export interface JournalRef {
   subject_name: string;
   subgroup: number | null;
   access: Access;
+  /** The periods the class is marked by (`Q1`…`Q4` or `H1`, `H2`), then `Year`. */
+  periods: Period[];
+  /** The period that contains today (or the last one, after the year). */
+  current_period: Period;
 }
 
 export interface StudentRow {
   id: string;
   name: string;
   number: number;
+  /** On the roll for the whole period (false: arrived or left during it). */
   on_roll: boolean;
+  arrived: string | null;
+  left: string | null;
 }
 
 export interface LessonView {
@@ -78,6 +95,7 @@ export interface LessonView {
   /** ISO date, `2025-09-03`. */
   date: string;
   number: number;
+  subgroup: number | null;
   topic: string;
   homework: string;
   teacher: string | null;
@@ -98,13 +116,22 @@ export interface FinalView {
   period_mark: string | null;
   /** Weighted average, two decimals. */
   average: number | null;
+  /** Number of numeric marks the average is of. */
+  count: number;
   suggested: string | null;
 }
 
 export interface GridView {
   class: string;
   subject: string;
+  class_id: string;
+  subject_id: string;
+  subgroup: number | null;
   period: Period;
+  /** «1 четверть». */
+  period_title: string;
+  period_start: string;
+  period_end: string;
   access: Access;
   students: StudentRow[];
   lessons: LessonView[];
@@ -116,6 +143,8 @@ export interface GridView {
 export interface CellResult {
   cell: CellView | null;
   final: FinalView;
+  /** The period the figures are of. */
+  period: Period;
 }
 
 export interface LessonEdit {
@@ -127,7 +156,10 @@ export interface LessonEdit {
 export type MovementKind = "arrival" | "departure" | "transfer";
 
 export interface MovementView {
-  kind: MovementKind;
+  /** `arrival`, `departure`, `transfer`. */
+  kind: MovementKind | string;
+  /** «прибыл», «выбыл», «переведён». */
+  title: string;
   date: string;
   order: string;
   /** Where from (arrival) or where to (departure, transfer). */
@@ -135,7 +167,7 @@ export interface MovementView {
 }
 
 export interface MovementEdit {
-  kind: MovementKind;
+  kind: MovementKind | string;
   date: string;
   order: string;
   from: string;
@@ -156,6 +188,7 @@ export interface RosterStudent {
 export interface RosterView {
   class_id: string;
   class_name: string;
+  access: Access;
   students: RosterStudent[];
 }
 
@@ -188,7 +221,7 @@ export interface PersonalView {
 export type FindingKind = "no_marks" | "no_topic" | "no_attendance" | "absence_to_confirm";
 
 export interface Finding {
-  kind: FindingKind;
+  kind: FindingKind | string;
   subject: string;
   student: string | null;
   date: string | null;
@@ -209,12 +242,12 @@ export type ReportKind =
   | "letter";
 
 export interface ReportRequest {
-  kind: ReportKind;
+  kind: ReportKind | string;
   class_id: string;
-  period?: Period;
-  student_id?: string;
-  month?: string;
-  two_sided?: boolean;
+  period?: Period | null;
+  student_id?: string | null;
+  month?: string | null;
+  two_sided?: boolean | null;
 }
 
 export interface ReportResult {
@@ -238,9 +271,9 @@ export interface ConflictView {
   doc: string;
   lesson: string;
   student: string;
+  /** «7Б, Алгебра, 03.09.2025, Антонов Георгий: отметки». */
+  label: string;
   values: ConflictValue[];
-  /** Where the cell is, for people: "Алгебра, 7Б · 08.09.2025 · Голубев Лев" (optional). */
-  label?: string;
 }
 
 export interface BundleResult {

@@ -133,3 +133,20 @@ describe("the grid with the mock school", () => {
     expect(grid.model.row).toBe(2);
   });
 });
+
+describe("students who arrived or left during the period", () => {
+  it("have hatched cells outside their time in the class, which take no entry", async () => {
+    const { api, grid, view, status } = await open("staff-kuznetsova", "Русский язык");
+    const r = view.students.findIndex((s) => s.arrived !== null);
+    expect(r).toBeGreaterThanOrEqual(0);
+    expect($(`cell-${r}-0`).classList.contains("off")).toBe(true);
+    grid.model.select(r, 0);
+    keys(grid.root, ["5"]);
+    expect(status().hint).toContain("прибыл(а) в класс 15.09.2025");
+    keys(grid.root, ["Enter", "Delete"]);
+    await grid.queue.idle();
+    expect(api.received).toEqual([]);
+    const last = view.lessons.length - 1;
+    expect($(`cell-${r}-${last}`).classList.contains("off")).toBe(false);
+  });
+});

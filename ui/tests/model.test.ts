@@ -155,3 +155,15 @@ describe("maybeValid", () => {
     for (const d of ["6", "x", "н5", "55555"]) expect(maybeValid(d)).toBe(false);
   });
 });
+
+describe("cells of a student who was not on the roll", () => {
+  it("take no entry and say why", () => {
+    const m = new GridModel(3, 4, false, () => "", (r, c) => (r === 1 && c < 2 ? "прибыл 15.09" : null));
+    m.select(1, 0);
+    expect(m.key({ key: "5" })).toEqual({ type: "readonly", message: "прибыл 15.09" });
+    expect(m.editing).toBe(false);
+    m.key({ key: "ArrowRight" });
+    m.key({ key: "ArrowRight" });
+    expect(m.key({ key: "5" })).toEqual({ type: "draft" });
+  });
+});

@@ -1,9 +1,10 @@
 // TESTIDS.md is the list the end-to-end tests rely on: keep it true.
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const root = join(__dirname, "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -79,10 +79,27 @@ export class JournalGrid {
       const r = this.rowOf.get(f.student);
       if (r !== undefined) this.text[r]![nL] = f.period_mark ?? "";
     }
-    this.model = new GridModel(view.students.length, nL, view.access !== "write", (r, c) => this.text[r]?.[c] ?? "");
+    this.model = new GridModel(
+      view.students.length,
+      nL,
+      view.access !== "write",
+      (r, c) => this.text[r]?.[c] ?? "",
+      (r, c) => this.offRoll(r, c),
+    );
     this.queue = new EditQueue((e) => this.onQueue(e));
     this.root = this.build();
     this.paintCursor(-1, -1);
+  }
+
+  /** Why student `r` has no cell in lesson `c`: he had not arrived yet, or had left. */
+  private offRoll(r: number, c: number): string | null {
+    const s = this.opts.view.students[r];
+    const l = this.opts.view.lessons[c];
+    if (!s || !l) return null;
+    const ru = (d: string) => d.split("-").reverse().join(".");
+    if (s.arrived && l.date < s.arrived) return `${s.name} прибыл(а) в класс ${ru(s.arrived)}: за урок ${ru(l.date)} отметку не ставят`;
+    if (s.left && l.date >= s.left) return `${s.name} выбыл(а) ${ru(s.left)}: за урок ${ru(l.date)} отметку не ставят`;
+    return null;
   }
 
   private build(): HTMLDivElement {
@@ -147,7 +164,7 @@ export class JournalGrid {
       const row: HTMLTableCellElement[] = [];
       for (let j = 0; j <= view.lessons.length; j++) {
         const final = j === view.lessons.length;
-        const td = el("td", final ? "final" : "c", this.text[i]![j]);
+        const td = el("td", final ? "final" : this.offRoll(i, j) ? "c off" : "c", this.text[i]![j]);
         td.dataset.testid = final ? `final-${i}` : `cell-${i}-${j}`;
         td.dataset.r = String(i);
         td.dataset.c = String(j);

@@ -55,12 +55,14 @@ export class GridModel {
    * @param lessons lesson columns; the column after them (index `lessons`) is the period mark
    * @param readOnly no entry at all (the class teacher viewing another teacher's subject)
    * @param textAt the stored text of a cell (for F2 and to skip storing an unchanged value)
+   * @param blocked why a cell takes no entry (a student not yet arrived or already gone), if so
    */
   constructor(
     public rows: number,
     public lessons: number,
     public readOnly: boolean,
     private textAt: (row: number, col: number) => string,
+    private blocked: (row: number, col: number) => string | null = () => null,
   ) {}
 
   get cols(): number {
@@ -182,6 +184,11 @@ export class GridModel {
       return { type: "readonly", message: READ_ONLY_MESSAGE };
     }
     if (undoKey) return { type: "undo" };
+    const why = entry ? this.blocked(this.row, this.col) : null;
+    if (why) {
+      this.hint = why;
+      return { type: "readonly", message: why };
+    }
     if (k.key === "Delete") {
       this.draft = "";
       return this.commit(() => {});

@@ -8,8 +8,6 @@ import { count, ruDate } from "../ru";
 
 type Tab = "subjects" | "roster" | "movement" | "personal" | "monitoring";
 
-const MOVEMENT_TITLES: Record<MovementKind, string> = { arrival: "прибыл", departure: "выбыл", transfer: "переведён" };
-
 export function classesOf(journals: JournalRef[]): Array<{ id: string; name: string }> {
   const seen = new Map<string, string>();
   for (const j of journals) seen.set(j.class_id, j.class_name);
@@ -145,7 +143,7 @@ function Roster({ api, classId }: { api: Api; classId: string }) {
                 <td class="num">{s.subgroups[subj] ?? "—"}</td>
               ))}
               <td class="small">
-                {s.movements.map((m) => `${MOVEMENT_TITLES[m.kind]} ${ruDate(m.date)}, приказ № ${m.order}${m.place ? `, ${m.place}` : ""}`).join("; ")}
+                {s.movements.map((m) => `${m.title} ${ruDate(m.date)}, приказ № ${m.order}${m.place ? `, ${m.place}` : ""}`).join("; ")}
               </td>
             </tr>
           ))}
@@ -235,7 +233,7 @@ function Movement({ api, classId }: { api: Api; classId: string }) {
                 <tr>
                   <td>{ruDate(m.date)}</td>
                   <td>{s.name}</td>
-                  <td>{MOVEMENT_TITLES[m.kind]}</td>
+                  <td>{m.title}</td>
                   <td>{m.order}</td>
                   <td>{m.place}</td>
                 </tr>

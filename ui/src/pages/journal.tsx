@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "../api";
 import type { GridView, JournalRef, LessonView, Period } from "../types";
 import { JournalGrid, type SaveStatus } from "../grid/grid";
-import { count, PERIOD_TITLES, periodsOf, ruDate } from "../ru";
+import { count, PERIOD_TITLES, ruDate } from "../ru";
 
 export function journalTitle(j: JournalRef): string {
   return `${j.class_name} · ${j.subject_name}${j.subgroup !== null ? ` · ${j.subgroup} группа` : ""}`;
@@ -51,18 +51,6 @@ export function JournalsPage({ journals, onOpen }: { journals: JournalRef[] | nu
   );
 }
 
-/** The period a date falls in, by the usual calendar (the shell's grid answers for any). */
-export function currentPeriod(className: string, today = new Date()): Period {
-  const m = today.getMonth() + 1;
-  const periods = periodsOf(className);
-  if (periods[0] === "H1") return m >= 9 ? "H1" : "H2";
-  if (m >= 9 && m <= 10) return "Q1";
-  if (m >= 11) return "Q2";
-  if (m <= 3) return "Q3";
-  if (m <= 8) return "Q4";
-  return "Q1";
-}
-
 interface JournalPageProps {
   api: Api;
   journal: JournalRef;
@@ -73,7 +61,7 @@ interface JournalPageProps {
 }
 
 export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period: initialPeriod }: JournalPageProps) {
-  const [period, setPeriod] = useState<Period>(initialPeriod ?? (api.kind === "mock" ? "Q1" : currentPeriod(journal.class_name)));
+  const [period, setPeriod] = useState<Period>(initialPeriod ?? journal.current_period);
   const [view, setView] = useState<GridView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [lessonIdx, setLessonIdx] = useState<number | null>(null);
@@ -134,7 +122,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
         <label class="field-inline">
           Период
           <select data-testid="period-select" value={period} onChange={(e) => setPeriod((e.target as HTMLSelectElement).value as Period)}>
-            {[...periodsOf(journal.class_name), "Year" as const].map((p) => (
+            {journal.periods.map((p) => (
               <option value={p}>{PERIOD_TITLES[p]}</option>
             ))}
           </select>

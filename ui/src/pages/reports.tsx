@@ -25,7 +25,8 @@ export function ReportsPage({ api, journals }: { api: Api; journals: JournalRef[
   const [classId, setClassId] = useState(classes[0]?.id ?? "");
   const [kind, setKind] = useState<ReportKind>("period-copy");
   const cls = classes.find((c) => c.id === classId) ?? classes[0];
-  const periods = cls ? periodsOf(cls.name) : [];
+  // The class's marking periods, as its journals list them (without the year).
+  const periods = (journals.find((j) => j.class_id === cls?.id)?.periods ?? (cls ? periodsOf(cls.name) : [])).filter((p) => p !== "Year");
   const [period, setPeriod] = useState<Period>(periods[0] ?? "Q1");
   const [student, setStudent] = useState("");
   const [month, setMonth] = useState("2025-10");
