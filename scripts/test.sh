@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The front end (ui/): typecheck, production build (what the app embeds) and Vitest.
+(cd ui && npm ci --no-audit --no-fund && npm run build && npm test)
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
