@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 # The front end (ui/): typecheck, production build (what the app embeds) and Vitest.
-(cd ui && npm ci --no-audit --no-fund && npm run build && npm test)
+# `npm install`, not `npm ci`: the registry reachable here has only this platform's optional
+# native packages (rollup, esbuild), and `npm ci` refuses a lockfile without the others.
+(cd ui && npm install --no-audit --no-fund && npm run build && npm test)
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
