@@ -1,10 +1,14 @@
-// Screenshots of every screen with the mock school: `npm run dev` in one terminal, then
-// `node scripts/screenshots.mjs [outdir]` (headless Chromium from the system, /usr/bin/chromium).
+// Screenshots of every screen with the mock school, in headless Chromium from the system
+// (/usr/bin/chromium): `npm run screenshots` writes ../docs/images/ui-*.png; `node
+// scripts/screenshots.mjs DIR` writes elsewhere. Starts its own Vite server on a free port.
 import { chromium } from "playwright-core";
+import { createServer } from "vite";
 import { mkdirSync } from "node:fs";
 
 const out = process.argv[2] ?? "shots";
-const base = process.env.UI_URL ?? "http://127.0.0.1:1420/";
+const server = await createServer({ server: { port: 0, host: "127.0.0.1", strictPort: false }, logLevel: "error" });
+await server.listen();
+const base = `http://127.0.0.1:${server.httpServer.address().port}/`;
 const exe = process.env.CHROMIUM ?? "/usr/bin/chromium";
 mkdirSync(out, { recursive: true });
 
@@ -79,3 +83,4 @@ await page.click(id("nav-sync"));
 await page.waitForSelector(id("sync-panel"));
 await shot("sync");
 await browser.close();
+await server.close();

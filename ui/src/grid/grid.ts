@@ -135,7 +135,8 @@ export class JournalGrid {
       const m = Number(l.date.slice(5, 7)) - 1;
       if (m !== month || !span) {
         month = m;
-        span = el("th", "month", MONTHS[m]);
+        span = el("th", "month");
+        span.append(el("span", undefined, MONTHS[m]));
         span.colSpan = 1;
         months.append(span);
       } else span.colSpan += 1;
