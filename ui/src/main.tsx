@@ -6,6 +6,7 @@ import "@fontsource/pt-sans/latin-700.css";
 import "./styles.css";
 import { inTauri, tauriApi, type Api } from "./api";
 import { App } from "./app";
+import { pendingEverywhere } from "./grid/queue";
 
 // Inside the Tauri shell the real commands answer; in a plain browser (npm run dev, the
 // screenshots) the in-memory school does. `?school=1&profile=<staff id>` skips the first start.
@@ -19,5 +20,10 @@ async function backend(): Promise<Api> {
     latencyMs: Number(q.get("latency") ?? 15),
   });
 }
+
+// Closing the window while edits are still on their way to the disk asks first.
+window.addEventListener("beforeunload", (e) => {
+  if (pendingEverywhere() > 0) e.preventDefault();
+});
 
 void backend().then((api) => render(<App api={api} />, document.getElementById("app")!));

@@ -75,3 +75,23 @@ describe("the edit queue", () => {
     expect(q.failed).toEqual([]);
   });
 });
+
+describe("every grid's queues", () => {
+  it("allIdle waits for edits of a queue whose grid is gone", async () => {
+    const { allIdle, pendingEverywhere } = await import("../src/grid/queue");
+    const gate = deferred<void>();
+    let done = false;
+    const q = new EditQueue<number>(() => {});
+    q.push("x", "x", async () => {
+      await gate.promise;
+      done = true;
+      return ok(1);
+    });
+    expect(pendingEverywhere()).toBe(1);
+    const waiting = allIdle();
+    gate.resolve();
+    await waiting;
+    expect(done).toBe(true);
+    expect(pendingEverywhere()).toBe(0);
+  });
+});

@@ -32,6 +32,21 @@ export interface FailedEdit {
   error: AppError;
 }
 
+/** Queues with edits still on their way, from every grid opened in this window. */
+const busy = new Set<EditQueue<unknown>>();
+
+/** Resolves when every grid's edits are answered: read a journal again only after this. */
+export async function allIdle(): Promise<void> {
+  while (busy.size > 0) await Promise.all([...busy].map((q) => q.idle()));
+}
+
+/** Edits typed in this window and not yet answered, in every grid. */
+export function pendingEverywhere(): number {
+  let n = 0;
+  for (const q of busy) n += q.pending;
+  return n;
+}
+
 export class EditQueue<R> {
   private items: Item<R>[] = [];
   private running = false;
@@ -50,6 +65,7 @@ export class EditQueue<R> {
     // A newer edit of a failed cell replaces the failure.
     for (const [s, f] of this.failedItems) if (f.key === key) this.failedItems.delete(s);
     this.listener({ seq, key, state: "pending", latest: true });
+    busy.add(this as EditQueue<unknown>);
     if (!this.running) void this.drain();
     return seq;
   }
@@ -100,6 +116,7 @@ export class EditQueue<R> {
       }
     }
     this.running = false;
+    busy.delete(this as EditQueue<unknown>);
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "../api";
 import type { GridView, JournalRef, LessonView, Period } from "../types";
 import { JournalGrid, type SaveStatus } from "../grid/grid";
+import { allIdle } from "../grid/queue";
 import { count, PERIOD_TITLES, ruDate } from "../ru";
 
 export function journalTitle(j: JournalRef): string {
@@ -70,7 +71,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
   const host = useRef<HTMLDivElement>(null);
 
   const load = async (p: Period) => {
-    await grid.current?.queue.idle(); // what was typed is stored before the grid is read again
+    await allIdle(); // what was typed (here or in the journal just left) is stored before reading
     const r = await api.grid(journal.class_id, journal.subject_id, journal.subgroup, p);
     if (r.ok) {
       setView(r.value);
