@@ -65,7 +65,15 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
   return (
     <div class="app">
       <header class="top">
-        <div class="brand">Журнал</div>
+        <div class="brand" title={state.db_path}>
+          Журнал
+          {state.school && (
+            <span class="school" data-testid="school-name">
+              {state.school}
+              {state.year ? `, ${state.year}` : ""}
+            </span>
+          )}
+        </div>
         <nav>
           {tab("journals", "Журналы", "nav-journals")}
           {leads && tab("class", "Мой класс", "nav-class")}
@@ -133,7 +141,7 @@ export function SyncBadge({ sync, unsaved, onClick }: { sync: SyncStatus; unsave
       class={`sync-badge ${cls}`}
       data-testid="sync-status"
       data-online={String(sync.online)}
-      title={sync.configured ? "Подробнее о синхронизации" : "Сервер школы не настроен: всё хранится на этом компьютере"}
+      title={sync.message || "Подробнее о синхронизации"}
       onClick={onClick}
     >
       <span class="dot" aria-hidden="true" />
@@ -179,6 +187,7 @@ export function FirstStart({ api, onOpened }: { api: Api; onOpened: (s: AppState
       >
         {busy ? "Создаю демонстрационную школу…" : "Открыть демонстрационную школу"}
       </button>
+      {busy && <p class="muted small">Это займёт несколько секунд: создаётся целый учебный год.</p>}
       <p class="muted">Чтобы работать со своей школой, войдите на школьный сервер (адрес и логин даёт администратор) или перенесите журнал с флешки — это можно сделать потом, на странице «Синхронизация».</p>
       {error && <p class="error" role="alert">{error}</p>}
     </div>
@@ -207,7 +216,7 @@ export function ProfilePicker({ api, onChosen }: { api: Api; onChosen: (s: AppSt
           <option value="">— выберите —</option>
           {staff?.map((s) => (
             <option value={s.id}>
-              {s.name} ({s.roles.map((r) => ROLE_TITLES[r] ?? r).join(", ")})
+              {s.name} — {s.description || s.roles.map((r) => ROLE_TITLES[r] ?? r).join(", ")}
             </option>
           ))}
         </select>
