@@ -123,3 +123,22 @@ describe("the app with the mock school", () => {
     expect((await waitFor(() => $("login-error"))).textContent).toContain("http");
   });
 });
+
+describe("adding a lesson", () => {
+  it("adds a column, without a network, and puts the cursor on it", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    await waitFor(() => $("cell-0-59"));
+    change($("add-lesson-date") as HTMLInputElement, "2025-10-22");
+    await new Promise((r) => setTimeout(r, 20));
+    click($("add-lesson")!);
+    await waitFor(() => $("cell-0-60"));
+    expect($("lesson-60")!.textContent).toBe("22");
+    await waitFor(() => $("cell-0-60")!.classList.contains("cur"));
+    expect(($("lesson-date") as HTMLInputElement).value).toBe("2025-10-22");
+    render(null, host);
+  });
+});

@@ -220,6 +220,12 @@ export class JournalGrid {
     this.apply(out, prev);
   }
 
+  /** Puts the cursor on a cell, as a click does. */
+  select(r: number, c: number): void {
+    const prev = [this.model.row, this.model.col] as const;
+    this.apply(this.model.select(r, c), prev);
+  }
+
   /** Gives the keyboard to the grid. */
   focus(): void {
     this.sink.focus({ preventScroll: true });
@@ -302,8 +308,11 @@ export class JournalGrid {
   private onQueue(e: QueueEvent<CellResult | null>): void {
     if (e.key === "undo") {
       if (e.state === "saved") {
-        if (e.result) this.showResult(e.result, true);
-        else this.hint = "Отменять нечего";
+        if (e.result) {
+          this.showResult(e.result, true);
+          const shownHere = e.result.cell ? this.rowOf.has(e.result.cell.student) && this.colOf.has(e.result.cell.lesson) : this.rowOf.has(e.result.final.student);
+          this.hint = shownHere ? "Возвращено прежнее значение" : "Отменено изменение в другом журнале";
+        } else this.hint = "Отменять нечего: в этом сеансе вы ещё ничего не меняли";
       } else if (e.state === "failed") this.hint = e.error?.message ?? null;
       this.emit();
       return;

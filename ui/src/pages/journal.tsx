@@ -68,6 +68,8 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
   const [lessonIdx, setLessonIdx] = useState<number | null>(null);
   const [status, setStatus] = useState<SaveStatus>({ pending: 0, failed: [], hint: null });
   const grid = useRef<JournalGrid | null>(null);
+  /** The lesson to put the cursor on when the grid is built again (one just added). */
+  const focusLesson = useRef<string | null>(null);
   const host = useRef<HTMLDivElement>(null);
 
   const load = async (p: Period) => {
@@ -94,7 +96,10 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
     });
     grid.current = g;
     host.current.replaceChildren(g.root);
+    const added = view.lessons.findIndex((l) => l.id === focusLesson.current);
+    focusLesson.current = null;
     setLessonIdx(view.lessons.length ? 0 : null);
+    if (added >= 0) g.select(0, added);
     g.focus();
   }, [view]);
 
@@ -151,7 +156,10 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
             if (view && lessonIdx !== null && l.date === view.lessons[lessonIdx]?.date) view.lessons[lessonIdx] = l;
             else void load(period);
           }}
-          onAdded={() => void load(period)}
+          onAdded={(l) => {
+            focusLesson.current = l.id;
+            void load(period);
+          }}
         />
       </div>
       <div class="hint-line" data-testid="grid-hint" role="status">
