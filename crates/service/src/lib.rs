@@ -11,6 +11,7 @@ mod error;
 mod reports;
 mod roster_import;
 mod sync;
+pub mod view;
 
 pub use demo::{build_docs, create_demo, parse_classes, DemoSummary};
 pub use dump::{ClassDump, LessonDump, StudentDump, SubjectDump, DUMP_FORMAT};

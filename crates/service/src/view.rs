@@ -1,0 +1,2488 @@
+//! # What the desktop app shows and does
+//!
+//! The app-facing use cases of `docs/app-commands.md`, written here so that the Tauri shell
+//! stays glue: each command parses its arguments, calls one method of [`App`] and returns its
+//! result or its [`AppError`] (`{code, message}`, the message in Russian, the code stable).
+//!
+//! The types are the IPC contract: plain, serialisable, with ids as strings and dates as ISO
+//! text. With the `ts` feature they derive `ts_rs::TS`, and the TypeScript the front end imports
+//! (`ui/src/bindings/`) is generated from them; a test fails when the committed files differ.
+//!
+//! Every figure the grid shows is computed by the domain: the cell text by
+//! [`CellInput::display`], the weighted average and the suggested mark by
+//! [`stats::suggest_period_mark`] with the school's settings. Who may write or read a journal
+//! is decided by the same rules the sync server applies ([`zhurnal_sync::access`]).
+
+use crate::{create_demo, ServiceError, Zhurnal};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use zhurnal_domain::stats;
+use zhurnal_domain::{
+    Attendance, CellInput, Class, FinalKind, Lesson, LessonId, MarkValue, Marks, Movement,
+    MovementId, MovementKind, PeriodCode, PeriodScheme, Role, StaffId, Student, StudentId, Subject,
+};
+use zhurnal_journal::journal::{self, CellRef, LessonPatch};
+use zhurnal_journal::school::School;
+use zhurnal_journal::{personal, roster, DocId};
+use zhurnal_sync::access::{access, Access as DocAccess};
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// Stable error codes of the contract.
+pub mod code {
+    pub const NOT_FOUND: &str = "not_found";
+    pub const INVALID: &str = "invalid";
+    pub const READ_ONLY: &str = "read_only";
+    pub const NO_ACCESS: &str = "no_access";
+    pub const NO_PROFILE: &str = "no_profile";
+    pub const NO_SCHOOL: &str = "no_school";
+    pub const CONFLICT: &str = "conflict";
+    pub const STORE: &str = "store";
+    pub const SYNC: &str = "sync";
+    pub const REPORT: &str = "report";
+}
+
+/// A failed command: `code` is stable (see [`code`]), `message` is Russian, for the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[error("{message}")]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        use zhurnal_journal::JournalError as J;
+        let c = match &e {
+            ServiceError::NoSchool(_) => code::NO_SCHOOL,
+            ServiceError::NoClass { .. }
+            | ServiceError::NoSubject { .. }
+            | ServiceError::NoStudent { .. }
+            | ServiceError::NoStaff(_)
+            | ServiceError::NoLesson { .. } => code::NOT_FOUND,
+            ServiceError::Store(_) => code::STORE,
+            ServiceError::Report(_) => code::REPORT,
+            ServiceError::Journal(J::NoSuchLesson(_) | J::NoSuchStudent(_)) => code::NOT_FOUND,
+            ServiceError::Journal(J::Corrupt(..) | J::Automerge(_)) => code::STORE,
+            _ => code::INVALID,
+        };
+        Self::new(c, e.to_string())
+    }
+}
+
+impl From<zhurnal_journal::JournalError> for AppError {
+    fn from(e: zhurnal_journal::JournalError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+impl From<zhurnal_store::StoreError> for AppError {
+    fn from(e: zhurnal_store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::new(code::INVALID, message)
+}
+
+fn not_found(message: impl Into<String>) -> AppError {
+    AppError::new(code::NOT_FOUND, message)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contract's types
+// ---------------------------------------------------------------------------------------------
+
+/// A marking period, or the whole year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub enum Period {
+    Q1,
+    Q2,
+    Q3,
+    Q4,
+    H1,
+    H2,
+    Year,
+}
+
+impl Period {
+    pub fn code(self) -> PeriodCode {
+        match self {
+            Self::Q1 => PeriodCode::Q1,
+            Self::Q2 => PeriodCode::Q2,
+            Self::Q3 => PeriodCode::Q3,
+            Self::Q4 => PeriodCode::Q4,
+            Self::H1 => PeriodCode::H1,
+            Self::H2 => PeriodCode::H2,
+            Self::Year => PeriodCode::Year,
+        }
+    }
+
+    pub fn of(code: PeriodCode) -> Self {
+        match code {
+            PeriodCode::Q1 => Self::Q1,
+            PeriodCode::Q2 => Self::Q2,
+            PeriodCode::Q3 => Self::Q3,
+            PeriodCode::Q4 => Self::Q4,
+            PeriodCode::H1 => Self::H1,
+            PeriodCode::H2 => Self::H2,
+            PeriodCode::Year => Self::Year,
+        }
+    }
+}
+
+/// What the profile may do with a journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Write,
+    Read,
+}
+
+/// Who works at this computer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    /// `admin`, `deputy`, `subject_teacher`, `class_teacher`.
+    pub roles: Vec<String>,
+}
+
+/// A member of staff, to choose a local profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StaffView {
+    pub id: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    /// What he does, in Russian («учитель: Алгебра, Геометрия; классный руководитель 7Б»).
+    pub description: String,
+}
+
+/// Changes of one document that the server has not acknowledged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct PendingDoc {
+    pub doc: String,
+    pub label: String,
+    pub changes: u32,
+}
+
+/// Where sync stands; always visible in the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncStatus {
+    pub configured: bool,
+    pub online: bool,
+    /// RFC 3339 time of the last successful sync, if any.
+    pub last_sync: Option<String>,
+    pub pending: Vec<PendingDoc>,
+    pub conflicts: u32,
+    /// One line for the status bar, in Russian.
+    pub message: String,
+}
+
+impl SyncStatus {
+    /// No server is set: the journal lives on this computer only.
+    pub fn not_configured(conflicts: u32) -> Self {
+        Self {
+            configured: false,
+            online: false,
+            last_sync: None,
+            pending: Vec::new(),
+            conflicts,
+            message: "Сервер не настроен: журнал хранится на этом компьютере".into(),
+        }
+    }
+}
+
+/// What the app holds at start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AppState {
+    pub db_path: String,
+    pub has_school: bool,
+    /// The school's name, when there is one.
+    pub school: Option<String>,
+    /// «2025/26».
+    pub year: Option<String>,
+    pub profile: Option<Profile>,
+    pub sync: SyncStatus,
+}
+
+/// A journal the profile writes or reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct JournalRef {
+    pub class_id: String,
+    pub class_name: String,
+    pub subject_id: String,
+    pub subject_name: String,
+    pub subgroup: Option<u8>,
+    pub access: Access,
+    /// The periods the class is marked by (`Q1`…`Q4` or `H1`, `H2`), then `Year`.
+    pub periods: Vec<Period>,
+    /// The period that contains today (or the last one, after the year).
+    pub current_period: Period,
+}
+
+/// A student row of the grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StudentRow {
+    pub id: String,
+    /// «Фамилия Имя».
+    pub name: String,
+    /// Number in the list, from 1.
+    pub number: u32,
+    /// On the roll for the whole period (false: arrived or left during it).
+    pub on_roll: bool,
+    /// ISO date of arrival during the year, if any.
+    pub arrived: Option<String>,
+    /// ISO date of leaving, if any.
+    pub left: Option<String>,
+}
+
+/// A lesson: a column of the grid, and a line of the lesson panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LessonView {
+    pub id: String,
+    /// ISO date, `2025-09-03`.
+    pub date: String,
+    pub number: u8,
+    pub subgroup: Option<u8>,
+    pub topic: String,
+    pub homework: String,
+    /// The teacher's «Фамилия И. О.».
+    pub teacher: Option<String>,
+    /// The work type of the lesson's marks (`кр`, `дз`), when they have one.
+    pub work_type: Option<String>,
+}
+
+/// A non-empty cell of the grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CellView {
+    pub lesson: String,
+    pub student: String,
+    /// The cell as shown and typed: `5 4`, `Н`, `О 5`, `н/а`.
+    pub text: String,
+    /// The marks alone: `5 4`.
+    pub marks: String,
+    /// The attendance code alone: `Н`, `Б`, `У`, `О`.
+    pub attendance: Option<String>,
+}
+
+/// A student's period column: the mark given, and the figures the domain suggests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct FinalView {
+    pub student: String,
+    pub period_mark: Option<String>,
+    /// Weighted average of the period's marks, two decimals.
+    pub average: Option<f64>,
+    /// Number of numeric marks the average is of.
+    pub count: u32,
+    /// The mark the school's rounding suggests (`н/а` with too few marks).
+    pub suggested: Option<String>,
+}
+
+/// A named thing: a class or a subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+/// One class × subject × subgroup × period, like a page of the paper journal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct GridView {
+    /// The class's name («7Б»).
+    pub class: String,
+    /// The subject's name.
+    pub subject: String,
+    pub class_id: String,
+    pub subject_id: String,
+    pub subgroup: Option<u8>,
+    pub period: Period,
+    /// «1 четверть».
+    pub period_title: String,
+    /// First and last day of the period (ISO).
+    pub period_start: String,
+    pub period_end: String,
+    pub access: Access,
+    pub students: Vec<StudentRow>,
+    pub lessons: Vec<LessonView>,
+    pub cells: Vec<CellView>,
+    pub finals: Vec<FinalView>,
+}
+
+/// What an edit stored: the cell (none for a period mark) and the student's new figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CellResult {
+    pub cell: Option<CellView>,
+    pub r#final: FinalView,
+    /// The period the figures are of.
+    pub period: Period,
+}
+
+/// The lesson panel's fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LessonEdit {
+    pub topic: String,
+    pub homework: String,
+    /// ISO date.
+    pub date: String,
+}
+
+/// A movement entry (движение учащихся).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MovementView {
+    /// `arrival`, `departure`, `transfer`.
+    pub kind: String,
+    /// «прибыл», «выбыл», «переведён».
+    pub title: String,
+    pub date: String,
+    pub order: String,
+    /// Where from (arrival) or where to (departure, transfer).
+    pub place: String,
+}
+
+/// A new movement entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MovementEdit {
+    /// `arrival`, `departure`, `transfer`.
+    pub kind: String,
+    pub date: String,
+    pub order: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// A student of the class list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RosterStudent {
+    pub id: String,
+    /// Full ФИО.
+    pub name: String,
+    pub number: u32,
+    pub birth_date: Option<String>,
+    /// On the roll today (or on the last day of the school year, after it).
+    pub on_roll: bool,
+    /// Subject name → subgroup number.
+    pub subgroups: BTreeMap<String, u8>,
+    pub movements: Vec<MovementView>,
+}
+
+/// The class list with movement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RosterView {
+    pub class_id: String,
+    pub class_name: String,
+    pub access: Access,
+    pub students: Vec<RosterStudent>,
+}
+
+/// What loading a class list did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ImportResult {
+    pub added: u32,
+    pub updated: u32,
+}
+
+/// A parent in a student's personal file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ParentView {
+    pub name: String,
+    pub relation: String,
+    pub workplace: String,
+    pub phone: String,
+}
+
+/// A student's personal file (152-ФЗ: the class teacher and the admin only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct PersonalRow {
+    pub student: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub parents: Vec<ParentView>,
+    pub consent: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct PersonalView {
+    pub class_id: String,
+    pub students: Vec<PersonalRow>,
+}
+
+/// A monitoring finding, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Finding {
+    /// `no_marks`, `no_topic`, `no_attendance`, `absence_to_confirm`.
+    pub kind: String,
+    pub subject: String,
+    pub student: Option<String>,
+    pub date: Option<String>,
+    pub text: String,
+}
+
+/// A paper document to make.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReportRequest {
+    /// As in the command line: `period-copy`, `year-journal`, `class-results`,
+    /// `marks-summary`, `attendance`, `attendance-month`, `movement`, `monitoring`, `extract`,
+    /// `letter`.
+    pub kind: String,
+    pub class_id: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub period: Option<Period>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub student_id: Option<String>,
+    /// `2025-10`, for `attendance-month`.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub month: Option<String>,
+    /// For the year-end journal's sheet count.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub two_sided: Option<bool>,
+}
+
+/// A document made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReportResult {
+    pub path: String,
+    pub pages: u32,
+    pub bytes: u32,
+}
+
+/// Progress of a document being made (event `report-progress`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// One of the values of a conflicted cell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ConflictValue {
+    pub text: String,
+    /// Who wrote it («Фамилия И. О.»).
+    pub author: String,
+    /// Shown until somebody chooses.
+    pub shown: bool,
+}
+
+/// A cell written concurrently with different values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ConflictView {
+    pub doc: String,
+    pub lesson: String,
+    pub student: String,
+    /// «7Б, Алгебра, 03.09.2025, Антонов Георгий: отметки».
+    pub label: String,
+    pub values: Vec<ConflictValue>,
+}
+
+/// What a USB bundle carried.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct BundleResult {
+    pub documents: u32,
+    pub changes: u32,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app
+// ---------------------------------------------------------------------------------------------
+
+/// The school file the app opens when nothing else is said: `$ZHURNAL_DB`, else
+/// `$XDG_DATA_HOME/zhurnal/zhurnal.sqlite3`, else `~/.local/share/zhurnal/zhurnal.sqlite3`
+/// (on Windows `%APPDATA%\zhurnal\zhurnal.sqlite3`) — the file `scripts/start.sh` uses.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("ZHURNAL_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("zhurnal").join("zhurnal.sqlite3")
+}
+
+/// An edit the profile made in this session, with what it replaced.
+#[derive(Clone, Debug)]
+enum UndoEntry {
+    Cell {
+        doc: DocId,
+        lesson: LessonId,
+        student: StudentId,
+        marks: Marks,
+        attendance: Option<Attendance>,
+    },
+    Final {
+        doc: DocId,
+        kind: FinalKind,
+        student: StudentId,
+        value: Option<MarkValue>,
+    },
+}
+
+/// The app's state: the school file, the school in it (if any), who works at this computer,
+/// and the edits of this session that can be undone.
+pub struct App {
+    db_path: PathBuf,
+    journal: Option<Zhurnal>,
+    profile: Option<StaffId>,
+    undo: Vec<UndoEntry>,
+    /// Why the file could not be opened (shown by every command), if it could not.
+    problem: Option<AppError>,
+}
+
+/// Where the local profile is kept: beside the school file.
+fn profile_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".profile");
+    db.with_file_name(name)
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(text: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid(format!("«{text}» — не дата: ожидается ГГГГ-ММ-ДД")))
+}
+
+fn parse_id<T: std::str::FromStr>(text: &str, what: &str) -> AppResult<T> {
+    text.trim()
+        .parse()
+        .map_err(|_| invalid(format!("неверный идентификатор {what}: «{text}»")))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn role_names(roles: &[Role]) -> Vec<String> {
+    roles.iter().map(|r| r.as_str().to_string()).collect()
+}
+
+/// The date the app treats as today: today, kept inside the school year (a demo of a past
+/// year is looked at as on its last day).
+fn school_today(school: &School) -> NaiveDate {
+    let today = chrono::Local::now().date_naive();
+    match school.calendar.bounds(PeriodCode::Year) {
+        Some((start, end)) => today.clamp(start, end),
+        None => today,
+    }
+}
+
+fn periods_of(class: &Class) -> Vec<Period> {
+    PeriodScheme::for_grade(class.grade)
+        .periods()
+        .iter()
+        .map(|p| Period::of(*p))
+        .chain([Period::Year])
+        .collect()
+}
+
+fn cell_view(lesson: &Lesson, student: StudentId) -> Option<CellView> {
+    let marks = lesson.marks.get(&student).cloned().unwrap_or_default();
+    let attendance = lesson.attendance.get(&student).copied();
+    if marks.is_empty() && attendance.is_none() {
+        return None;
+    }
+    let marks_text = marks
+        .0
+        .iter()
+        .map(|m| m.value.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(CellView {
+        lesson: lesson.id.to_string(),
+        student: student.to_string(),
+        text: CellInput { marks, attendance }.display(),
+        marks: marks_text,
+        attendance: attendance.map(|a| a.code().to_string()),
+    })
+}
+
+fn movement_view(m: &Movement) -> MovementView {
+    MovementView {
+        kind: match m.kind {
+            MovementKind::Arrival => "arrival",
+            MovementKind::Departure => "departure",
+            MovementKind::Transfer => "transfer",
+        }
+        .into(),
+        title: m.kind.title_ru().into(),
+        date: iso(m.date),
+        order: m.order_no.clone(),
+        place: m.place.clone(),
+    }
+}
+
+/// Everything about one journal that the grid and the edits need.
+struct JournalCtx {
+    school: School,
+    class: Class,
+    subject: Subject,
+    doc: DocId,
+    access: Access,
+}
+
+impl App {
+    /// Opens the school file (creating an empty one if there is none). A file without a school
+    /// opens too: the app then offers the demo school.
+    pub fn open(db_path: impl Into<PathBuf>) -> AppResult<Self> {
+        let db_path = db_path.into();
+        if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                AppError::new(
+                    code::STORE,
+                    format!("не удалось создать папку «{}»: {e}", dir.display()),
+                )
+            })?;
+        }
+        let journal = match Zhurnal::open(&db_path) {
+            Ok(z) => Some(z),
+            Err(ServiceError::NoSchool(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let mut app = Self {
+            db_path,
+            journal,
+            profile: None,
+            undo: Vec::new(),
+            problem: None,
+        };
+        app.profile = app.load_profile();
+        Ok(app)
+    }
+
+    /// [`App::open`] for a window that must start anyway: when the file cannot be opened (a
+    /// damaged file, another program's database), every command answers with the reason, and
+    /// the file is left exactly as it was.
+    pub fn open_or_problem(db_path: impl Into<PathBuf>) -> Self {
+        let db_path = db_path.into();
+        match Self::open(db_path.clone()) {
+            Ok(app) => app,
+            Err(problem) => Self {
+                db_path,
+                journal: None,
+                profile: None,
+                undo: Vec::new(),
+                problem: Some(problem),
+            },
+        }
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    fn load_profile(&mut self) -> Option<StaffId> {
+        let text = std::fs::read_to_string(profile_path(&self.db_path)).ok()?;
+        let id: StaffId = text.trim().parse().ok()?;
+        let school = self.journal.as_mut()?.school().ok()?;
+        school.staff_member(id).map(|s| s.id)
+    }
+
+    fn z(&mut self) -> AppResult<&mut Zhurnal> {
+        if let Some(p) = &self.problem {
+            return Err(p.clone());
+        }
+        self.journal.as_mut().ok_or_else(|| {
+            AppError::new(
+                code::NO_SCHOOL,
+                "в файле нет школы: откройте демонстрационную школу или войдите на сервер школы",
+            )
+        })
+    }
+
+    fn who(&self) -> AppResult<StaffId> {
+        self.profile.ok_or_else(|| {
+            AppError::new(
+                code::NO_PROFILE,
+                "выберите, кто работает за этим компьютером",
+            )
+        })
+    }
+
+    fn school(&mut self) -> AppResult<School> {
+        Ok(self.z()?.school()?)
+    }
+
+    /// The state the app starts from.
+    pub fn state(&mut self) -> AppResult<AppState> {
+        if let Some(p) = &self.problem {
+            return Err(p.clone());
+        }
+        let db_path = self.db_path.display().to_string();
+        let Some(z) = self.journal.as_mut() else {
+            return Ok(AppState {
+                db_path,
+                has_school: false,
+                school: None,
+                year: None,
+                profile: None,
+                sync: SyncStatus::not_configured(0),
+            });
+        };
+        let school = z.school()?;
+        let profile = self
+            .profile
+            .and_then(|id| school.staff_member(id))
+            .map(|s| Profile {
+                id: s.id.to_string(),
+                name: s.name.full(),
+                roles: role_names(&s.roles),
+            });
+        let sync = self.sync_status()?;
+        Ok(AppState {
+            db_path,
+            has_school: true,
+            school: Some(school.name.clone()),
+            year: Some(school.calendar.label()),
+            profile,
+            sync,
+        })
+    }
+
+    /// Creates the demo school in the app's file — only when it holds no school.
+    pub fn open_demo(&mut self) -> AppResult<AppState> {
+        if let Some(p) = &self.problem {
+            return Err(p.clone());
+        }
+        if self.journal.is_some() {
+            return Err(invalid(
+                "в файле уже есть школа; демонстрационная школа создаётся только в пустом файле",
+            ));
+        }
+        create_demo(&self.db_path, 1, &crate::DemoOptions::default())?;
+        self.journal = Some(Zhurnal::open(&self.db_path)?);
+        self.undo.clear();
+        self.state()
+    }
+
+    /// The school's staff, to choose a local profile.
+    pub fn staff_list(&mut self) -> AppResult<Vec<StaffView>> {
+        let school = self.school()?;
+        Ok(school
+            .staff
+            .iter()
+            .filter(|s| {
+                s.roles.iter().any(|r| {
+                    matches!(
+                        r,
+                        Role::Admin | Role::Deputy | Role::ClassTeacher | Role::SubjectTeacher
+                    )
+                })
+            })
+            .map(|s| {
+                let mut taught: Vec<String> = Vec::new();
+                for class in &school.classes {
+                    for cs in &class.subjects {
+                        if cs.teacher == s.id || cs.subgroup_teachers.contains(&s.id) {
+                            if let Some(subj) = school.subject(cs.subject) {
+                                if !taught.contains(&subj.name) {
+                                    taught.push(subj.name.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                let mut parts = Vec::new();
+                if s.roles.contains(&Role::Admin) {
+                    parts.push("администратор".to_string());
+                }
+                if s.roles.contains(&Role::Deputy) {
+                    parts.push("заместитель директора".to_string());
+                }
+                if !taught.is_empty() {
+                    parts.push(format!("учитель: {}", taught.join(", ")));
+                }
+                let led: Vec<String> = school
+                    .classes
+                    .iter()
+                    .filter(|c| c.class_teacher == Some(s.id))
+                    .map(|c| c.name())
+                    .collect();
+                if !led.is_empty() {
+                    parts.push(format!("классный руководитель {}", led.join(", ")));
+                }
+                StaffView {
+                    id: s.id.to_string(),
+                    name: s.name.full(),
+                    roles: role_names(&s.roles),
+                    description: parts.join("; "),
+                }
+            })
+            .collect())
+    }
+
+    /// Chooses who works at this computer; remembered beside the school file.
+    pub fn set_profile(&mut self, staff_id: &str) -> AppResult<AppState> {
+        let id: StaffId = parse_id(staff_id, "сотрудника")?;
+        let school = self.school()?;
+        if school.staff_member(id).is_none() {
+            return Err(not_found("такого сотрудника в школе нет"));
+        }
+        std::fs::write(profile_path(&self.db_path), id.to_string()).map_err(|e| {
+            AppError::new(code::STORE, format!("не удалось запомнить профиль: {e}"))
+        })?;
+        self.profile = Some(id);
+        self.undo.clear();
+        self.state()
+    }
+
+    /// The journals the profile writes (its subjects) and reads (every subject of the class it
+    /// leads; everything, for the deputy), by class and curriculum order. A split subject is
+    /// one journal per subgroup.
+    pub fn my_journals(&mut self) -> AppResult<Vec<JournalRef>> {
+        let who = self.who()?;
+        let school = self.school()?;
+        let today = school_today(&school);
+        let year = self.z()?.year();
+        let mut out = Vec::new();
+        for class in &school.classes {
+            let scheme = PeriodScheme::for_grade(class.grade);
+            let current = school
+                .calendar
+                .period_of(scheme, today)
+                .or_else(|| {
+                    scheme.periods().iter().copied().rev().find(|p| {
+                        school
+                            .calendar
+                            .bounds(*p)
+                            .is_some_and(|(start, _)| start <= today)
+                    })
+                })
+                .unwrap_or(scheme.periods()[0]);
+            for subject in &school.subjects {
+                let Some(cs) = class.teaches(subject.id) else {
+                    continue;
+                };
+                let acc = match access(&school, who, DocId::journal(year, class.id, subject.id)) {
+                    DocAccess::Write => Access::Write,
+                    DocAccess::Read => Access::Read,
+                    DocAccess::None => continue,
+                };
+                let groups: Vec<Option<u8>> = if cs.subgroup_teachers.is_empty() {
+                    vec![None]
+                } else {
+                    let own: Vec<Option<u8>> = cs
+                        .subgroup_teachers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| **t == who)
+                        .map(|(i, _)| Some(i as u8 + 1))
+                        .collect();
+                    if acc == Access::Write && !own.is_empty() && cs.teacher != who {
+                        own
+                    } else {
+                        (1..=cs.subgroup_teachers.len() as u8).map(Some).collect()
+                    }
+                };
+                for g in groups {
+                    out.push(JournalRef {
+                        class_id: class.id.to_string(),
+                        class_name: class.name(),
+                        subject_id: subject.id.to_string(),
+                        subject_name: subject.name.clone(),
+                        subgroup: g,
+                        access: acc,
+                        periods: periods_of(class),
+                        current_period: Period::of(current),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn journal_ctx(&mut self, class_id: &str, subject_id: &str) -> AppResult<JournalCtx> {
+        let who = self.who()?;
+        let school = self.school()?;
+        let cid = parse_id(class_id, "класса")?;
+        let sid = parse_id(subject_id, "предмета")?;
+        let class = school
+            .class(cid)
+            .cloned()
+            .ok_or_else(|| not_found("такого класса в школе нет"))?;
+        let subject = school
+            .subject(sid)
+            .cloned()
+            .ok_or_else(|| not_found("такого предмета в школе нет"))?;
+        if class.teaches(sid).is_none() {
+            return Err(not_found(format!(
+                "в классе {} нет предмета «{}»",
+                class.name(),
+                subject.name
+            )));
+        }
+        let doc = DocId::journal(self.z()?.year(), cid, sid);
+        let access = match access(&school, who, doc) {
+            DocAccess::Write => Access::Write,
+            DocAccess::Read => Access::Read,
+            DocAccess::None => {
+                return Err(AppError::new(
+                    code::NO_ACCESS,
+                    format!(
+                        "журнал {}, «{}» вам не доступен",
+                        class.name(),
+                        subject.name
+                    ),
+                ))
+            }
+        };
+        Ok(JournalCtx {
+            school,
+            class,
+            subject,
+            doc,
+            access,
+        })
+    }
+
+    fn writable(&mut self, class_id: &str, subject_id: &str) -> AppResult<JournalCtx> {
+        let ctx = self.journal_ctx(class_id, subject_id)?;
+        if ctx.access != Access::Write {
+            return Err(AppError::new(
+                code::READ_ONLY,
+                format!(
+                    "журнал {}, «{}» открыт только для чтения: отметки ставит учитель предмета",
+                    ctx.class.name(),
+                    ctx.subject.name
+                ),
+            ));
+        }
+        Ok(ctx)
+    }
+
+    fn period_bounds(&self, ctx: &JournalCtx, period: Period) -> AppResult<(NaiveDate, NaiveDate)> {
+        let code = period.code();
+        let scheme = PeriodScheme::for_grade(ctx.class.grade);
+        if code != PeriodCode::Year && !scheme.periods().contains(&code) {
+            return Err(invalid(format!(
+                "класс {} аттестуется {}",
+                ctx.class.name(),
+                if scheme == PeriodScheme::Quarters {
+                    "по четвертям"
+                } else {
+                    "по полугодиям"
+                }
+            )));
+        }
+        ctx.school
+            .calendar
+            .bounds(code)
+            .ok_or_else(|| invalid("в календаре школы нет этого периода"))
+    }
+
+    /// The period of a lesson's date in the class's scheme (the year outside every period).
+    fn period_of(ctx: &JournalCtx, date: NaiveDate) -> Period {
+        let scheme = PeriodScheme::for_grade(ctx.class.grade);
+        Period::of(
+            ctx.school
+                .calendar
+                .period_of(scheme, date)
+                .unwrap_or(PeriodCode::Year),
+        )
+    }
+
+    fn students_of(&mut self, ctx: &JournalCtx, subgroup: Option<u8>) -> AppResult<Vec<Student>> {
+        let students = self.z()?.students(&ctx.class)?;
+        Ok(students
+            .into_iter()
+            .filter(|s| subgroup.is_none() || s.subgroups.get(&ctx.subject.id).copied() == subgroup)
+            .collect())
+    }
+
+    fn lessons_of(
+        &mut self,
+        ctx: &JournalCtx,
+        subgroup: Option<u8>,
+        bounds: (NaiveDate, NaiveDate),
+    ) -> AppResult<Vec<Lesson>> {
+        let doc = self.z()?.store().doc(ctx.doc)?;
+        let mut lessons: Vec<Lesson> = journal::lessons(doc)?
+            .into_iter()
+            .filter(|l| l.date >= bounds.0 && l.date <= bounds.1)
+            .filter(|l| subgroup.is_none() || l.subgroup.is_none() || l.subgroup == subgroup)
+            .collect();
+        lessons.sort_by_key(|l| (l.date, l.number, l.subgroup));
+        Ok(lessons)
+    }
+
+    fn final_view(
+        ctx: &JournalCtx,
+        student: &Student,
+        lessons: &[Lesson],
+        finals: &[zhurnal_domain::FinalMark],
+        period: Period,
+    ) -> FinalView {
+        let group = student.subgroups.get(&ctx.subject.id).copied();
+        let marks = lessons
+            .iter()
+            .filter(|l| l.subgroup.is_none() || group.is_none() || l.subgroup == group)
+            .filter_map(|l| l.marks.get(&student.id))
+            .flat_map(|m| m.0.iter());
+        let s = stats::suggest_period_mark(marks, &ctx.school.settings);
+        let kind = match period {
+            Period::Year => FinalKind::Year,
+            p => FinalKind::Period(p.code()),
+        };
+        let period_mark = finals
+            .iter()
+            .find(|f| f.kind == kind && f.student == student.id)
+            .map(|f| f.value.to_string());
+        FinalView {
+            student: student.id.to_string(),
+            period_mark,
+            average: s.average.map(round2),
+            count: s.count,
+            suggested: Some(s.mark.to_string()),
+        }
+    }
+
+    fn lesson_view(school: &School, l: &Lesson) -> LessonView {
+        let work_type = l
+            .marks
+            .values()
+            .flat_map(|m| m.0.iter())
+            .find_map(|m| m.work.clone());
+        LessonView {
+            id: l.id.to_string(),
+            date: iso(l.date),
+            number: l.number,
+            subgroup: l.subgroup,
+            topic: l.topic.clone(),
+            homework: l.homework.clone(),
+            teacher: l
+                .teacher
+                .and_then(|t| school.staff_member(t))
+                .map(|t| t.name.short()),
+            work_type,
+        }
+    }
+
+    /// One page of the journal: students × lessons of the period, every non-empty cell, and
+    /// each student's period column with the weighted average and the suggested mark.
+    pub fn grid(
+        &mut self,
+        class_id: &str,
+        subject_id: &str,
+        subgroup: Option<u8>,
+        period: Period,
+    ) -> AppResult<GridView> {
+        let ctx = self.journal_ctx(class_id, subject_id)?;
+        let bounds = self.period_bounds(&ctx, period)?;
+        let students: Vec<Student> = self
+            .students_of(&ctx, subgroup)?
+            .into_iter()
+            .filter(|s| {
+                s.arrived().is_none_or(|a| a <= bounds.1) && s.left().is_none_or(|l| l >= bounds.0)
+            })
+            .collect();
+        let lessons = self.lessons_of(&ctx, subgroup, bounds)?;
+        let finals = journal::finals(self.z()?.store().doc(ctx.doc)?)?;
+        let rows = students
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StudentRow {
+                id: s.id.to_string(),
+                name: format!("{} {}", s.name.last, s.name.first),
+                number: i as u32 + 1,
+                on_roll: s.on_roll(bounds.0) && s.on_roll(bounds.1),
+                arrived: s.arrived().map(iso),
+                left: s.left().map(iso),
+            })
+            .collect();
+        let mut cells = Vec::new();
+        for l in &lessons {
+            for s in &students {
+                if let Some(c) = cell_view(l, s.id) {
+                    cells.push(c);
+                }
+            }
+        }
+        let finals = students
+            .iter()
+            .map(|s| Self::final_view(&ctx, s, &lessons, &finals, period))
+            .collect();
+        Ok(GridView {
+            class: ctx.class.name(),
+            subject: ctx.subject.name.clone(),
+            class_id: ctx.class.id.to_string(),
+            subject_id: ctx.subject.id.to_string(),
+            subgroup,
+            period,
+            period_title: period.code().title_ru().to_string(),
+            period_start: iso(bounds.0),
+            period_end: iso(bounds.1),
+            access: ctx.access,
+            lessons: lessons
+                .iter()
+                .map(|l| Self::lesson_view(&ctx.school, l))
+                .collect(),
+            students: rows,
+            cells,
+            finals,
+        })
+    }
+
+    fn student_in(&mut self, ctx: &JournalCtx, student_id: &str) -> AppResult<Student> {
+        let sid: StudentId = parse_id(student_id, "ученика")?;
+        self.z()?
+            .students(&ctx.class)?
+            .into_iter()
+            .find(|s| s.id == sid)
+            .ok_or_else(|| not_found(format!("в классе {} нет такого ученика", ctx.class.name())))
+    }
+
+    /// The student's figures for the period that contains `date`.
+    fn figures(
+        &mut self,
+        ctx: &JournalCtx,
+        student: &Student,
+        period: Period,
+    ) -> AppResult<FinalView> {
+        let bounds = self.period_bounds(ctx, period)?;
+        let group = student.subgroups.get(&ctx.subject.id).copied();
+        let lessons = self.lessons_of(ctx, group, bounds)?;
+        let finals = journal::finals(self.z()?.store().doc(ctx.doc)?)?;
+        Ok(Self::final_view(ctx, student, &lessons, &finals, period))
+    }
+
+    /// Sets one cell from what the teacher typed (`5`, `4/`, `н`, `5 4`, empty to clear),
+    /// replacing the cell, as one durable change by the profile. Returns the stored cell and
+    /// the student's new average and suggestion for the lesson's period.
+    pub fn set_cell(
+        &mut self,
+        class_id: &str,
+        subject_id: &str,
+        lesson_id: &str,
+        student_id: &str,
+        input: &str,
+    ) -> AppResult<CellResult> {
+        let ctx = self.writable(class_id, subject_id)?;
+        let lid: LessonId = parse_id(lesson_id, "урока")?;
+        let student = self.student_in(&ctx, student_id)?;
+        let who = self.who()?;
+        let lesson = journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        if !student.on_roll(lesson.date) {
+            return Err(invalid(format!(
+                "{} не в списке класса {}",
+                student.name.full(),
+                lesson.date.format("%d.%m.%Y")
+            )));
+        }
+        let group = student.subgroups.get(&ctx.subject.id).copied();
+        if lesson.subgroup.is_some() && group.is_some() && lesson.subgroup != group {
+            return Err(invalid(format!(
+                "{} занимается в другой подгруппе",
+                student.name.full()
+            )));
+        }
+        let parsed = CellInput::parse(input).map_err(|e| invalid(e.to_string()))?;
+        let before = UndoEntry::Cell {
+            doc: ctx.doc,
+            lesson: lid,
+            student: student.id,
+            marks: lesson.marks.get(&student.id).cloned().unwrap_or_default(),
+            attendance: lesson.attendance.get(&student.id).copied(),
+        };
+        self.write_cell(&ctx, who, lid, student.id, parsed.marks, parsed.attendance)?;
+        self.undo.push(before);
+        self.cell_result(&ctx, lid, &student)
+    }
+
+    fn write_cell(
+        &mut self,
+        ctx: &JournalCtx,
+        who: StaffId,
+        lesson: LessonId,
+        student: StudentId,
+        marks: Marks,
+        attendance: Option<Attendance>,
+    ) -> AppResult<()> {
+        let patch = LessonPatch {
+            attendance_taken: attendance.is_some().then_some(true),
+            marks: vec![(student, marks)],
+            attendance: vec![(student, attendance)],
+            ..Default::default()
+        };
+        self.z()?.store().edit(ctx.doc, who, |doc, ed| {
+            journal::save_lesson(doc, ed, lesson, patch)
+        })?;
+        Ok(())
+    }
+
+    fn cell_result(
+        &mut self,
+        ctx: &JournalCtx,
+        lesson: LessonId,
+        student: &Student,
+    ) -> AppResult<CellResult> {
+        let after = journal::lesson(self.z()?.store().doc(ctx.doc)?, lesson)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        let period = Self::period_of(ctx, after.date);
+        let cell = cell_view(&after, student.id).unwrap_or(CellView {
+            lesson: lesson.to_string(),
+            student: student.id.to_string(),
+            text: String::new(),
+            marks: String::new(),
+            attendance: None,
+        });
+        Ok(CellResult {
+            cell: Some(cell),
+            r#final: self.figures(ctx, student, period)?,
+            period,
+        })
+    }
+
+    /// Sets (or, with empty input, clears) a student's period or year mark.
+    pub fn set_final(
+        &mut self,
+        class_id: &str,
+        subject_id: &str,
+        student_id: &str,
+        period: Period,
+        input: &str,
+    ) -> AppResult<CellResult> {
+        let ctx = self.writable(class_id, subject_id)?;
+        self.period_bounds(&ctx, period)?;
+        let student = self.student_in(&ctx, student_id)?;
+        let who = self.who()?;
+        let value = match input.trim() {
+            "" => None,
+            t => Some(t.parse::<MarkValue>().map_err(|e| invalid(e.to_string()))?),
+        };
+        let kind = match period {
+            Period::Year => FinalKind::Year,
+            p => FinalKind::Period(p.code()),
+        };
+        let old = journal::finals(self.z()?.store().doc(ctx.doc)?)?
+            .into_iter()
+            .find(|f| f.kind == kind && f.student == student.id)
+            .map(|f| f.value);
+        let sid = student.id;
+        self.z()?.store().edit(ctx.doc, who, |doc, ed| {
+            journal::set_finals(doc, ed, &[(kind, sid, value)])
+        })?;
+        self.undo.push(UndoEntry::Final {
+            doc: ctx.doc,
+            kind,
+            student: sid,
+            value: old,
+        });
+        Ok(CellResult {
+            cell: None,
+            r#final: self.figures(&ctx, &student, period)?,
+            period,
+        })
+    }
+
+    /// Undoes the profile's last edit of this session, as a new change (history is kept).
+    pub fn undo(&mut self) -> AppResult<Option<CellResult>> {
+        let Some(entry) = self.undo.pop() else {
+            return Ok(None);
+        };
+        let who = self.who()?;
+        let year = self.z()?.year();
+        let doc = match &entry {
+            UndoEntry::Cell { doc, .. } | UndoEntry::Final { doc, .. } => *doc,
+        };
+        let (Some(class), Some(subject)) = (doc.class(), doc.subject()) else {
+            return Err(invalid("отменить можно только правку журнала"));
+        };
+        debug_assert_eq!(doc.year, year);
+        let ctx = match self.writable(&class.to_string(), &subject.to_string()) {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                self.undo.push(entry);
+                return Err(e);
+            }
+        };
+        match entry {
+            UndoEntry::Cell {
+                lesson,
+                student,
+                marks,
+                attendance,
+                ..
+            } => {
+                self.write_cell(&ctx, who, lesson, student, marks, attendance)?;
+                let s = self.student_in(&ctx, &student.to_string())?;
+                self.cell_result(&ctx, lesson, &s).map(Some)
+            }
+            UndoEntry::Final {
+                kind,
+                student,
+                value,
+                ..
+            } => {
+                self.z()?.store().edit(ctx.doc, who, |doc, ed| {
+                    journal::set_finals(doc, ed, &[(kind, student, value)])
+                })?;
+                let s = self.student_in(&ctx, &student.to_string())?;
+                let period = match kind {
+                    FinalKind::Period(p) => Period::of(p),
+                    _ => Period::Year,
+                };
+                Ok(Some(CellResult {
+                    cell: None,
+                    r#final: self.figures(&ctx, &s, period)?,
+                    period,
+                }))
+            }
+        }
+    }
+
+    /// Adds a lesson on a date (the next number of that day), taught by the profile.
+    pub fn add_lesson(
+        &mut self,
+        class_id: &str,
+        subject_id: &str,
+        subgroup: Option<u8>,
+        date: &str,
+    ) -> AppResult<LessonView> {
+        let ctx = self.writable(class_id, subject_id)?;
+        let who = self.who()?;
+        let date = parse_date(date)?;
+        let (start, end) = self.period_bounds(&ctx, Period::Year)?;
+        if date < start || date > end {
+            return Err(invalid(format!(
+                "{} — вне учебного года ({} — {})",
+                date.format("%d.%m.%Y"),
+                start.format("%d.%m.%Y"),
+                end.format("%d.%m.%Y")
+            )));
+        }
+        let groups = ctx
+            .class
+            .teaches(ctx.subject.id)
+            .map_or(0, |cs| cs.subgroup_teachers.len());
+        if let Some(g) = subgroup {
+            if g == 0 || g as usize > groups {
+                return Err(invalid(format!("у предмета нет {g}-й подгруппы")));
+            }
+        }
+        let number = self
+            .z()?
+            .store()
+            .lessons_on(ctx.doc, date)?
+            .into_iter()
+            .filter(|(_, _, g)| *g == subgroup)
+            .map(|(_, n, _)| n)
+            .max()
+            .map_or(1, |n| n + 1);
+        let mut draft = Lesson::new(date, number);
+        draft.subgroup = subgroup;
+        draft.teacher = Some(who);
+        let id = self
+            .z()?
+            .store()
+            .edit(ctx.doc, who, |doc, ed| journal::add_lesson(doc, ed, &draft))?;
+        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, id)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        Ok(Self::lesson_view(&ctx.school, &l))
+    }
+
+    /// Saves the lesson panel: date, topic, homework.
+    pub fn save_lesson(
+        &mut self,
+        class_id: &str,
+        subject_id: &str,
+        lesson_id: &str,
+        edit: &LessonEdit,
+    ) -> AppResult<LessonView> {
+        let ctx = self.writable(class_id, subject_id)?;
+        let who = self.who()?;
+        let lid: LessonId = parse_id(lesson_id, "урока")?;
+        let date = parse_date(&edit.date)?;
+        let (start, end) = self.period_bounds(&ctx, Period::Year)?;
+        if date < start || date > end {
+            return Err(invalid(format!(
+                "{} — вне учебного года",
+                date.format("%d.%m.%Y")
+            )));
+        }
+        let patch = LessonPatch {
+            date: Some(date),
+            topic: Some(edit.topic.trim().to_string()),
+            homework: Some(edit.homework.trim().to_string()),
+            ..Default::default()
+        };
+        self.z()?.store().edit(ctx.doc, who, |doc, ed| {
+            journal::save_lesson(doc, ed, lid, patch)
+        })?;
+        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        Ok(Self::lesson_view(&ctx.school, &l))
+    }
+
+    fn class_with(
+        &mut self,
+        class_id: &str,
+        doc: fn(i32, zhurnal_domain::ClassId) -> DocId,
+    ) -> AppResult<(School, Class, DocId, DocAccess)> {
+        let who = self.who()?;
+        let school = self.school()?;
+        let cid = parse_id(class_id, "класса")?;
+        let class = school
+            .class(cid)
+            .cloned()
+            .ok_or_else(|| not_found("такого класса в школе нет"))?;
+        let id = doc(self.z()?.year(), cid);
+        let acc = access(&school, who, id);
+        Ok((school, class, id, acc))
+    }
+
+    /// The class list with subgroups and movement.
+    pub fn roster(&mut self, class_id: &str) -> AppResult<RosterView> {
+        let (school, class, _, acc) = self.class_with(class_id, DocId::roster)?;
+        let access = match acc {
+            DocAccess::Write => Access::Write,
+            DocAccess::Read => Access::Read,
+            DocAccess::None => {
+                return Err(AppError::new(
+                    code::NO_ACCESS,
+                    format!("список класса {} вам не доступен", class.name()),
+                ))
+            }
+        };
+        let today = school_today(&school);
+        let students = self.z()?.students(&class)?;
+        Ok(RosterView {
+            class_id: class.id.to_string(),
+            class_name: class.name(),
+            access,
+            students: students
+                .iter()
+                .enumerate()
+                .map(|(i, s)| RosterStudent {
+                    id: s.id.to_string(),
+                    name: s.name.full(),
+                    number: i as u32 + 1,
+                    birth_date: s.birth_date.map(iso),
+                    on_roll: s.on_roll(today),
+                    subgroups: s
+                        .subgroups
+                        .iter()
+                        .filter_map(|(subj, g)| school.subject(*subj).map(|x| (x.name.clone(), *g)))
+                        .collect(),
+                    movements: s.movements.iter().map(movement_view).collect(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Loads a class list from CSV or XLSX: every row is checked first; nothing is imported if
+    /// any is wrong.
+    pub fn import_roster(&mut self, class_id: &str, path: &str) -> AppResult<ImportResult> {
+        let (_, class, _, acc) = self.class_with(class_id, DocId::roster)?;
+        if acc != DocAccess::Write {
+            return Err(AppError::new(
+                code::READ_ONLY,
+                format!("список класса {} ведёт классный руководитель", class.name()),
+            ));
+        }
+        let added = self.z()?.import_roster(&class.name(), Path::new(path))?;
+        Ok(ImportResult {
+            added: added as u32,
+            updated: 0,
+        })
+    }
+
+    /// Records an arrival, departure or transfer with its order.
+    pub fn add_movement(
+        &mut self,
+        class_id: &str,
+        student_id: &str,
+        m: &MovementEdit,
+    ) -> AppResult<RosterView> {
+        let who = self.who()?;
+        let (_, class, doc, acc) = self.class_with(class_id, DocId::roster)?;
+        if acc != DocAccess::Write {
+            return Err(AppError::new(
+                code::READ_ONLY,
+                format!(
+                    "движение учащихся {} ведёт классный руководитель",
+                    class.name()
+                ),
+            ));
+        }
+        let sid: StudentId = parse_id(student_id, "ученика")?;
+        let kind = match m.kind.as_str() {
+            "arrival" => MovementKind::Arrival,
+            "departure" => MovementKind::Departure,
+            "transfer" => MovementKind::Transfer,
+            other => return Err(invalid(format!("неизвестный вид движения «{other}»"))),
+        };
+        let movement = Movement {
+            id: MovementId::new_random(),
+            kind,
+            date: parse_date(&m.date)?,
+            order_no: m.order.trim().to_string(),
+            place: if kind == MovementKind::Arrival {
+                m.from.trim().to_string()
+            } else {
+                m.to.trim().to_string()
+            },
+        };
+        self.z()?.store().edit(doc, who, |d, ed| {
+            roster::record_movement(d, ed, sid, movement)
+        })?;
+        self.roster(class_id)
+    }
+
+    /// Personal files of the class: only for its class teacher and the admin.
+    pub fn personal(&mut self, class_id: &str) -> AppResult<PersonalView> {
+        let (_, class, doc, acc) = self.class_with(class_id, DocId::personal)?;
+        if acc == DocAccess::None {
+            return Err(AppError::new(
+                code::NO_ACCESS,
+                "личные данные учеников видят только классный руководитель и администратор",
+            ));
+        }
+        let students = self.z()?.students(&class)?;
+        let data = if self.z()?.store().contains(doc)? {
+            personal::personal(self.z()?.store().doc(doc)?)?
+        } else {
+            BTreeMap::new()
+        };
+        Ok(PersonalView {
+            class_id: class.id.to_string(),
+            students: students
+                .iter()
+                .map(|s| {
+                    let p = data.get(&s.id).cloned().unwrap_or_default();
+                    PersonalRow {
+                        student: s.id.to_string(),
+                        name: s.name.full(),
+                        address: p.address,
+                        phone: p.phone,
+                        parents: p
+                            .parents
+                            .iter()
+                            .map(|x| ParentView {
+                                name: x.name.full(),
+                                relation: x.relation.clone(),
+                                workplace: x.workplace.clone(),
+                                phone: x.phone.clone(),
+                            })
+                            .collect(),
+                        consent: p.consent,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// The class teacher's checks: students without marks over the last `n` lessons of a
+    /// subject, lessons without a topic or without attendance taken, and this week's absences
+    /// without a reason (Н) to confirm with the subject teachers.
+    pub fn monitoring(&mut self, class_id: &str, n: u32) -> AppResult<Vec<Finding>> {
+        if n == 0 {
+            return Err(invalid("число уроков должно быть больше нуля"));
+        }
+        let who = self.who()?;
+        let (school, class, _, acc) = self.class_with(class_id, DocId::roster)?;
+        if acc == DocAccess::None {
+            return Err(AppError::new(
+                code::NO_ACCESS,
+                format!("класс {} вам не доступен", class.name()),
+            ));
+        }
+        let today = school_today(&school);
+        let week_start = today - chrono::Days::new(today.weekday().num_days_from_monday() as u64);
+        let students = self.z()?.students(&class)?;
+        let name_of = |id: StudentId| {
+            students
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| format!("{} {}", s.name.last, s.name.first))
+                .unwrap_or_default()
+        };
+        let year = self.z()?.year();
+        let mut out = Vec::new();
+        for subject in &school.subjects {
+            let Some(cs) = class.teaches(subject.id) else {
+                continue;
+            };
+            let doc = DocId::journal(year, class.id, subject.id);
+            if access(&school, who, doc) == DocAccess::None || !self.z()?.store().contains(doc)? {
+                continue;
+            }
+            let lessons = journal::lessons(self.z()?.store().doc(doc)?)?;
+            let split = (!cs.subgroup_teachers.is_empty()).then_some(subject.id);
+            for f in stats::students_without_marks(&lessons, &students, split, n, today) {
+                out.push(Finding {
+                    kind: "no_marks".into(),
+                    subject: subject.name.clone(),
+                    student: Some(name_of(f.student)),
+                    date: f.last_mark.map(iso),
+                    text: format!(
+                        "{}: нет отметок {} уроков подряд{}",
+                        name_of(f.student),
+                        f.lessons,
+                        f.last_mark
+                            .map(|d| format!(", последняя {}", d.format("%d.%m.%Y")))
+                            .unwrap_or_else(|| ", отметок нет совсем".into())
+                    ),
+                });
+            }
+            let date_of = |id: LessonId| lessons.iter().find(|l| l.id == id).map(|l| l.date);
+            for id in stats::lessons_without_topic(&lessons, today) {
+                let d = date_of(id);
+                out.push(Finding {
+                    kind: "no_topic".into(),
+                    subject: subject.name.clone(),
+                    student: None,
+                    date: d.map(iso),
+                    text: format!(
+                        "урок {} без темы",
+                        d.map(|d| d.format("%d.%m.%Y").to_string())
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            for id in stats::lessons_without_attendance(&lessons, today) {
+                let d = date_of(id);
+                out.push(Finding {
+                    kind: "no_attendance".into(),
+                    subject: subject.name.clone(),
+                    student: None,
+                    date: d.map(iso),
+                    text: format!(
+                        "урок {}: посещаемость не отмечена",
+                        d.map(|d| d.format("%d.%m.%Y").to_string())
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            for l in lessons
+                .iter()
+                .filter(|l| l.date >= week_start && l.date <= today)
+            {
+                for (s, a) in &l.attendance {
+                    if *a == Attendance::Absent {
+                        out.push(Finding {
+                            kind: "absence_to_confirm".into(),
+                            subject: subject.name.clone(),
+                            student: Some(name_of(*s)),
+                            date: Some(iso(l.date)),
+                            text: format!(
+                                "{}: «Н» {} — уточните причину",
+                                name_of(*s),
+                                l.date.format("%d.%m.%Y")
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn readable_journals(&mut self) -> AppResult<Vec<(DocId, String)>> {
+        let who = self.who()?;
+        let school = self.school()?;
+        let year = self.z()?.year();
+        let mut out = Vec::new();
+        for class in &school.classes {
+            for subject in &school.subjects {
+                if class.teaches(subject.id).is_none() {
+                    continue;
+                }
+                let doc = DocId::journal(year, class.id, subject.id);
+                if access(&school, who, doc) != DocAccess::None
+                    && self.z()?.store().contains(doc)?
+                {
+                    out.push((doc, format!("{}, {}", class.name(), subject.name)));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cells of the profile's journals written concurrently with different values, with who
+    /// wrote each and which one is shown.
+    pub fn conflicts(&mut self) -> AppResult<Vec<ConflictView>> {
+        let school = self.school()?;
+        let mut out = Vec::new();
+        for (doc, label) in self.readable_journals()? {
+            let d = self.z()?.store().doc(doc)?;
+            let lessons = journal::lessons(d)?;
+            for c in journal::conflicts(d)? {
+                let (lesson, student, what) = match &c.cell {
+                    CellRef::Marks { lesson, student } => (
+                        lesson.to_string(),
+                        student.to_string(),
+                        "отметки".to_string(),
+                    ),
+                    CellRef::Attendance { lesson, student } => (
+                        lesson.to_string(),
+                        student.to_string(),
+                        "посещаемость".to_string(),
+                    ),
+                    CellRef::LessonField { lesson, field } => {
+                        (lesson.to_string(), String::new(), field.clone())
+                    }
+                    CellRef::Final { key, student } => (
+                        String::new(),
+                        student.to_string(),
+                        format!("итоговая {key}"),
+                    ),
+                };
+                let date = lessons
+                    .iter()
+                    .find(|l| l.id.to_string() == lesson)
+                    .map(|l| format!(", {}", l.date.format("%d.%m.%Y")))
+                    .unwrap_or_default();
+                out.push(ConflictView {
+                    doc: doc.to_string(),
+                    lesson,
+                    student,
+                    label: format!("{label}{date}: {what}"),
+                    values: c
+                        .values
+                        .iter()
+                        .map(|v| ConflictValue {
+                            text: v.value.clone(),
+                            author: v
+                                .author
+                                .and_then(|a| school.staff_member(a))
+                                .map(|s| s.name.short())
+                                .unwrap_or_else(|| "неизвестно".into()),
+                            shown: v.shown,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Settles a conflict with the chosen value, as a new change by the profile.
+    pub fn resolve_conflict(
+        &mut self,
+        doc: &str,
+        lesson: &str,
+        student: &str,
+        chosen: &str,
+    ) -> AppResult<()> {
+        let id: DocId = doc
+            .parse()
+            .map_err(|e: zhurnal_journal::JournalError| invalid(e.to_string()))?;
+        let (Some(class), Some(subject)) = (id.class(), id.subject()) else {
+            return Err(invalid("это не журнал предмета"));
+        };
+        let ctx = self.writable(&class.to_string(), &subject.to_string())?;
+        let who = self.who()?;
+        let conflict = journal::conflicts(self.z()?.store().doc(ctx.doc)?)?
+            .into_iter()
+            .find(|c| match &c.cell {
+                CellRef::Marks {
+                    lesson: l,
+                    student: s,
+                }
+                | CellRef::Attendance {
+                    lesson: l,
+                    student: s,
+                } => l.to_string() == lesson && s.to_string() == student,
+                CellRef::Final { student: s, .. } => lesson.is_empty() && s.to_string() == student,
+                CellRef::LessonField { lesson: l, .. } => {
+                    student.is_empty() && l.to_string() == lesson
+                }
+            })
+            .ok_or_else(|| not_found("такого расхождения больше нет"))?;
+        if !conflict.values.iter().any(|v| v.value == chosen) {
+            return Err(invalid(format!(
+                "«{chosen}» — не одно из значений расхождения"
+            )));
+        }
+        self.z()?.store().edit(ctx.doc, who, |d, ed| {
+            journal::resolve(d, ed, &conflict.cell, chosen)
+        })?;
+        Ok(())
+    }
+
+    /// Where sync stands. No server can be configured yet: the status says so, honestly.
+    pub fn sync_status(&mut self) -> AppResult<SyncStatus> {
+        let conflicts = if self.journal.is_some() && self.profile.is_some() {
+            self.conflicts()?.len() as u32
+        } else {
+            0
+        };
+        Ok(SyncStatus::not_configured(conflicts))
+    }
+
+    /// Makes a paper document into `out_dir`, reporting progress (`done` of `total` steps).
+    pub fn make_report(
+        &mut self,
+        req: &ReportRequest,
+        out_dir: &Path,
+        progress: &mut dyn FnMut(ReportProgress),
+    ) -> AppResult<ReportResult> {
+        let total = 3;
+        progress(ReportProgress { done: 0, total });
+        let who = self.who()?;
+        let (school, class, _, acc) = self.class_with(&req.class_id, DocId::roster)?;
+        let _ = who;
+        if acc == DocAccess::None {
+            return Err(AppError::new(
+                code::NO_ACCESS,
+                format!("документы класса {} вам не доступны", class.name()),
+            ));
+        }
+        let name = class.name();
+        let need_period = || {
+            req.period
+                .ok_or_else(|| invalid("выберите период"))
+                .map(Period::code)
+        };
+        let templates = crate::templates(None)?;
+        progress(ReportProgress { done: 1, total });
+        let z = self.z()?;
+        let (pdf, stem) = match req.kind.as_str() {
+            "period-copy" => {
+                let p = need_period()?;
+                (
+                    z.report_period_copy(&name, p, &templates)?,
+                    format!("kopiya-{p}"),
+                )
+            }
+            "year-journal" => {
+                let printing = if req.two_sided.unwrap_or(false) {
+                    zhurnal_domain::numerals::Printing::TwoSided
+                } else {
+                    zhurnal_domain::numerals::Printing::OneSided
+                };
+                (
+                    z.report_year_journal(&name, printing, &templates)?,
+                    "zhurnal".into(),
+                )
+            }
+            "class-results" => {
+                let p = need_period()?;
+                (
+                    z.report_class_results(&name, p, &templates)?,
+                    format!("itogi-{p}"),
+                )
+            }
+            "marks-summary" => (
+                z.report_marks_summary(&name, &templates)?,
+                "svodnaya-uspevaemost".into(),
+            ),
+            "attendance" => {
+                let p = need_period()?;
+                (
+                    z.report_attendance(&name, p, &templates)?,
+                    format!("poseshchaemost-{p}"),
+                )
+            }
+            "attendance-month" => {
+                let month = req.month.as_deref().unwrap_or_default();
+                let (y, m) = month
+                    .split_once('-')
+                    .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+                    .ok_or_else(|| invalid(format!("«{month}» — не месяц: ожидается ГГГГ-ММ")))?;
+                (
+                    z.report_attendance_month(&name, y, m, &templates)?,
+                    format!("poseshchaemost-{y}-{m:02}"),
+                )
+            }
+            "movement" => (z.report_movement(&name, &templates)?, "dvizhenie".into()),
+            "monitoring" => (
+                z.report_monitoring(&name, school_today(&school), &templates)?,
+                "monitoring".into(),
+            ),
+            "extract" => {
+                let p = need_period()?;
+                let sid: StudentId =
+                    parse_id(req.student_id.as_deref().unwrap_or_default(), "ученика")?;
+                let class_struct = z.class(&name)?;
+                let student = z
+                    .students(&class_struct)?
+                    .into_iter()
+                    .find(|s| s.id == sid)
+                    .ok_or_else(|| not_found("такого ученика в классе нет"))?;
+                (
+                    z.report_extract(&name, &student.name.full(), p, &templates)?,
+                    format!("vypiska-{p}-{}", student.name.last),
+                )
+            }
+            "letter" => (
+                z.report_letter(&name, &templates)?,
+                "pismo-roditelyam".into(),
+            ),
+            other => return Err(invalid(format!("неизвестный документ «{other}»"))),
+        };
+        progress(ReportProgress { done: 2, total });
+        std::fs::create_dir_all(out_dir).map_err(|e| {
+            AppError::new(
+                code::REPORT,
+                format!("не удалось создать папку «{}»: {e}", out_dir.display()),
+            )
+        })?;
+        let path = out_dir.join(format!("{name}-{stem}.pdf"));
+        let tmp = path.with_extension("pdf.part");
+        std::fs::write(&tmp, &pdf)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                AppError::new(
+                    code::REPORT,
+                    format!("не удалось записать «{}»: {e}", path.display()),
+                )
+            })?;
+        progress(ReportProgress { done: 3, total });
+        Ok(ReportResult {
+            path: path.display().to_string(),
+            pages: pdf_pages(&pdf),
+            bytes: pdf.len() as u32,
+        })
+    }
+}
+
+/// Copies a document made by [`App::make_report`] to where the user chose.
+pub fn save_report(path: &str, dest: &str) -> AppResult<()> {
+    if dest.trim().is_empty() {
+        return Err(invalid("укажите, куда сохранить документ"));
+    }
+    std::fs::copy(path, dest)
+        .map(|_| ())
+        .map_err(|e| AppError::new(code::REPORT, format!("не удалось сохранить «{dest}»: {e}")))
+}
+
+/// Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
+pub fn pdf_pages(pdf: &[u8]) -> u32 {
+    let mut n = 0;
+    let mut i = 0;
+    while i + 10 <= pdf.len() {
+        if &pdf[i..i + 5] == b"/Type" {
+            let mut j = i + 5;
+            while j < pdf.len() && (pdf[j] == b' ' || pdf[j] == b'\n' || pdf[j] == b'\r') {
+                j += 1;
+            }
+            if pdf[j..].starts_with(b"/Page") && !pdf[j..].starts_with(b"/Pages") {
+                n += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DemoOptions;
+
+    /// A school of one class, 7Б, the demo's largest, in a temporary file.
+    fn school() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("school.sqlite3");
+        let options = DemoOptions {
+            classes: vec![(7, "Б".into())],
+            ..DemoOptions::default()
+        };
+        create_demo(&path, 1, &options).unwrap();
+        (dir, path)
+    }
+
+    struct Ids {
+        class: String,
+        algebra: String,
+        algebra_teacher: String,
+        class_teacher: String,
+        other_subject: String,
+    }
+
+    fn ids(app: &mut App) -> Ids {
+        let school = app.school().unwrap();
+        let class = school.class_by_name("7Б").unwrap().clone();
+        let algebra = school.subject_by_name("Алгебра").unwrap().id;
+        let teacher = class.teaches(algebra).unwrap().teacher;
+        let ct = class.class_teacher.unwrap();
+        // A subject of the class that its class teacher does not teach.
+        let other = class
+            .subjects
+            .iter()
+            .find(|cs| cs.teacher != ct && !cs.subgroup_teachers.contains(&ct))
+            .unwrap()
+            .subject;
+        Ids {
+            class: class.id.to_string(),
+            algebra: algebra.to_string(),
+            algebra_teacher: teacher.to_string(),
+            class_teacher: ct.to_string(),
+            other_subject: other.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_empty_file_has_no_school_and_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::open(dir.path().join("new").join("z.sqlite3")).unwrap();
+        let state = app.state().unwrap();
+        assert!(!state.has_school);
+        assert!(!state.sync.configured);
+        let e = app.my_journals().unwrap_err();
+        assert_eq!(e.code, code::NO_PROFILE);
+        let e = app.staff_list().unwrap_err();
+        assert_eq!(e.code, code::NO_SCHOOL);
+        assert!(
+            e.message.contains("демонстрационную школу"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_school_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.sqlite3");
+        std::fs::write(&path, b"these are my notes, not a database").unwrap();
+        let mut app = App::open_or_problem(&path);
+        let e = app.state().unwrap_err();
+        assert_eq!(e.code, code::STORE, "{e:?}");
+        assert_eq!(app.open_demo().unwrap_err(), e);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"these are my notes, not a database"
+        );
+    }
+
+    #[test]
+    fn journals_follow_the_schools_access_rules() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        assert_eq!(app.my_journals().unwrap_err().code, code::NO_PROFILE);
+
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let mine = app.my_journals().unwrap();
+        let algebra = mine
+            .iter()
+            .find(|j| j.subject_id == ids.algebra && j.class_name == "7Б")
+            .expect("the algebra teacher writes algebra in 7Б");
+        assert_eq!(algebra.access, Access::Write);
+        assert_eq!(
+            algebra.periods,
+            [Period::Q1, Period::Q2, Period::Q3, Period::Q4, Period::Year]
+        );
+
+        app.set_profile(&ids.class_teacher).unwrap();
+        let led = app.my_journals().unwrap();
+        let other = led
+            .iter()
+            .find(|j| j.subject_id == ids.other_subject)
+            .expect("the class teacher reads every subject of his class");
+        assert_eq!(other.access, Access::Read);
+        let subjects: std::collections::BTreeSet<&str> =
+            led.iter().map(|j| j.subject_id.as_str()).collect();
+        let school = app.school().unwrap();
+        assert_eq!(subjects.len(), school.classes[0].subjects.len());
+    }
+
+    #[test]
+    fn a_cell_is_durable_and_the_average_and_suggestion_follow() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q1)
+            .unwrap();
+        assert_eq!(grid.access, Access::Write);
+        assert_eq!(grid.class, "7Б");
+        assert!(grid.lessons.len() > 10, "{} lessons", grid.lessons.len());
+        assert!(grid
+            .lessons
+            .iter()
+            .all(|l| l.date.as_str() >= "2025-09-01" && l.date.as_str() <= "2025-10-26"));
+        let student = grid.students.iter().find(|s| s.on_roll).unwrap().id.clone();
+
+        // Clear the student's whole quarter, then give him 5, 4 and 4: (5+4+4)/3 = 4.33.
+        for l in &grid.lessons {
+            app.set_cell(&ids.class, &ids.algebra, &l.id, &student, "")
+                .unwrap();
+        }
+        let empty = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q1)
+            .unwrap();
+        let f = empty.finals.iter().find(|f| f.student == student).unwrap();
+        assert_eq!(
+            (f.average, f.count, f.suggested.as_deref()),
+            (None, 0, Some("н/а"))
+        );
+
+        let l = &grid.lessons;
+        app.set_cell(&ids.class, &ids.algebra, &l[0].id, &student, "5")
+            .unwrap();
+        app.set_cell(&ids.class, &ids.algebra, &l[1].id, &student, "4")
+            .unwrap();
+        let r = app
+            .set_cell(&ids.class, &ids.algebra, &l[2].id, &student, "о 4")
+            .unwrap();
+        let cell = r.cell.unwrap();
+        assert_eq!(cell.text, "О 4");
+        assert_eq!(cell.attendance.as_deref(), Some("О"));
+        assert_eq!(r.period, Period::Q1);
+        assert_eq!(r.r#final.average, Some(4.33));
+        assert_eq!(r.r#final.count, 3);
+        assert_eq!(r.r#final.suggested.as_deref(), Some("4"));
+        let r = app
+            .set_cell(&ids.class, &ids.algebra, &l[3].id, &student, "н")
+            .unwrap();
+        assert_eq!(r.cell.unwrap().text, "Н");
+
+        // Reopened, the school shows the same cells, and the profile is remembered.
+        drop(app);
+        let mut app = App::open(&path).unwrap();
+        assert_eq!(
+            app.state().unwrap().profile.unwrap().id,
+            ids.algebra_teacher
+        );
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q1)
+            .unwrap();
+        let text = |lesson: &str| {
+            grid.cells
+                .iter()
+                .find(|c| c.lesson == lesson && c.student == student)
+                .map(|c| c.text.clone())
+        };
+        assert_eq!(text(&l[0].id).as_deref(), Some("5"));
+        assert_eq!(text(&l[2].id).as_deref(), Some("О 4"));
+        assert_eq!(text(&l[3].id).as_deref(), Some("Н"));
+        assert_eq!(text(&l[4].id), None);
+        let f = grid.finals.iter().find(|f| f.student == student).unwrap();
+        assert_eq!(f.average, Some(4.33));
+    }
+
+    #[test]
+    fn bad_input_and_a_mark_beside_an_absence_change_nothing() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q2)
+            .unwrap();
+        let student = grid.students.iter().find(|s| s.on_roll).unwrap().id.clone();
+        let lesson = grid.lessons[0].id.clone();
+        app.set_cell(&ids.class, &ids.algebra, &lesson, &student, "5")
+            .unwrap();
+        for bad in ["6", "н 5", "абв"] {
+            let e = app
+                .set_cell(&ids.class, &ids.algebra, &lesson, &student, bad)
+                .unwrap_err();
+            assert_eq!(e.code, code::INVALID, "{bad}: {e:?}");
+        }
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q2)
+            .unwrap();
+        let cell = grid
+            .cells
+            .iter()
+            .find(|c| c.lesson == lesson && c.student == student)
+            .unwrap();
+        assert_eq!(cell.text, "5");
+    }
+
+    #[test]
+    fn a_class_teacher_reads_another_subject_and_cannot_write_it() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.class_teacher).unwrap();
+        let before = app
+            .grid(&ids.class, &ids.other_subject, None, Period::Q1)
+            .unwrap();
+        assert_eq!(before.access, Access::Read);
+        let lesson = &before.lessons[0].id;
+        let student = &before.students[0].id;
+        let e = app
+            .set_cell(&ids.class, &ids.other_subject, lesson, student, "2")
+            .unwrap_err();
+        assert_eq!(e.code, code::READ_ONLY);
+        let e = app
+            .add_lesson(&ids.class, &ids.other_subject, None, "2025-09-10")
+            .unwrap_err();
+        assert_eq!(e.code, code::READ_ONLY);
+        let after = app
+            .grid(&ids.class, &ids.other_subject, None, Period::Q1)
+            .unwrap();
+        assert_eq!(before, after);
+    }
+
+    #[test]
+    fn undo_puts_back_what_was_there() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        assert_eq!(app.undo().unwrap(), None);
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q3)
+            .unwrap();
+        let student = grid.students.iter().find(|s| s.on_roll).unwrap().id.clone();
+        let lesson = grid.lessons[5].id.clone();
+        let shown = |g: &GridView| {
+            g.cells
+                .iter()
+                .find(|c| c.lesson == lesson && c.student == student)
+                .map(|c| c.text.clone())
+        };
+        let original = shown(&grid);
+        app.set_cell(&ids.class, &ids.algebra, &lesson, &student, "2")
+            .unwrap();
+        app.set_cell(&ids.class, &ids.algebra, &lesson, &student, "3")
+            .unwrap();
+        let r = app.undo().unwrap().unwrap();
+        assert_eq!(r.cell.unwrap().text, "2");
+        app.undo().unwrap().unwrap();
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q3)
+            .unwrap();
+        assert_eq!(shown(&grid), original);
+    }
+
+    #[test]
+    fn lessons_are_added_and_saved_offline_and_finals_set() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let before = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q4)
+            .unwrap();
+        // 30.05.2026 is a Saturday after the 4th quarter: outside it, inside the year? No —
+        // the year ends with the quarter, so it is refused.
+        let e = app
+            .add_lesson(&ids.class, &ids.algebra, None, "2026-06-15")
+            .unwrap_err();
+        assert_eq!(e.code, code::INVALID);
+        let added = app
+            .add_lesson(&ids.class, &ids.algebra, None, "2026-04-04")
+            .unwrap();
+        let saved = app
+            .save_lesson(
+                &ids.class,
+                &ids.algebra,
+                &added.id,
+                &LessonEdit {
+                    topic: "Контрольная работа".into(),
+                    homework: "№ 12".into(),
+                    date: "2026-04-04".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(saved.topic, "Контрольная работа");
+        let after = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q4)
+            .unwrap();
+        assert_eq!(after.lessons.len(), before.lessons.len() + 1);
+        assert!(after
+            .lessons
+            .iter()
+            .any(|l| l.id == added.id && l.homework == "№ 12"));
+
+        let student = after.students[0].id.clone();
+        let r = app
+            .set_final(&ids.class, &ids.algebra, &student, Period::Q4, "5")
+            .unwrap();
+        assert_eq!(r.r#final.period_mark.as_deref(), Some("5"));
+        let e = app
+            .set_final(&ids.class, &ids.algebra, &student, Period::H1, "5")
+            .unwrap_err();
+        assert_eq!(e.code, code::INVALID, "7Б is marked by quarters");
+    }
+
+    #[test]
+    fn personal_data_only_for_the_class_teacher_and_a_report_is_made() {
+        let (dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        assert_eq!(app.personal(&ids.class).unwrap_err().code, code::NO_ACCESS);
+        app.set_profile(&ids.class_teacher).unwrap();
+        let p = app.personal(&ids.class).unwrap();
+        assert!(p.students.len() > 20);
+        let roster = app.roster(&ids.class).unwrap();
+        assert_eq!(roster.access, Access::Write);
+        assert_eq!(roster.students.len(), p.students.len());
+        let findings = app.monitoring(&ids.class, 5).unwrap();
+        assert!(findings.iter().all(|f| [
+            "no_marks",
+            "no_topic",
+            "no_attendance",
+            "absence_to_confirm"
+        ]
+        .contains(&f.kind.as_str())));
+
+        let mut seen = Vec::new();
+        let req = ReportRequest {
+            kind: "class-results".into(),
+            class_id: ids.class.clone(),
+            period: Some(Period::Q1),
+            student_id: None,
+            month: None,
+            two_sided: None,
+        };
+        let r = app
+            .make_report(&req, &dir.path().join("pdf"), &mut |p| seen.push(p.done))
+            .unwrap();
+        assert_eq!(seen, [0, 1, 2, 3]);
+        let bytes = std::fs::read(&r.path).unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+        assert_eq!(r.bytes as usize, bytes.len());
+        assert!(r.pages >= 1);
+        let bad = ReportRequest {
+            period: None,
+            ..req
+        };
+        let e = app
+            .make_report(&bad, &dir.path().join("pdf"), &mut |_| {})
+            .unwrap_err();
+        assert_eq!(e.code, code::INVALID);
+    }
+
+    #[test]
+    fn pdf_pages_counts_page_objects_only() {
+        let pdf = b"1 0 obj << /Type /Pages /Count 2 >> 2 0 obj << /Type /Page >> 3 0 obj <</Type/Page/Parent 1 0 R>>";
+        assert_eq!(pdf_pages(pdf), 2);
+    }
+
+    #[test]
+    fn the_default_file_is_the_one_the_start_script_uses() {
+        // Only the pure part: ZHURNAL_DB wins; otherwise a zhurnal/zhurnal.sqlite3 path.
+        let p = default_db_path();
+        if std::env::var_os("ZHURNAL_DB").is_none() {
+            assert!(p.ends_with("zhurnal/zhurnal.sqlite3"), "{}", p.display());
+        }
+    }
+
+    /// The TypeScript the front end imports is generated from these types. Run with
+    /// `ZHURNAL_BLESS_BINDINGS=1` to rewrite `ui/src/bindings/` after changing a type.
+    #[cfg(feature = "ts")]
+    #[test]
+    fn typescript_bindings_match_the_committed_ones() {
+        use ts_rs::{Config, TS};
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+        let fresh = tempfile::tempdir().unwrap();
+        let cfg = Config::new().with_out_dir(fresh.path());
+        AppError::export_all(&cfg).unwrap();
+        AppState::export_all(&cfg).unwrap();
+        StaffView::export_all(&cfg).unwrap();
+        JournalRef::export_all(&cfg).unwrap();
+        GridView::export_all(&cfg).unwrap();
+        CellResult::export_all(&cfg).unwrap();
+        LessonEdit::export_all(&cfg).unwrap();
+        MovementEdit::export_all(&cfg).unwrap();
+        RosterView::export_all(&cfg).unwrap();
+        ImportResult::export_all(&cfg).unwrap();
+        PersonalView::export_all(&cfg).unwrap();
+        Finding::export_all(&cfg).unwrap();
+        ReportRequest::export_all(&cfg).unwrap();
+        ReportResult::export_all(&cfg).unwrap();
+        ReportProgress::export_all(&cfg).unwrap();
+        ConflictView::export_all(&cfg).unwrap();
+        BundleResult::export_all(&cfg).unwrap();
+        let read = |dir: &Path| -> BTreeMap<String, String> {
+            std::fs::read_dir(dir)
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "ts"))
+                        .map(|e| {
+                            (
+                                e.file_name().to_string_lossy().into_owned(),
+                                std::fs::read_to_string(e.path()).unwrap(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let want = read(fresh.path());
+        if std::env::var_os("ZHURNAL_BLESS_BINDINGS").is_some() {
+            std::fs::create_dir_all(&committed).unwrap();
+            for old in read(&committed).keys() {
+                if !want.contains_key(old) {
+                    std::fs::remove_file(committed.join(old)).unwrap();
+                }
+            }
+            for (name, text) in &want {
+                std::fs::write(committed.join(name), text).unwrap();
+            }
+            return;
+        }
+        let have = read(&committed);
+        let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            names(&have),
+            names(&want),
+            "ui/src/bindings/ is out of date: run ZHURNAL_BLESS_BINDINGS=1 cargo test -p zhurnal-service --features ts bindings"
+        );
+        for (name, text) in &want {
+            assert_eq!(
+                &have[name], text,
+                "ui/src/bindings/{name} differs from the Rust type: run ZHURNAL_BLESS_BINDINGS=1 cargo test -p zhurnal-service --features ts bindings"
+            );
+        }
+    }
+}
