@@ -280,7 +280,21 @@ export class JournalGrid {
     td.classList.toggle("editing", editing);
     td.classList.toggle("bad", editing && !maybeValid(draft));
     td.textContent = editing ? draft : this.text[row]![col]!;
-    if (pr !== row || pc !== col) td.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+    if (pr !== row || pc !== col) this.scrollLater();
+  }
+
+  private scrollQueued = false;
+
+  /** Brings the cursor into view at the next frame: scrolling now would force a layout of the
+   * whole table on every key; in the frame it costs nothing extra, once for many fast keys. */
+  private scrollLater(): void {
+    if (this.scrollQueued) return;
+    this.scrollQueued = true;
+    const frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame : (f: () => void) => setTimeout(f, 0);
+    frame(() => {
+      this.scrollQueued = false;
+      this.cells[this.model.row]?.[this.model.col]?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+    });
   }
 
   private key(r: number, c: number): string {
