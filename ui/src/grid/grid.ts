@@ -209,6 +209,7 @@ export class JournalGrid {
   /** Attendance codes are drawn apart from marks, as on paper. */
   private decorate(td: HTMLTableCellElement, text: string): void {
     td.classList.toggle("att", /^[НБУ]$/.test(text));
+    td.classList.toggle("long", text.length > 3); // «5 4 3», «незач»: a smaller face, a narrow column
   }
 
   private onKey(e: KeyboardEvent): void {
