@@ -142,3 +142,62 @@ describe("adding a lesson", () => {
     render(null, host);
   });
 });
+
+describe("the class teacher's pages", () => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  afterEach(() => render(null, host));
+  const open = async (tab: string) => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-class")));
+    click(await waitFor(() => $(`class-tab-${tab}`)));
+    return api;
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+
+  it("every subject of the class, the others' read-only", async () => {
+    await open("subjects");
+    const items = await waitFor(() => document.querySelectorAll('[data-testid^="class-subject-"]'));
+    expect(items.length).toBe(7);
+    expect(document.querySelector('[data-subject="Алгебра"] .ro-tag')).toBeTruthy();
+  });
+
+  it("a roster file that is not CSV or XLSX is refused and nothing changes", async () => {
+    const api = await open("roster");
+    await waitFor(() => $("roster-table"));
+    const before = (await api.roster("class-7b")).ok;
+    change($("roster-path") as HTMLInputElement, "/home/uchitel/spisok.doc");
+    await settle();
+    click($("roster-import")!);
+    expect((await waitFor(() => $("roster-note"))).textContent).toContain("CSV или XLSX");
+    expect(before).toBe(true);
+    expect(document.querySelectorAll('[data-testid="roster-table"] tbody tr')).toHaveLength(32);
+  });
+
+  it("a movement with its order number is recorded; without one it is refused", async () => {
+    await open("movement");
+    const student = (await waitFor(() => $("movement-student"))) as HTMLSelectElement;
+    change(student, "7b-st-01");
+    change($("movement-kind") as HTMLSelectElement, "departure");
+    change($("movement-date") as HTMLInputElement, "2025-10-10");
+    await settle();
+    (($("movement-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true })));
+    expect((await waitFor(() => $("movement-note"))).textContent).toContain("номер приказа");
+    change($("movement-order") as HTMLInputElement, "120-у");
+    change($("movement-place") as HTMLInputElement, "МБОУ СОШ № 5");
+    await settle();
+    (($("movement-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true })));
+    await waitFor(() => $("movement-note")?.textContent === "Записано");
+    expect($("movement-table")!.textContent).toContain("120-у");
+    expect($("movement-table")!.textContent).toContain("выбыл");
+  });
+
+  it("personal data and monitoring", async () => {
+    await open("personal");
+    expect((await waitFor(() => $("personal-table"))).querySelectorAll("tbody tr")).toHaveLength(32);
+    click($("class-tab-monitoring")!);
+    await waitFor(() => $("monitoring-no_topic"));
+    expect($("monitoring-no_attendance")).toBeTruthy();
+  });
+});
