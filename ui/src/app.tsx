@@ -48,7 +48,15 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
     if (r.ok) setSync(r.value);
   };
 
-  if (!state) return <div class="loading">{error ?? "Открываю журнал…"}</div>;
+  if (!state)
+    return error ? (
+      <div class="first-start" role="alert" data-testid="start-error">
+        <h1>Журнал не открылся</h1>
+        <p class="error">{error}</p>
+      </div>
+    ) : (
+      <div class="loading">Открываю журнал…</div>
+    );
   if (!state.has_school) return <FirstStart api={api} onOpened={setState} />;
   if (!state.profile) return <ProfilePicker api={api} onChosen={setState} />;
 

@@ -201,3 +201,15 @@ describe("the class teacher's pages", () => {
     expect($("monitoring-no_attendance")).toBeTruthy();
   });
 });
+
+describe("a school file that cannot be opened", () => {
+  it("says why, in the shell's words", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend();
+    api.failNext("store", "Файл zhurnal.sqlite3 — не база Журнала: он не изменён");
+    render(<App api={api} />, host);
+    expect((await waitFor(() => $("start-error"))).textContent).toContain("не база Журнала");
+    render(null, host);
+  });
+});
