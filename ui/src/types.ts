@@ -1,234 +1,64 @@
-// The view types of the command contract (docs/app-commands.md), field for field as
-// `zhurnal_service::view` declares them. The shell generates the same types from Rust into
-// src/bindings/ (ts-rs); until they land these are written by hand, and the rest of the UI
-// imports them only from here, so switching is one file.
+// The view types of the command contract (docs/app-commands.md). They are generated from the
+// Rust types of `zhurnal_service::view` into ./bindings/ by ts-rs (the shell's tests fail when
+// the committed files drift from Rust); the UI imports them only from here. The unions below
+// name the values the UI knows of fields that are plain strings on the wire.
 
-export type Period = "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2" | "Year";
-export type Access = "write" | "read";
+export type { Access } from "./bindings/Access";
+export type { AppError } from "./bindings/AppError";
+export type { AppState } from "./bindings/AppState";
+export type { BundleResult } from "./bindings/BundleResult";
+export type { CellResult } from "./bindings/CellResult";
+export type { CellView } from "./bindings/CellView";
+export type { ConflictValue } from "./bindings/ConflictValue";
+export type { ConflictView } from "./bindings/ConflictView";
+export type { FinalView } from "./bindings/FinalView";
+export type { Finding } from "./bindings/Finding";
+export type { GridView } from "./bindings/GridView";
+export type { ImportResult } from "./bindings/ImportResult";
+export type { JournalRef } from "./bindings/JournalRef";
+export type { LessonEdit } from "./bindings/LessonEdit";
+export type { LessonView } from "./bindings/LessonView";
+export type { MovementEdit } from "./bindings/MovementEdit";
+export type { MovementView } from "./bindings/MovementView";
+export type { ParentView } from "./bindings/ParentView";
+export type { PendingDoc } from "./bindings/PendingDoc";
+export type { Period } from "./bindings/Period";
+export type { PersonalRow } from "./bindings/PersonalRow";
+export type { PersonalView } from "./bindings/PersonalView";
+export type { Profile } from "./bindings/Profile";
+export type { ReportProgress } from "./bindings/ReportProgress";
+export type { ReportRequest } from "./bindings/ReportRequest";
+export type { ReportResult } from "./bindings/ReportResult";
+export type { RosterStudent } from "./bindings/RosterStudent";
+export type { RosterView } from "./bindings/RosterView";
+export type { StaffView } from "./bindings/StaffView";
+export type { StudentRow } from "./bindings/StudentRow";
+export type { SyncStatus } from "./bindings/SyncStatus";
+
+/** `Profile.roles`, `StaffView.roles`. */
 export type Role = "admin" | "deputy" | "subject_teacher" | "class_teacher" | "student" | "parent";
 
+/** `AppError.code`: stable, see `zhurnal_service::view::code`. */
 export type ErrorCode =
   | "not_found"
   | "invalid"
   | "read_only"
   | "no_access"
+  | "no_profile"
+  | "no_school"
   | "conflict"
   | "offline"
   | "store"
   | "sync"
   | "report";
 
-/** Every failed command answers with this; `message` is Russian and meant for the user. */
-export interface AppError {
-  code: ErrorCode | string;
-  message: string;
-}
-
-export interface Profile {
-  id: string;
-  name: string;
-  /** `admin`, `deputy`, `subject_teacher`, `class_teacher` (see `Role`). */
-  roles: string[];
-}
-
-export interface PendingDoc {
-  doc: string;
-  label: string;
-  changes: number;
-}
-
-export interface SyncStatus {
-  configured: boolean;
-  online: boolean;
-  /** RFC 3339 time of the last successful sync, if any. */
-  last_sync: string | null;
-  pending: PendingDoc[];
-  conflicts: number;
-  /** One line for the status bar, in Russian. */
-  message: string;
-}
-
-export interface AppState {
-  db_path: string;
-  has_school: boolean;
-  /** The school's name, when there is one. */
-  school: string | null;
-  /** «2025/26». */
-  year: string | null;
-  profile: Profile | null;
-  sync: SyncStatus;
-}
-
-export interface StaffView {
-  id: string;
-  name: string;
-  roles: string[];
-  /** What he does, in Russian («учитель: Алгебра, Геометрия; классный руководитель 7Б»). */
-  description: string;
-}
-
-export interface JournalRef {
-  class_id: string;
-  class_name: string;
-  subject_id: string;
-  subject_name: string;
-  subgroup: number | null;
-  access: Access;
-  /** The periods the class is marked by (`Q1`…`Q4` or `H1`, `H2`), then `Year`. */
-  periods: Period[];
-  /** The period that contains today (or the last one, after the year). */
-  current_period: Period;
-}
-
-export interface StudentRow {
-  id: string;
-  name: string;
-  number: number;
-  /** On the roll for the whole period (false: arrived or left during it). */
-  on_roll: boolean;
-  arrived: string | null;
-  left: string | null;
-}
-
-export interface LessonView {
-  id: string;
-  /** ISO date, `2025-09-03`. */
-  date: string;
-  number: number;
-  subgroup: number | null;
-  topic: string;
-  homework: string;
-  teacher: string | null;
-  work_type: string | null;
-}
-
-export interface CellView {
-  lesson: string;
-  student: string;
-  /** The cell as the teacher would type it: `5 4`, `Н`, `н/а`. */
-  text: string;
-  marks: string;
-  attendance: string | null;
-}
-
-export interface FinalView {
-  student: string;
-  period_mark: string | null;
-  /** Weighted average, two decimals. */
-  average: number | null;
-  /** Number of numeric marks the average is of. */
-  count: number;
-  suggested: string | null;
-}
-
-export interface GridView {
-  class: string;
-  subject: string;
-  class_id: string;
-  subject_id: string;
-  subgroup: number | null;
-  period: Period;
-  /** «1 четверть». */
-  period_title: string;
-  period_start: string;
-  period_end: string;
-  access: Access;
-  students: StudentRow[];
-  lessons: LessonView[];
-  cells: CellView[];
-  finals: FinalView[];
-}
-
-/** What an edit stored: the cell (none for a period mark) and the student's new figures. */
-export interface CellResult {
-  cell: CellView | null;
-  final: FinalView;
-  /** The period the figures are of. */
-  period: Period;
-}
-
-export interface LessonEdit {
-  topic: string;
-  homework: string;
-  date: string;
-}
-
+/** `MovementView.kind`, `MovementEdit.kind`. */
 export type MovementKind = "arrival" | "departure" | "transfer";
 
-export interface MovementView {
-  /** `arrival`, `departure`, `transfer`. */
-  kind: MovementKind | string;
-  /** «прибыл», «выбыл», «переведён». */
-  title: string;
-  date: string;
-  order: string;
-  /** Where from (arrival) or where to (departure, transfer). */
-  place: string;
-}
-
-export interface MovementEdit {
-  kind: MovementKind | string;
-  date: string;
-  order: string;
-  from: string;
-  to: string;
-}
-
-export interface RosterStudent {
-  id: string;
-  name: string;
-  number: number;
-  birth_date: string | null;
-  on_roll: boolean;
-  /** Subject name → subgroup number. */
-  subgroups: Record<string, number>;
-  movements: MovementView[];
-}
-
-export interface RosterView {
-  class_id: string;
-  class_name: string;
-  access: Access;
-  students: RosterStudent[];
-}
-
-export interface ImportResult {
-  added: number;
-  updated: number;
-}
-
-export interface ParentView {
-  name: string;
-  relation: string;
-  workplace: string;
-  phone: string;
-}
-
-export interface PersonalRow {
-  student: string;
-  name: string;
-  address: string;
-  phone: string;
-  parents: ParentView[];
-  consent: boolean | null;
-}
-
-export interface PersonalView {
-  class_id: string;
-  students: PersonalRow[];
-}
-
+/** `Finding.kind`. */
 export type FindingKind = "no_marks" | "no_topic" | "no_attendance" | "absence_to_confirm";
 
-export interface Finding {
-  kind: FindingKind | string;
-  subject: string;
-  student: string | null;
-  date: string | null;
-  /** What is wrong, in Russian, ready to show. */
-  text: string;
-}
-
+/** `ReportRequest.kind`: the command line's document names. */
 export type ReportKind =
   | "period-copy"
   | "year-journal"
@@ -240,43 +70,3 @@ export type ReportKind =
   | "monitoring"
   | "extract"
   | "letter";
-
-export interface ReportRequest {
-  kind: ReportKind | string;
-  class_id: string;
-  period?: Period | null;
-  student_id?: string | null;
-  month?: string | null;
-  two_sided?: boolean | null;
-}
-
-export interface ReportResult {
-  path: string;
-  pages: number;
-  bytes: number;
-}
-
-export interface ReportProgress {
-  done: number;
-  total: number;
-}
-
-export interface ConflictValue {
-  text: string;
-  author: string;
-  shown: boolean;
-}
-
-export interface ConflictView {
-  doc: string;
-  lesson: string;
-  student: string;
-  /** «7Б, Алгебра, 03.09.2025, Антонов Георгий: отметки». */
-  label: string;
-  values: ConflictValue[];
-}
-
-export interface BundleResult {
-  documents: number;
-  changes: number;
-}
