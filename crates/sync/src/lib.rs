@@ -23,6 +23,7 @@
 //! is computed from the client's heads.
 
 pub mod access;
+pub mod bundle;
 pub mod client;
 pub mod protocol;
 pub mod server;
