@@ -111,14 +111,37 @@ export function displayCell(c: CellInput): string {
   return [...(c.attendance ? [c.attendance] : []), ...c.marks].join(" ");
 }
 
-/** A period or year mark: exactly one mark, no attendance. */
+const FINAL_VALUES: Readonly<Record<string, MarkValue>> = {
+  "1": "1",
+  "2": "2",
+  "3": "3",
+  "4": "4",
+  "5": "5",
+  "н/а": "н/а",
+  на: "н/а",
+  зач: "зач",
+  зачёт: "зач",
+  зачет: "зач",
+  незач: "незач",
+  незачёт: "незач",
+  незачет: "незач",
+  осв: "осв",
+};
+
+/**
+ * A period or year mark, as the shell reads it (`MarkValue::from_str`): one value, `1`–`5`,
+ * `н/а` (or `на`), `зач`, `незач`, `осв`; empty clears it.
+ */
 export function parseFinal(input: string): Parsed | { ok: false; error: null; message: string } {
-  const p = parseCell(input);
-  if (!p.ok) return p;
-  if (p.value.attendance !== null || p.value.marks.length > 1) {
-    return { ok: false, error: null, message: "итоговая отметка — одна: 2–5, н/а, зач, незач или осв" };
-  }
-  return p;
+  const t = input.trim().toLowerCase();
+  if (t === "") return { ok: true, value: { marks: [], attendance: null } };
+  const v = FINAL_VALUES[t];
+  if (v) return { ok: true, value: { marks: [v], attendance: null } };
+  return {
+    ok: false,
+    error: null,
+    message: `«${input.trim()}» — не отметка за период: допустимо 1–5, н/а, зач, незач, осв (одна отметка)`,
+  };
 }
 
 // Teachers often type with the Latin layout still on. Latin letters are never valid input, so

@@ -73,15 +73,24 @@ describe("parseCell follows the Rust grammar", () => {
   });
 });
 
-describe("parseFinal", () => {
-  it("takes one mark", () => {
-    expect(parseFinal("4").ok).toBe(true);
-    expect(parseFinal("н/а").ok).toBe(true);
+describe("parseFinal reads a period mark like MarkValue::from_str", () => {
+  it.each([
+    ["4", "4"],
+    [" 5 ", "5"],
+    ["н/а", "н/а"],
+    ["на", "н/а"],
+    ["Зачёт", "зач"],
+    ["незачет", "незач"],
+    ["осв", "осв"],
+    ["", ""],
+  ])("accepts %j as %j", (input, shown) => {
+    const p = parseFinal(input);
+    expect(p.ok && displayCell(p.value)).toBe(shown);
   });
-  it("refuses two marks and attendance codes", () => {
-    expect(parseFinal("5 4").ok).toBe(false);
-    expect(parseFinal("н").ok).toBe(false);
-    expect(parseFinal("7").ok).toBe(false);
+  it.each(["5 4", "54", "4/", "н", "7", "о5"])("refuses %j", (input) => {
+    const p = parseFinal(input);
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.message).toContain("не отметка за период");
   });
 });
 
