@@ -50,3 +50,37 @@ export const ROLE_TITLES: Record<string, string> = {
   student: "ученик",
   parent: "родитель",
 };
+
+/**
+ * A date as a Russian teacher types it — `03.09.2025`, `3.9.2025`, `03.09.25` — or ISO
+ * (`2025-09-03`); returns ISO, or null when it is not a real date.
+ */
+export function parseRuDate(text: string): string | null {
+  const t = text.trim();
+  let y: number, m: number, d: number;
+  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else {
+    match = /^(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})$/.exec(t);
+    if (!match) return null;
+    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (y < 100) y += 2000;
+  }
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+const MONTH_NAMES = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
+
+/** The months of a school year, September to May: `[{value: "2025-09", title: "сентябрь 2025"}, …]`. */
+export function schoolMonths(year: string | null, today = new Date()): Array<{ value: string; title: string }> {
+  const first = year ? parseInt(year, 10) : today.getMonth() >= 8 ? today.getFullYear() : today.getFullYear() - 1;
+  const out = [];
+  for (let i = 0; i < 9; i++) {
+    const m = (8 + i) % 12;
+    const y = first + (8 + i >= 12 ? 1 : 0);
+    out.push({ value: `${y}-${String(m + 1).padStart(2, "0")}`, title: `${MONTH_NAMES[m]} ${y}` });
+  }
+  return out;
+}

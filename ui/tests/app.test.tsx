@@ -138,7 +138,7 @@ describe("adding a lesson", () => {
     await waitFor(() => $("cell-0-60"));
     expect($("lesson-60")!.textContent).toBe("22");
     await waitFor(() => $("cell-0-60")!.classList.contains("cur"));
-    expect(($("lesson-date") as HTMLInputElement).value).toBe("2025-10-22");
+    await waitFor(() => ($("lesson-date") as HTMLInputElement).value === "22.10.2025");
     render(null, host);
   });
 });

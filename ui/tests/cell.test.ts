@@ -119,3 +119,24 @@ describe("Russian words", () => {
     expect(periodsOf("10А")).toEqual(["H1", "H2"]);
   });
 });
+
+import { parseRuDate, schoolMonths } from "../src/ru";
+describe("dates as teachers type them", () => {
+  it.each([
+    ["03.09.2025", "2025-09-03"],
+    ["3.9.2025", "2025-09-03"],
+    ["03.09.25", "2025-09-03"],
+    ["3/9/2025", "2025-09-03"],
+    ["2025-09-03", "2025-09-03"],
+    [" 29.02.2024 ", "2024-02-29"],
+  ])("%j is %j", (t, iso) => expect(parseRuDate(t)).toBe(iso));
+  it.each(["31.09.2025", "29.02.2025", "03.09", "завтра", "", "2025-13-01"])("%j is not a date", (t) =>
+    expect(parseRuDate(t)).toBeNull(),
+  );
+  it("the months of a school year", () => {
+    const m = schoolMonths("2025/26");
+    expect(m).toHaveLength(9);
+    expect(m[0]).toEqual({ value: "2025-09", title: "сентябрь 2025" });
+    expect(m[8]).toEqual({ value: "2026-05", title: "май 2026" });
+  });
+});

@@ -22,6 +22,8 @@ function inSource(): Set<string> {
   for (const f of files(join(root, "src"))) {
     const text = readFileSync(f, "utf8");
     for (const m of text.matchAll(/data-testid="([^"]+)"/g)) ids.add(norm(m[1]!));
+    // components that put the id on their element: <DateField testid="lesson-date" …>
+    for (const m of text.matchAll(/ testid="([^"]+)"/g)) ids.add(norm(m[1]!));
     for (const m of text.matchAll(/data-testid=\{`([^`]+)`\}/g)) ids.add(norm(m[1]!));
     for (const m of text.matchAll(/dataset\.testid = (?:final \? )?[`"]([^`"]+)[`"](?: : [`"]([^`"]+)[`"])?/g)) {
       ids.add(norm(m[1]!));

@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api";
 import type { Finding, JournalRef, MovementKind, PersonalView, RosterView } from "../types";
 import { count, ruDate } from "../ru";
+import { DateField } from "../datefield";
 
 type Tab = "subjects" | "roster" | "movement" | "personal" | "monitoring";
 
@@ -198,7 +199,7 @@ function Movement({ api, classId }: { api: Api; classId: string }) {
         </label>
         <label>
           Дата
-          <input type="date" data-testid="movement-date" value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
+          <DateField testid="movement-date" value={date} onChange={setDate} />
         </label>
         <label>
           Приказ №

@@ -7,6 +7,7 @@ import type { GridView, JournalRef, LessonView, Period } from "../types";
 import { JournalGrid, type SaveStatus } from "../grid/grid";
 import { allIdle } from "../grid/queue";
 import { count, PERIOD_TITLES, ruDate } from "../ru";
+import { DateField } from "../datefield";
 
 export function journalTitle(j: JournalRef): string {
   return `${j.class_name} · ${j.subject_name}${j.subgroup !== null ? ` · ${j.subgroup} группа` : ""}`;
@@ -234,6 +235,7 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded }: Lesso
     } else setNote({ ok: false, text: r.error.message });
   };
   const add = async () => {
+    if (!newDate) return setNote({ ok: false, text: "Укажите дату урока: например, 03.09.2025" });
     const r = await api.addLesson(journal.class_id, journal.subject_id, journal.subgroup, newDate);
     if (r.ok) {
       setNote({ ok: true, text: `Урок ${ruDate(r.value.date)} добавлен` });
@@ -257,7 +259,7 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded }: Lesso
           {lesson.work_type && <p class="small work-tag">вид работы: {lesson.work_type}</p>}
           <label>
             Дата
-            <input type="date" data-testid="lesson-date" value={date} disabled={readOnly} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
+            <DateField testid="lesson-date" value={date} disabled={readOnly} onChange={setDate} />
           </label>
           <label>
             Что пройдено на уроке
@@ -280,7 +282,7 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded }: Lesso
         <div class="add-lesson">
           <h3>Новый урок</h3>
           <div class="row">
-            <input type="date" data-testid="add-lesson-date" value={newDate} onInput={(e) => setNewDate((e.target as HTMLInputElement).value)} />
+            <DateField testid="add-lesson-date" value={newDate} onChange={setNewDate} />
             <button data-testid="add-lesson" onClick={add}>
               Добавить
             </button>

@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api";
 import type { JournalRef, Period, ReportKind, ReportProgress, ReportResult, RosterView } from "../types";
 import { classesOf } from "./class";
-import { count, PERIOD_TITLES, periodsOf } from "../ru";
+import { count, PERIOD_TITLES, periodsOf, schoolMonths } from "../ru";
 
 export const REPORTS: Array<{ kind: ReportKind; title: string; period: boolean; student?: boolean; month?: boolean; sides?: boolean }> = [
   { kind: "period-copy", title: "Копия журнала за период (четверть, полугодие)", period: true },
@@ -20,7 +20,7 @@ export const REPORTS: Array<{ kind: ReportKind; title: string; period: boolean; 
   { kind: "letter", title: "Информационное письмо родителям", period: false },
 ];
 
-export function ReportsPage({ api, journals }: { api: Api; journals: JournalRef[] }) {
+export function ReportsPage({ api, journals, year }: { api: Api; journals: JournalRef[]; year: string | null }) {
   const classes = classesOf(journals);
   const [classId, setClassId] = useState(classes[0]?.id ?? "");
   const [kind, setKind] = useState<ReportKind>("period-copy");
@@ -29,7 +29,11 @@ export function ReportsPage({ api, journals }: { api: Api; journals: JournalRef[
   const periods = (journals.find((j) => j.class_id === cls?.id)?.periods ?? (cls ? periodsOf(cls.name) : [])).filter((p) => p !== "Year");
   const [period, setPeriod] = useState<Period>(periods[0] ?? "Q1");
   const [student, setStudent] = useState("");
-  const [month, setMonth] = useState("2025-10");
+  const [month, setMonth] = useState(() => {
+    const months = schoolMonths(year);
+    const now = new Date().toISOString().slice(0, 7);
+    return months.find((m) => m.value === now)?.value ?? months[0]!.value;
+  });
   const [twoSided, setTwoSided] = useState(false);
   const [roster, setRoster] = useState<RosterView | null>(null);
   const [progress, setProgress] = useState<ReportProgress | null>(null);
@@ -124,7 +128,11 @@ export function ReportsPage({ api, journals }: { api: Api; journals: JournalRef[
         {spec.month && (
           <label>
             Месяц
-            <input type="month" data-testid="report-month" value={month} onInput={(e) => setMonth((e.target as HTMLInputElement).value)} />
+            <select data-testid="report-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
+              {schoolMonths(year).map((m) => (
+                <option value={m.value}>{m.title}</option>
+              ))}
+            </select>
           </label>
         )}
         {spec.sides && (
