@@ -410,7 +410,7 @@ impl Store {
                 if new.is_empty() {
                     continue;
                 }
-                new.iter().for_each(|c| record(c));
+                new.iter().for_each(&mut record);
                 steps.push(Step::Existing {
                     id: *id,
                     chunk: doc.save_after(&before),
@@ -421,7 +421,7 @@ impl Store {
                 doc.automerge()
                     .get_changes(&[])
                     .iter()
-                    .for_each(|c| record(c));
+                    .for_each(&mut record);
                 steps.push(Step::New(Box::new(doc)));
             }
         }
