@@ -18,8 +18,11 @@
 //!
 //! Only this crate imports rusqlite.
 
+mod profile;
 mod projection;
 mod server;
+
+pub use profile::Profile;
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
@@ -46,6 +49,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sync_bookmarks.sql"),
     include_str!("../migrations/0003_server.sql"),
+    include_str!("../migrations/0004_device_profile.sql"),
 ];
 
 /// Errors of the store. The messages are for the user and say what to do.
