@@ -179,6 +179,12 @@ export class MockBackend implements Api {
     this.failures.push({ code, message });
   }
 
+  /** The next `set_cell` fails with this error, whatever other commands run meanwhile. */
+  failNextCell(code: string, message: string): void {
+    this.cellFailures.push({ code, message });
+  }
+  private cellFailures: Array<{ code: string; message: string }> = [];
+
   private async answer<T>(f: () => Result<T>): Promise<Result<T>> {
     if (this.latencyMs > 0) await delay(this.latencyMs);
     else await Promise.resolve();
@@ -512,6 +518,8 @@ export class MockBackend implements Api {
   setCell(classId: string, subjectId: string, lessonId: string, studentId: string, input: string) {
     return this.answer((): Result<CellResult> => {
       this.received.push({ lesson: lessonId, student: studentId, input });
+      const failure = this.cellFailures.shift();
+      if (failure) return err(failure.code, failure.message);
       const j = this.journal(classId, subjectId);
       const c = this.cls(classId);
       if (!j || !c) return err("not_found", "Нет такого журнала");

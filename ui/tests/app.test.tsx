@@ -10,7 +10,7 @@ async function waitFor<T>(f: () => T | null | undefined | false, ms = 3000): Pro
   for (;;) {
     const v = f();
     if (v) return v;
-    if (Date.now() - start > ms) throw new Error("timed out waiting");
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${f.toString()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -210,6 +210,33 @@ describe("a school file that cannot be opened", () => {
     api.failNext("store", "Файл zhurnal.sqlite3 — не база Журнала: он не изменён");
     render(<App api={api} />, host);
     expect((await waitFor(() => $("start-error"))).textContent).toContain("не база Журнала");
+    render(null, host);
+  });
+});
+
+describe("a failed save", () => {
+  it("stays listed after the page shows another period, and is sent again from there", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    const cell = await waitFor(() => $("cell-2-57"));
+    cell.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    api.failNextCell("store", "Не удалось записать на диск: нет места");
+    key($("grid-input")!, "4");
+    key($("grid-input")!, "Enter");
+    await waitFor(() => $("save-status")?.dataset.state === "failed");
+    change($("period-select") as HTMLSelectElement, "Q2");
+    await waitFor(() => $("lesson-0")?.title.includes(".11.2025"));
+    expect($("save-status")!.dataset.state).toBe("failed");
+    expect($("save-status")!.textContent).toContain("нет места");
+    click(document.querySelector('[data-testid^="retry-"]') as HTMLElement);
+    await waitFor(() => $("save-status")?.dataset.state === "saved");
+    const q1 = await api.grid("class-7b", "subj-Русский язык", null, "Q1");
+    const v = q1.ok ? q1.value : null;
+    const stored = v!.cells.find((c) => c.student === v!.students[2]!.id && c.lesson === v!.lessons[57]!.id);
+    expect(stored?.text).toBe("4");
     render(null, host);
   });
 });

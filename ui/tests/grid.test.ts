@@ -114,7 +114,7 @@ describe("the grid with the mock school", () => {
     expect($("cell-4-57").dataset.state).toBe("failed");
     expect($("cell-4-57").textContent).toBe("5");
     expect(status().failed).toHaveLength(1);
-    grid.retry(status().failed[0]!.seq);
+    grid.retry(status().failed[0]!);
     await grid.queue.idle();
     expect($("cell-4-57").dataset.state).toBe("saved");
     expect(status().failed).toHaveLength(0);

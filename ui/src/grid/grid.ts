@@ -5,13 +5,14 @@
 
 import type { Api } from "../api";
 import type { CellResult, FinalView, GridView, JournalRef } from "../types";
-import { EditQueue, type FailedEdit, type QueueEvent } from "./queue";
+import { EditQueue, failedEverywhere, pendingEverywhere, type FailedAnywhere, type QueueEvent } from "./queue";
 import { GridModel, maybeValid, type KeyInput, type Outcome } from "./model";
 
 export interface SaveStatus {
-  /** Edits typed but not yet durable. */
+  /** Edits typed but not yet durable (in every grid of the window). */
   pending: number;
-  failed: FailedEdit[];
+  /** Failed edits of every grid of the window, this one's and those left behind. */
+  failed: FailedAnywhere[];
   /** What the grid has to say about the last key: a refusal or a read-only notice. */
   hint: string | null;
 }
@@ -372,13 +373,18 @@ export class JournalGrid {
   }
 
   private emit(): void {
-    this.opts.onStatus?.({ pending: this.queue.pending, failed: this.queue.failed, hint: this.hint });
+    this.opts.onStatus?.({ pending: pendingEverywhere(), failed: failedEverywhere(), hint: this.hint });
   }
 
-  /** Sends a failed edit again. */
-  retry(seq: number): void {
-    this.queue.retry(seq);
+  /** Sends a failed edit again (of this grid, or of one left behind). */
+  retry(f: FailedAnywhere): void {
+    f.retry();
     this.emit();
+  }
+
+  /** The status as it is now (a page shows it when the grid is built). */
+  status(): SaveStatus {
+    return { pending: pendingEverywhere(), failed: failedEverywhere(), hint: this.hint };
   }
 
   /** The text a cell shows now (tests). */

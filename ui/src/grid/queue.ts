@@ -32,8 +32,24 @@ export interface FailedEdit {
   error: AppError;
 }
 
+/** Edit numbers are unique in the window (a failure is named by its number). */
+let nextSeq = 1;
+
 /** Queues with edits still on their way, from every grid opened in this window. */
 const busy = new Set<EditQueue<unknown>>();
+/** Queues holding failed edits: they outlive their grid (a period or journal left behind). */
+const failing = new Set<EditQueue<unknown>>();
+
+/** A failed edit of any grid, with the way to send it again. */
+export interface FailedAnywhere extends FailedEdit {
+  queue: EditQueue<unknown>;
+  retry: () => void;
+}
+
+/** Every failed edit of this window, oldest first: none is forgotten when its grid is gone. */
+export function failedEverywhere(): FailedAnywhere[] {
+  return [...failing].flatMap((q) => q.failed.map((f) => ({ ...f, queue: q, retry: () => void q.retry(f.seq) })));
+}
 
 /** Resolves when every grid's edits are answered: read a journal again only after this. */
 export async function allIdle(): Promise<void> {
@@ -50,7 +66,6 @@ export function pendingEverywhere(): number {
 export class EditQueue<R> {
   private items: Item<R>[] = [];
   private running = false;
-  private nextSeq = 1;
   private idleWaiters: Array<() => void> = [];
   private latestSeq = new Map<string, number>();
   private failedItems = new Map<number, Item<R> & { error: AppError }>();
@@ -59,11 +74,12 @@ export class EditQueue<R> {
 
   /** Queues an edit and returns at once; `label` names it for the user ("Иванов, 03.09"). */
   push(key: string, label: string, run: () => Promise<Result<R>>): number {
-    const seq = this.nextSeq++;
+    const seq = nextSeq++;
     this.items.push({ seq, key, label, run });
     this.latestSeq.set(key, seq);
     // A newer edit of a failed cell replaces the failure.
     for (const [s, f] of this.failedItems) if (f.key === key) this.failedItems.delete(s);
+    if (this.failedItems.size === 0) failing.delete(this as EditQueue<unknown>);
     this.listener({ seq, key, state: "pending", latest: true });
     busy.add(this as EditQueue<unknown>);
     if (!this.running) void this.drain();
@@ -84,6 +100,7 @@ export class EditQueue<R> {
     const f = this.failedItems.get(seq);
     if (!f) return false;
     this.failedItems.delete(seq);
+    if (this.failedItems.size === 0) failing.delete(this as EditQueue<unknown>);
     this.push(f.key, f.label, f.run);
     return true;
   }
@@ -111,7 +128,10 @@ export class EditQueue<R> {
         this.listener({ seq: item.seq, key: item.key, state: "saved", result: r.value, latest: latest() });
       } else {
         // A failure that a newer edit of the same cell has replaced is not kept.
-        if (latest()) this.failedItems.set(item.seq, { ...item, error: r.error });
+        if (latest()) {
+          this.failedItems.set(item.seq, { ...item, error: r.error });
+          failing.add(this as EditQueue<unknown>);
+        }
         this.listener({ seq: item.seq, key: item.key, state: "failed", error: r.error, latest: latest() });
       }
     }

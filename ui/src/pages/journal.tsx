@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "../api";
 import type { GridView, JournalRef, LessonView, Period } from "../types";
 import { JournalGrid, type SaveStatus } from "../grid/grid";
-import { allIdle } from "../grid/queue";
+import { allIdle, type FailedAnywhere } from "../grid/queue";
 import { count, PERIOD_TITLES, ruDate } from "../ru";
 import { DateField } from "../datefield";
 
@@ -96,6 +96,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
       },
     });
     grid.current = g;
+    setStatus(g.status()); // failures of a grid left behind are still shown, and can be sent again
     host.current.replaceChildren(g.root);
     const added = view.lessons.findIndex((l) => l.id === focusLesson.current);
     focusLesson.current = null;
@@ -139,7 +140,18 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
             Только просмотр
           </span>
         )}
-        <SaveState status={status} onRetry={(seq) => grid.current?.retry(seq)} readOnly={readOnly} />
+        <SaveState
+          status={status}
+          readOnly={readOnly}
+          onRetry={async (f) => {
+            const here = f.queue === (grid.current?.queue as unknown);
+            grid.current?.retry(f);
+            if (!here) {
+              await allIdle(); // an edit of a grid left behind: show this page again with it
+              void load(period);
+            }
+          }}
+        />
       </div>
       {error && (
         <div class="banner error" role="alert" data-testid="journal-error">
@@ -172,8 +184,8 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
 
 const LEGEND = "5, 4, 54 или 5/4 — отметки · н, б, у, о — посещаемость · н/а, зач, незач, осв · Enter, Tab, стрелки — дальше · Esc — отмена · Delete — очистить · Ctrl+Z — вернуть";
 
-function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry: (seq: number) => void; readOnly: boolean }) {
-  if (readOnly) return null;
+function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry: (f: FailedAnywhere) => void; readOnly: boolean }) {
+  if (readOnly && status.failed.length === 0) return null;
   if (status.failed.length > 0)
     return (
       <div class="save-state failed" data-testid="save-status" data-state="failed">
@@ -182,7 +194,7 @@ function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry:
           {status.failed.map((f) => (
             <li>
               {f.label}: {f.error.message}{" "}
-              <button class="link" data-testid={`retry-${f.seq}`} onClick={() => onRetry(f.seq)}>
+              <button class="link" data-testid={`retry-${f.seq}`} onClick={() => onRetry(f)}>
                 повторить
               </button>
             </li>
