@@ -240,3 +240,26 @@ describe("a failed save", () => {
     render(null, host);
   });
 });
+
+describe("the lesson's topic from the keyboard", () => {
+  it("Ctrl+Enter goes to the topic, Ctrl+Enter there saves it and comes back to the grid", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    (await waitFor(() => $("cell-0-58"))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    await waitFor(() => ($("lesson-date") as HTMLInputElement | null)?.value === "21.10.2025");
+    $("grid-input")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, bubbles: true, cancelable: true }));
+    const topic = $("lesson-topic") as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(topic);
+    topic.value = "Деепричастный оборот";
+    topic.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 20));
+    topic.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, bubbles: true, cancelable: true }));
+    await waitFor(() => document.activeElement === $("grid-input"));
+    const g = await api.grid("class-7b", "subj-Русский язык", null, "Q1");
+    expect(g.ok && g.value.lessons[58]!.topic).toBe("Деепричастный оборот");
+    render(null, host);
+  });
+});

@@ -24,6 +24,8 @@ export interface GridOptions {
   /** The lesson under the cursor changed (null: the period-mark column). */
   onColumn?: (lesson: number | null) => void;
   onStatus?: (s: SaveStatus) => void;
+  /** Ctrl+Enter: go to the lesson's topic (the right-hand page) from the keyboard. */
+  onLessonKey?: () => void;
 }
 
 const MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
@@ -214,6 +216,11 @@ export class JournalGrid {
   }
 
   private onKey(e: KeyboardEvent): void {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && this.opts.onLessonKey) {
+      e.preventDefault();
+      this.opts.onLessonKey();
+      return;
+    }
     const k: KeyInput = { key: e.key, shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey };
     const prev = [this.model.row, this.model.col] as const;
     const out = this.model.key(k);

@@ -90,6 +90,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
       journal,
       view,
       onColumn: setLessonIdx,
+      onLessonKey: () => (document.querySelector('[data-testid="lesson-topic"]') as HTMLTextAreaElement | null)?.focus(),
       onStatus: (s) => {
         setStatus(s);
         onUnsaved(s.pending);
@@ -169,6 +170,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
             if (view && lessonIdx !== null && l.date === view.lessons[lessonIdx]?.date) view.lessons[lessonIdx] = l;
             else void load(period);
           }}
+          onBack={() => grid.current?.focus()}
           onAdded={(l) => {
             focusLesson.current = l.id;
             void load(period);
@@ -182,7 +184,8 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
   );
 }
 
-const LEGEND = "5, 4, 54 или 5/4 — отметки · н, б, у, о — посещаемость · н/а, зач, незач, осв · Enter, Tab, стрелки — дальше · Esc — отмена · Delete — очистить · Ctrl+Z — вернуть";
+const LEGEND =
+  "5, 4, 54 или 5/4 — отметки · н, б, у, о — посещаемость · н/а, зач, незач, осв · Enter, Tab, стрелки — дальше · Esc — отмена · Delete — очистить · Ctrl+Z — вернуть · Ctrl+Enter — тема урока";
 
 function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry: (f: FailedAnywhere) => void; readOnly: boolean }) {
   if (readOnly && status.failed.length === 0) return null;
@@ -222,9 +225,11 @@ interface LessonPanelProps {
   readOnly: boolean;
   onSaved: (l: LessonView) => void;
   onAdded: (l: LessonView) => void;
+  /** Escape: back to the grid. */
+  onBack: () => void;
 }
 
-function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded }: LessonPanelProps) {
+function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack }: LessonPanelProps) {
   const [date, setDate] = useState("");
   const [topic, setTopic] = useState("");
   const [homework, setHomework] = useState("");
@@ -255,7 +260,17 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded }: Lesso
     } else setNote({ ok: false, text: r.error.message });
   };
   return (
-    <aside class="lesson-panel" data-testid="lesson-panel">
+    <aside
+      class="lesson-panel"
+      data-testid="lesson-panel"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") onBack();
+        if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && lesson && !readOnly) {
+          e.preventDefault();
+          void save().then(onBack);
+        }
+      }}
+    >
       {lesson ? (
         <form
           onSubmit={(e) => {
