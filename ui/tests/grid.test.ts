@@ -150,3 +150,15 @@ describe("students who arrived or left during the period", () => {
     expect($(`cell-${r}-${last}`).classList.contains("off")).toBe(false);
   });
 });
+
+describe("conflicts", () => {
+  it("cells written differently on two devices are marked with who wrote each value", async () => {
+    const { api, grid } = await open("staff-kuznetsova", "Алгебра");
+    const c = await api.conflicts();
+    if (!c.ok) throw new Error();
+    expect(grid.markConflicts(c.value)).toBe(1);
+    const td = document.querySelector('[data-conflict="true"]') as HTMLElement;
+    expect(td.title).toContain("Смирнова Ольга Петровна (показано)");
+    expect(td.title).toContain("«5» — Петрова Галина Ивановна");
+  });
+});

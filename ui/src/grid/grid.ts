@@ -4,7 +4,7 @@
 // typed into), so entry keeps up with a fast typist on 35 × 60 on an old laptop.
 
 import type { Api } from "../api";
-import type { CellResult, FinalView, GridView, JournalRef } from "../types";
+import type { CellResult, ConflictView, FinalView, GridView, JournalRef } from "../types";
 import { EditQueue, failedEverywhere, pendingEverywhere, type FailedAnywhere, type QueueEvent } from "./queue";
 import { GridModel, maybeValid, type KeyInput, type Outcome } from "./model";
 
@@ -392,6 +392,23 @@ export class JournalGrid {
   /** The status as it is now (a page shows it when the grid is built). */
   status(): SaveStatus {
     return { pending: pendingEverywhere(), failed: failedEverywhere(), hint: this.hint };
+  }
+
+  /** Marks the cells that two devices wrote with different values, with who wrote each. */
+  markConflicts(list: ConflictView[]): number {
+    let n = 0;
+    for (const c of list) {
+      const r = this.rowOf.get(c.student);
+      const j = this.colOf.get(c.lesson);
+      const td = r !== undefined && j !== undefined ? this.cells[r]?.[j] : undefined;
+      if (!td) continue;
+      td.classList.add("conflict");
+      td.dataset.conflict = "true";
+      const values = c.values.map((v) => `«${v.text || "пусто"}» — ${v.author}${v.shown ? " (показано)" : ""}`).join("; ");
+      td.title = `Конфликт: ${values}. Выберите значение на странице «Синхронизация».`;
+      n++;
+    }
+    return n;
   }
 
   /** The text a cell shows now (tests). */

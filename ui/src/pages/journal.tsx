@@ -104,6 +104,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
     setLessonIdx(view.lessons.length ? 0 : null);
     if (added >= 0) g.select(0, added);
     g.focus();
+    void api.conflicts().then((r) => r.ok && g.markConflicts(r.value));
   }, [view]);
 
   const readOnly = view ? view.access !== "write" : journal.access !== "write";
