@@ -263,3 +263,16 @@ describe("the lesson's topic from the keyboard", () => {
     render(null, host);
   });
 });
+
+describe("opening a journal", () => {
+  it("puts the cursor on today's lesson (the last one up to today)", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    // every lesson of the mock's first quarter (2025) is before today
+    await waitFor(() => $("cell-0-59")?.classList.contains("cur"));
+    render(null, host);
+  });
+});

@@ -53,6 +53,11 @@ export function JournalsPage({ journals, onOpen }: { journals: JournalRef[] | nu
   );
 }
 
+/** Today as an ISO date in the computer's own time zone. */
+export function localToday(d = new Date()): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
 interface JournalPageProps {
   api: Api;
   journal: JournalRef;
@@ -102,7 +107,12 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
     const added = view.lessons.findIndex((l) => l.id === focusLesson.current);
     focusLesson.current = null;
     setLessonIdx(view.lessons.length ? 0 : null);
+    // The cursor starts on the lesson just added, else on today's lesson (the last one up to
+    // today): at the end of a lesson the teacher types straight into its column.
+    const today = localToday();
+    const upToToday = view.lessons.reduce((last, l, i) => (l.date <= today ? i : last), -1);
     if (added >= 0) g.select(0, added);
+    else if (upToToday > 0) g.select(0, upToToday);
     g.focus();
     void api.conflicts().then((r) => r.ok && g.markConflicts(r.value));
   }, [view]);
