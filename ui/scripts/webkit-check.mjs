@@ -1,6 +1,7 @@
 // The UI in the engine the app runs in (WebKitGTK), with the in-memory school: opens a journal,
 // clicks a cell and types a row through WebDriver (WebKitWebDriver + MiniBrowser under its own
-// Xvfb), checks what the cells show and saves a screenshot. Needs the Debian packages xvfb and
+// Xvfb), checks what the cells show, then makes a document and shows its PDF preview (WebKitGTK
+// draws PDFs with its PDF.js); saves a screenshot of each. Needs the Debian packages xvfb and
 // webkit2gtk-driver. Run: `node scripts/webkit-check.mjs [outdir]`.
 import { createServer } from "vite";
 import { spawn } from "node:child_process";
@@ -76,6 +77,12 @@ try {
   failed = JSON.stringify(got) !== JSON.stringify(want);
   writeFileSync(`${out}/webkit-grid.png`, Buffer.from(await wd("GET", S("/screenshot")), "base64"));
   console.log(`${out}/webkit-grid.png`);
+  await click("nav-reports");
+  await click("report-make");
+  console.log(`report: ${await retry(async () => text("report-path"))}`);
+  await sleep(2500); // the PDF viewer draws the page
+  writeFileSync(`${out}/webkit-reports.png`, Buffer.from(await wd("GET", S("/screenshot")), "base64"));
+  console.log(`${out}/webkit-reports.png`);
   await wd("DELETE", S(""));
 } finally {
   driver.kill("SIGTERM");

@@ -162,3 +162,17 @@ describe("conflicts", () => {
     expect(td.title).toContain("«5» — Петрова Галина Ивановна");
   });
 });
+
+describe("leaving the grid", () => {
+  it("stores what was being typed, as a spreadsheet does", async () => {
+    const { api, grid } = await open("staff-kuznetsova", "Русский язык");
+    grid.focus();
+    grid.model.select(5, 55);
+    keys(grid.root, ["4"]);
+    expect(grid.model.editing).toBe(true);
+    (document.querySelector('[data-testid="grid-input"]') as HTMLElement).blur();
+    await grid.queue.idle();
+    expect(api.received.map((e) => e.input)).toEqual(["4"]);
+    expect(grid.model.editing).toBe(false);
+  });
+});

@@ -167,3 +167,17 @@ describe("cells of a student who was not on the roll", () => {
     expect(m.key({ key: "5" })).toEqual({ type: "draft" });
   });
 });
+
+describe("commitHere", () => {
+  it("stores the entry without moving; refuses invalid input", () => {
+    const m = model();
+    m.key({ key: "5" });
+    expect(m.commitHere()).toEqual({ type: "commit", row: 0, col: 0, input: "5", display: "5" });
+    expect([m.row, m.col]).toEqual([0, 0]);
+    m.key({ key: "9" });
+    expect(m.commitHere().type).toBe("invalid");
+    expect(m.commitHere().type).toBe("invalid");
+    m.key({ key: "Escape" });
+    expect(m.commitHere()).toEqual({ type: "ignored" });
+  });
+});

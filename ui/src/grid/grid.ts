@@ -197,6 +197,13 @@ export class JournalGrid {
       this.takeText();
     });
     sink.addEventListener("compositionend", () => this.takeText());
+    // A click elsewhere (another page, the lesson panel) stores what was being typed, as a
+    // spreadsheet does; invalid input stays in the cell with its hint.
+    sink.addEventListener("blur", () => {
+      if (!this.model.editing) return;
+      const prev = [this.model.row, this.model.col] as const;
+      this.apply(this.model.commitHere(), prev);
+    });
     root.addEventListener("mousedown", (e) => {
       const t = (e.target as HTMLElement).closest("td,th") as HTMLElement | null;
       if (!t || t.dataset.c === undefined) return;

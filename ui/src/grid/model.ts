@@ -83,6 +83,11 @@ export class GridModel {
     return { type: "moved" };
   }
 
+  /** Stores the entry in progress where it is (the grid lost the keyboard: a click elsewhere). */
+  commitHere(): Outcome {
+    return this.editing ? this.commit(() => {}) : { type: "ignored" };
+  }
+
   private place(row: number, col: number): void {
     this.row = Math.max(0, Math.min(this.rows - 1, row));
     this.col = Math.max(0, Math.min(this.cols - 1, col));
