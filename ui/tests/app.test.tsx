@@ -5,7 +5,7 @@ import { MockBackend } from "../src/mock";
 
 const $ = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
 
-async function waitFor<T>(f: () => T | null | undefined | false, ms = 3000): Promise<T> {
+async function waitFor<T>(f: () => T | null | undefined | false, ms = 8000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = f();
