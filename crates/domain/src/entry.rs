@@ -347,6 +347,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The front end checks what a teacher types with its own copy of this grammar, against a
+    /// table of this parser's answers (ui/tests/cell-rust-cases.json). This side of the check:
+    /// a change of the grammar here fails until the table (and so the TS parser) follows.
+    #[test]
+    fn the_front_end_s_table_of_answers_is_still_this_parser_s() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../ui/tests/cell-rust-cases.json"
+        );
+        let text = std::fs::read_to_string(path).expect("ui/tests/cell-rust-cases.json");
+        let rows: Vec<(String, Option<String>, Option<String>)> =
+            serde_json::from_str(&text).expect("rows of [input, shown, error]");
+        assert!(rows.len() > 1000, "the table has {} rows", rows.len());
+        for (input, shown, error) in rows {
+            let got = match CellInput::parse(&input) {
+                Ok(c) => (Some(c.display()), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            assert_eq!(got, (shown, error), "input {input:?}");
+        }
+    }
+
     fn grades(list: &[u8]) -> Marks {
         Marks(list.iter().map(|&g| Mark::grade(g)).collect())
     }
