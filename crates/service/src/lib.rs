@@ -10,7 +10,7 @@ mod dump;
 mod error;
 mod reports;
 mod roster_import;
-mod sync;
+pub mod sync;
 pub mod view;
 
 pub use demo::{build_docs, create_demo, parse_classes, DemoSummary};
@@ -18,7 +18,7 @@ pub use dump::{ClassDump, LessonDump, StudentDump, SubjectDump, DUMP_FORMAT};
 pub use error::{Result, RowError, ServiceError};
 pub use reports::templates;
 pub use roster_import::{parse_roster, ParsedStudent, RosterRow};
-pub use sync::SyncSummary;
+pub use sync::{DocStatus, SyncStatus, SyncSummary};
 pub use zhurnal_demo::DemoOptions;
 
 use chrono::NaiveDate;

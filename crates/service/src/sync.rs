@@ -3,7 +3,10 @@
 //! transport (HTTP, a file on a USB stick) only carries the two messages.
 
 use crate::{Result, Zhurnal};
-use zhurnal_journal::DocId;
+use zhurnal_domain::numerals::plural;
+use zhurnal_journal::school::School;
+use zhurnal_journal::{journal, DocId, DocKind};
+use zhurnal_store::Store;
 use zhurnal_sync::{client, Rejection, SyncRequest, SyncResponse};
 
 /// What a sync brought.
@@ -17,49 +20,184 @@ pub struct SyncSummary {
     pub more: bool,
 }
 
+/// One document that needs the user's attention: changes not yet on the server, or cells
+/// written concurrently that nobody has chosen between.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocStatus {
+    pub doc: DocId,
+    /// "7Б, Алгебра", "7Б, список класса", "школа".
+    pub title: String,
+    /// Changes (user actions) the server has not acknowledged.
+    pub pending: usize,
+    /// Conflicting cells.
+    pub conflicts: usize,
+}
+
+impl DocStatus {
+    /// «7Б, Алгебра: 3 изменения ещё не отправлены; 1 конфликт».
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.pending > 0 {
+            let n = self.pending as u64;
+            parts.push(format!(
+                "{n} {} ещё не {}",
+                plural(n, "изменение", "изменения", "изменений"),
+                plural(n, "отправлено", "отправлены", "отправлены")
+            ));
+        }
+        if self.conflicts > 0 {
+            let n = self.conflicts as u64;
+            parts.push(format!(
+                "{n} {} — выберите значение",
+                plural(n, "конфликт", "конфликта", "конфликтов")
+            ));
+        }
+        format!("{}: {}", self.title, parts.join("; "))
+    }
+}
+
+/// The documents that need attention, for a status line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncStatus {
+    pub docs: Vec<DocStatus>,
+    /// Changes not yet on the server, all documents together.
+    pub pending: usize,
+    /// Conflicting cells, all journals together.
+    pub conflicts: usize,
+}
+
+/// The request of a round trip with `peer`: every stored document with what the peer has not
+/// acknowledged. Works on a store that holds no school yet (a device's first sync).
+pub fn request(store: &mut Store, peer: &str) -> Result<SyncRequest> {
+    let mut offers = Vec::new();
+    for id in store.doc_ids()? {
+        let bookmark = store.bookmark(peer, id)?;
+        offers.push(client::offer(store.doc(id)?, &bookmark));
+    }
+    Ok(client::request(offers))
+}
+
+/// Only the documents with changes `peer` has not acknowledged (a USB bundle's request).
+pub fn unacknowledged(store: &mut Store, peer: &str) -> Result<SyncRequest> {
+    let mut req = request(store, peer)?;
+    req.docs.retain(|d| !d.changes.is_empty());
+    Ok(req)
+}
+
+/// Applies a peer's answer: each document's changes and its new bookmark land together, in
+/// one transaction per document.
+pub fn apply(store: &mut Store, peer: &str, response: &SyncResponse) -> Result<SyncSummary> {
+    let mut summary = SyncSummary {
+        more: response.more,
+        ..Default::default()
+    };
+    for inc in client::incoming(response).map_err(sync_error)? {
+        let parts: Vec<&[u8]> = inc.changes.iter().map(Vec::as_slice).collect();
+        let n = store.receive(inc.doc, &parts, Some((peer, &inc.server_heads)))?;
+        if n > 0 {
+            summary.documents += 1;
+            summary.changes += n;
+        }
+    }
+    Ok(summary)
+}
+
+/// Changes not yet acknowledged by `peer`, per document that has any.
+pub fn pending(store: &mut Store, peer: &str) -> Result<Vec<(DocId, usize)>> {
+    let mut out = Vec::new();
+    for id in store.doc_ids()? {
+        let bookmark = store.bookmark(peer, id)?;
+        let n = client::pending(store.doc(id)?, &bookmark);
+        if n > 0 {
+            out.push((id, n));
+        }
+    }
+    Ok(out)
+}
+
+/// Per document: what is not yet on `peer`, and the conflicts to resolve.
+pub fn status(store: &mut Store, peer: &str) -> Result<SyncStatus> {
+    let school = latest_school(store)?;
+    let mut out = SyncStatus::default();
+    for id in store.doc_ids()? {
+        let bookmark = store.bookmark(peer, id)?;
+        let doc = store.doc(id)?;
+        let pending = client::pending(doc, &bookmark);
+        let conflicts = match id.kind {
+            DocKind::Journal(..) => journal::conflicts(doc)?.len(),
+            _ => 0,
+        };
+        if pending + conflicts > 0 {
+            out.pending += pending;
+            out.conflicts += conflicts;
+            out.docs.push(DocStatus {
+                doc: id,
+                title: title(school.as_ref(), id),
+                pending,
+                conflicts,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn latest_school(store: &mut Store) -> Result<Option<School>> {
+    let Some(year) = store
+        .doc_ids()?
+        .into_iter()
+        .filter(|d| d.kind == DocKind::School)
+        .map(|d| d.year)
+        .max()
+    else {
+        return Ok(None);
+    };
+    Ok(zhurnal_journal::school::school(store.doc(DocId::school(year))?).ok())
+}
+
+/// A document's name for a person.
+pub fn title(school: Option<&School>, id: DocId) -> String {
+    let class = |c| {
+        school
+            .and_then(|s| s.class(c))
+            .map(|c| c.name())
+            .unwrap_or_else(|| c.to_string())
+    };
+    match id.kind {
+        DocKind::School => "школа".into(),
+        DocKind::Roster(c) => format!("{}, список класса", class(c)),
+        DocKind::Personal(c) => format!("{}, личные данные", class(c)),
+        DocKind::Journal(c, s) => format!(
+            "{}, {}",
+            class(c),
+            school
+                .and_then(|x| x.subject(s))
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| s.to_string())
+        ),
+    }
+}
+
 impl Zhurnal {
     /// The request of a round trip with `peer`: every stored document with what the peer has
     /// not acknowledged.
     pub fn sync_request(&mut self, peer: &str) -> Result<SyncRequest> {
-        let mut offers = Vec::new();
-        for id in self.store().doc_ids()? {
-            let bookmark = self.store().bookmark(peer, id)?;
-            offers.push(client::offer(self.store().doc(id)?, &bookmark));
-        }
-        Ok(client::request(offers))
+        request(self.store(), peer)
     }
 
     /// Applies a peer's answer: each document's changes and its new bookmark land together.
     pub fn sync_apply(&mut self, peer: &str, response: &SyncResponse) -> Result<SyncSummary> {
-        let mut summary = SyncSummary {
-            more: response.more,
-            ..Default::default()
-        };
-        for inc in client::incoming(response).map_err(sync_error)? {
-            let parts: Vec<&[u8]> = inc.changes.iter().map(Vec::as_slice).collect();
-            let n = self
-                .store()
-                .receive(inc.doc, &parts, Some((peer, &inc.server_heads)))?;
-            if n > 0 {
-                summary.documents += 1;
-                summary.changes += n;
-            }
-        }
-        Ok(summary)
+        apply(self.store(), peer, response)
     }
 
     /// Changes not yet acknowledged by `peer`, per document that has any
     /// («3 изменения ещё не отправлены»).
     pub fn pending(&mut self, peer: &str) -> Result<Vec<(DocId, usize)>> {
-        let mut out = Vec::new();
-        for id in self.store().doc_ids()? {
-            let bookmark = self.store().bookmark(peer, id)?;
-            let n = client::pending(self.store().doc(id)?, &bookmark);
-            if n > 0 {
-                out.push((id, n));
-            }
-        }
-        Ok(out)
+        pending(self.store(), peer)
+    }
+
+    /// Per document: what is not yet on `peer`, and the conflicts to resolve.
+    pub fn sync_status(&mut self, peer: &str) -> Result<SyncStatus> {
+        status(self.store(), peer)
     }
 }
 
@@ -171,6 +309,12 @@ mod tests {
             .edit(id, alice, |doc, ed| journal::add_lesson(doc, ed, &lesson))
             .unwrap();
         assert_eq!(z.pending(PEER).unwrap(), vec![(id, 1)]);
+        let status = z.sync_status(PEER).unwrap();
+        assert_eq!((status.pending, status.conflicts), (1, 0));
+        assert_eq!(
+            status.docs[0].describe(),
+            "7Б, Алгебра: 1 изменение ещё не отправлено"
+        );
         drop(z);
 
         // Restart, then sync: the mark goes up, the bookmark moves, nothing is pending.
