@@ -14,9 +14,11 @@ use crate::protocol::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use zhurnal_domain::StaffId;
-use zhurnal_journal::automerge::{ActorId, Change, ChangeHash, ReadDoc};
+use zhurnal_journal::automerge::{
+    ActorId, Automerge, Change, ChangeHash, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT,
+};
 use zhurnal_journal::school::School;
-use zhurnal_journal::{Doc, DocId};
+use zhurnal_journal::{Doc, DocId, DocKind};
 
 /// A device enrolled with the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -173,6 +175,21 @@ pub fn check(
                 "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)",
             ));
         }
+        if let Some(groups) = subgroup_only(school, who.user, id) {
+            let roster = docs.doc(DocId::roster(id.year, groups.class)).map(|d| {
+                zhurnal_journal::roster::students(d)
+                    .map(|list| {
+                        list.into_iter()
+                            .filter_map(|s| s.subgroups.get(&groups.subject).map(|&g| (s.id, g)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            let roster = roster.unwrap_or_default();
+            for change in changes.iter().filter(|c| !genesis.contains(&c.hash())) {
+                check_subgroups(&copy, change, &groups, &roster, name)?;
+            }
+        }
         for change in &changes {
             if genesis.contains(&change.hash()) {
                 continue;
@@ -207,6 +224,138 @@ pub fn check(
         plan.apply.push((id, offer.changes.clone()));
     }
     Ok(plan)
+}
+
+/// The subgroups a teacher may write in a split subject's journal, when that is all he may
+/// write there: he teaches one subgroup (or some), so he writes only their lessons (and, if he
+/// is also the subject's teacher, the lessons of the whole class).
+struct Subgroups {
+    class: zhurnal_domain::ClassId,
+    subject: zhurnal_domain::SubjectId,
+    mine: BTreeSet<u8>,
+    whole_class: bool,
+}
+
+fn subgroup_only(school: &School, user: StaffId, doc: DocId) -> Option<Subgroups> {
+    let staff = school.staff_member(user)?;
+    if staff.roles.contains(&zhurnal_domain::Role::Admin) {
+        return None;
+    }
+    let DocKind::Journal(class, subject) = doc.kind else {
+        return None;
+    };
+    let cs = school.class(class)?.teaches(subject)?;
+    let mine: BTreeSet<u8> = cs
+        .subgroup_teachers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| **t == user)
+        .map(|(i, _)| i as u8 + 1)
+        .collect();
+    if mine.is_empty() {
+        return None;
+    }
+    Some(Subgroups {
+        class,
+        subject,
+        mine,
+        whole_class: cs.teacher == user,
+    })
+}
+
+/// Refuses a change that touches a lesson of another subgroup (before or after the change),
+/// or a period mark of a student of another subgroup. What a change touches is read from the
+/// patches between its dependencies and itself.
+fn check_subgroups(
+    doc: &Automerge,
+    change: &Change,
+    groups: &Subgroups,
+    roster: &BTreeMap<zhurnal_domain::StudentId, u8>,
+    name: &str,
+) -> Result<(), Rejection> {
+    let before: Vec<ChangeHash> = change.deps().to_vec();
+    let after = [change.hash()];
+    let mine = |g: Option<u8>| match g {
+        Some(g) => groups.mine.contains(&g),
+        None => groups.whole_class,
+    };
+    let list = groups
+        .mine
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let refuse = || {
+        reject(
+            ErrorCode::ReadOnly,
+            Some(name),
+            format!(
+                "вы ведёте в этом классе подгруппу {list}: уроки и отметки другой подгруппы менять нельзя"
+            ),
+        )
+    };
+    let lessons = match doc.get(ROOT, "lessons") {
+        Ok(Some((Value::Object(_), o))) => Some(o),
+        _ => None,
+    };
+    let subgroup_at = |lesson: &str, heads: &[ChangeHash]| -> Option<Option<u8>> {
+        let lessons = lessons.as_ref()?;
+        let (_, obj) = doc.get_at(lessons, lesson, heads).ok()??;
+        Some(match doc.get_at(&obj, "subgroup", heads) {
+            Ok(Some((Value::Scalar(v), _))) => match v.as_ref() {
+                ScalarValue::Int(g) => u8::try_from(*g).ok(),
+                ScalarValue::Uint(g) => u8::try_from(*g).ok(),
+                _ => None,
+            },
+            _ => None,
+        })
+    };
+    let mut seen = BTreeSet::new();
+    for patch in doc.diff(&before, &after) {
+        let key = |p: &Prop| match p {
+            Prop::Map(k) => Some(k.clone()),
+            Prop::Seq(_) => None,
+        };
+        let top = patch.path.first().and_then(|(_, p)| key(p));
+        let direct = match &patch.action {
+            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.clone()),
+            _ => None,
+        };
+        match (top.as_deref(), patch.path.len()) {
+            // Inside a lesson, or the lessons map itself (a lesson added).
+            (Some("lessons"), n) => {
+                let lesson = if n >= 2 {
+                    key(&patch.path[1].1)
+                } else {
+                    direct
+                };
+                let Some(lesson) = lesson else {
+                    return Err(refuse());
+                };
+                if !seen.insert(lesson.clone()) {
+                    continue;
+                }
+                let was = subgroup_at(&lesson, &before);
+                let is = subgroup_at(&lesson, &after);
+                if was.is_some_and(|g| !mine(g)) || !is.is_some_and(mine) {
+                    return Err(refuse());
+                }
+            }
+            // Period and year marks: "<period>/<student id>".
+            (Some("finals"), 1) => {
+                let student = direct
+                    .as_deref()
+                    .and_then(|k| k.rsplit('/').next())
+                    .and_then(|s| s.parse::<zhurnal_domain::StudentId>().ok());
+                let ok = student.is_some_and(|s| mine(roster.get(&s).copied()));
+                if !ok {
+                    return Err(refuse());
+                }
+            }
+            _ => return Err(refuse()),
+        }
+    }
+    Ok(())
 }
 
 /// The answer to an applied request: for every document the user may read, the server's heads

@@ -244,17 +244,25 @@ fn teachers_work_offline_then_sync_in_any_order_and_everyone_sees_the_same_journ
 }
 
 #[test]
-fn two_subgroup_teachers_writing_one_cell_see_a_conflict_with_both_names() {
+fn a_teacher_and_the_admin_writing_one_cell_see_a_conflict_with_both_names() {
     let mut w = world();
-    let (mut emma, mut fyodor) = (Client::new(w.emma, 1), Client::new(w.fyodor, 2));
+    let admin = w
+        .server
+        .school
+        .staff
+        .iter()
+        .find(|s| s.roles.contains(&zhurnal_domain::Role::Admin))
+        .unwrap()
+        .id;
+    let (mut emma, mut boss) = (Client::new(w.emma, 1), Client::new(admin, 2));
     sync(&mut emma, &mut w.server).unwrap();
     let s = student(&w, 1);
     let id = jid(&w, w.english);
     let lesson = add_lesson_with_mark(&mut emma, id, 23, s, "4");
     sync(&mut emma, &mut w.server).unwrap();
-    sync(&mut fyodor, &mut w.server).unwrap();
+    sync(&mut boss, &mut w.server).unwrap();
     // Both correct the same cell offline.
-    for (c, m) in [(&mut emma, "5"), (&mut fyodor, "3")] {
+    for (c, m) in [(&mut emma, "5"), (&mut boss, "3")] {
         let ed = c.editor();
         let patch = LessonPatch {
             marks: vec![(s, Marks::from_stored(m).unwrap())],
@@ -263,9 +271,9 @@ fn two_subgroup_teachers_writing_one_cell_see_a_conflict_with_both_names() {
         journal::save_lesson(c.doc(id), &ed, lesson, patch).unwrap();
     }
     sync(&mut emma, &mut w.server).unwrap();
-    sync(&mut fyodor, &mut w.server).unwrap();
+    sync(&mut boss, &mut w.server).unwrap();
     sync(&mut emma, &mut w.server).unwrap();
-    for doc in [&emma.docs[&id], &fyodor.docs[&id], &w.server.docs[&id]] {
+    for doc in [&emma.docs[&id], &boss.docs[&id], &w.server.docs[&id]] {
         let conflicts = journal::conflicts(doc).unwrap();
         assert_eq!(conflicts.len(), 1);
         let authors: BTreeMap<_, _> = conflicts[0]
@@ -275,13 +283,17 @@ fn two_subgroup_teachers_writing_one_cell_see_a_conflict_with_both_names() {
             .collect();
         assert_eq!(
             authors,
-            BTreeMap::from([(w.emma, "5".to_string()), (w.fyodor, "3".to_string())])
+            BTreeMap::from([(w.emma, "5".to_string()), (admin, "3".to_string())])
         );
     }
 }
 
 /// A request that must be refused, and the server state it must leave untouched.
 fn refused(c: &mut Client, s: &mut Server, code: ErrorCode) {
+    refused_with(c, s, code);
+}
+
+fn refused_with(c: &mut Client, s: &mut Server, code: ErrorCode) -> Rejection {
     let before: BTreeMap<DocId, Vec<ChangeHash>> =
         s.docs.iter().map(|(k, d)| (*k, d.heads())).collect();
     let book = s.book.clone();
@@ -291,6 +303,7 @@ fn refused(c: &mut Client, s: &mut Server, code: ErrorCode) {
         s.docs.iter().map(|(k, d)| (*k, d.heads())).collect();
     assert_eq!(before, after, "a refused request changes no document");
     assert_eq!(book, s.book, "nor the actor book");
+    err
 }
 
 #[test]
@@ -458,4 +471,139 @@ fn a_response_over_budget_says_how_many_documents_remain() {
     assert!(!readable.more);
     assert_eq!(readable.remaining, 0);
     assert_eq!(all.remaining as usize, readable.docs.len() - 1);
+}
+
+/// The split subjects of the demo class: (subject, teacher of subgroup 1, of subgroup 2).
+fn split_subjects(w: &World) -> Vec<(SubjectId, StaffId, StaffId)> {
+    let out: Vec<_> = w
+        .class
+        .subjects
+        .iter()
+        .filter(|s| {
+            s.subgroup_teachers.len() == 2 && s.subgroup_teachers[0] != s.subgroup_teachers[1]
+        })
+        .map(|s| (s.subject, s.subgroup_teachers[0], s.subgroup_teachers[1]))
+        .collect();
+    assert!(
+        out.len() >= 2,
+        "the demo class splits English and informatics"
+    );
+    out
+}
+
+fn add_subgroup_lesson(
+    c: &mut Client,
+    id: DocId,
+    day: u32,
+    group: Option<u8>,
+) -> zhurnal_domain::LessonId {
+    let ed = c.editor();
+    let mut l = Lesson::new(chrono::NaiveDate::from_ymd_opt(2025, 9, day).unwrap(), 3);
+    l.subgroup = group;
+    l.topic = format!("Подгруппа {group:?}");
+    journal::add_lesson(c.doc(id), &ed, &l).unwrap()
+}
+
+fn mark(
+    c: &mut Client,
+    id: DocId,
+    lesson: zhurnal_domain::LessonId,
+    s: zhurnal_domain::StudentId,
+    m: &str,
+) {
+    let ed = c.editor();
+    let patch = LessonPatch {
+        marks: vec![(s, Marks::from_stored(m).unwrap())],
+        ..Default::default()
+    };
+    journal::save_lesson(c.doc(id), &ed, lesson, patch).unwrap();
+}
+
+#[test]
+fn a_subgroup_teacher_writes_the_lessons_of_his_subgroup_only() {
+    let w0 = world();
+    for (subject, first, second) in split_subjects(&w0) {
+        let mut w = world();
+        let id = jid(&w, subject);
+        let s = student(&w, 2);
+        let (mut one, mut two) = (Client::new(first, 1), Client::new(second, 2));
+        sync(&mut one, &mut w.server).unwrap();
+        sync(&mut two, &mut w.server).unwrap();
+
+        // Each adds and marks a lesson of his own subgroup: accepted.
+        let l1 = add_subgroup_lesson(&mut one, id, 22, Some(1));
+        mark(&mut one, id, l1, s, "5");
+        sync(&mut one, &mut w.server).unwrap();
+        let l2 = add_subgroup_lesson(&mut two, id, 22, Some(2));
+        mark(&mut two, id, l2, s, "4");
+        sync(&mut two, &mut w.server).unwrap();
+        assert!(journal::lesson(&w.server.docs[&id], l2).unwrap().is_some());
+
+        // The second subgroup's teacher may not mark a lesson of the first...
+        sync(&mut two, &mut w.server).unwrap();
+        mark(&mut two, id, l1, s, "2");
+        let err = refused_with(&mut two, &mut w.server, ErrorCode::ReadOnly);
+        assert!(err.message.contains("подгруппу 2"), "{}", err.message);
+
+        // ...nor add a lesson of the first subgroup or of the whole class, even together with
+        // a lesson of his own: the request is refused whole.
+        for group in [Some(1), None] {
+            let mut two = Client::new(second, 2);
+            sync(&mut two, &mut w.server).unwrap();
+            let mine = add_subgroup_lesson(&mut two, id, 23, Some(2));
+            add_subgroup_lesson(&mut two, id, 24, group);
+            refused(&mut two, &mut w.server, ErrorCode::ReadOnly);
+            assert!(journal::lesson(&w.server.docs[&id], mine)
+                .unwrap()
+                .is_none());
+        }
+
+        // The subject's own teacher (subgroup 1 here) may not mark the second subgroup's
+        // lesson, but may add a lesson of the whole class.
+        assert_eq!(w.class.teaches(subject).unwrap().teacher, first);
+        let mut one = Client::new(first, 1);
+        sync(&mut one, &mut w.server).unwrap();
+        mark(&mut one, id, l2, s, "3");
+        refused(&mut one, &mut w.server, ErrorCode::ReadOnly);
+        let mut one = Client::new(first, 1);
+        sync(&mut one, &mut w.server).unwrap();
+        add_subgroup_lesson(&mut one, id, 25, None);
+        sync(&mut one, &mut w.server).unwrap();
+    }
+}
+
+#[test]
+fn a_subgroup_teacher_sets_period_marks_of_his_subgroup_only() {
+    let w0 = world();
+    let (subject, _first, second) = split_subjects(&w0)[0];
+    let mut w = world();
+    let id = jid(&w, subject);
+    let roster =
+        zhurnal_journal::roster::students(&w.server.docs[&DocId::roster(2025, w.class.id)])
+            .unwrap();
+    let in_group = |g: u8| {
+        roster
+            .iter()
+            .find(|s| s.subgroups.get(&subject) == Some(&g))
+            .unwrap()
+            .id
+    };
+    let (mine, theirs) = (in_group(2), in_group(1));
+    let year = |s| {
+        [(
+            zhurnal_domain::FinalKind::Year,
+            s,
+            Some(zhurnal_domain::MarkValue::Grade(5)),
+        )]
+    };
+
+    let mut two = Client::new(second, 2);
+    sync(&mut two, &mut w.server).unwrap();
+    let ed = two.editor();
+    journal::set_finals(two.doc(id), &ed, &year(mine)).unwrap();
+    sync(&mut two, &mut w.server).unwrap();
+
+    let ed = two.editor();
+    journal::set_finals(two.doc(id), &ed, &year(theirs)).unwrap();
+    refused(&mut two, &mut w.server, ErrorCode::ReadOnly);
 }
