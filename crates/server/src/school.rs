@@ -914,6 +914,40 @@ impl SchoolServer {
         Ok(p)
     }
 
+    /// A staff member named `name` («Фамилия Имя Отчество» or «Фамилия Имя»).
+    pub fn staff_named(&self, name: &str) -> Result<StaffId> {
+        let school = self.storage().school()?;
+        school
+            .staff
+            .iter()
+            .find(|s| s.name.matches(name))
+            .map(|s| s.id)
+            .ok_or_else(|| bad_request(format!("сотрудника «{name}» нет в школе")))
+    }
+
+    /// A student of a class named `name`.
+    pub fn student_named(&self, class: &str, name: &str) -> Result<StudentId> {
+        let mut st = self.storage();
+        let school = st.school()?;
+        let year = Self::year(&mut **st).unwrap_or_default();
+        let cls = school.class_by_name(class).ok_or_else(|| {
+            let names: Vec<String> = school.classes.iter().map(|c| c.name()).collect();
+            bad_request(format!(
+                "класса «{class}» нет. Есть классы: {}",
+                names.join(", ")
+            ))
+        })?;
+        let doc = st
+            .doc(DocId::roster(year, cls.id))
+            .ok_or_else(|| bad_request(format!("у класса {class} нет списка")))?;
+        roster::students(doc)
+            .map_err(|e| bad_request(e.to_string()))?
+            .into_iter()
+            .find(|s| s.name.matches(name))
+            .map(|s| s.id)
+            .ok_or_else(|| bad_request(format!("в {class} нет ученика «{name}»")))
+    }
+
     /// The school's name (for documents).
     pub fn school_name(&self) -> Result<String> {
         Ok(self.storage().school()?.name)
@@ -960,4 +994,63 @@ pub fn rfc3339(t: i64) -> String {
     chrono::DateTime::from_timestamp(t, 0)
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
+}
+
+/// Creates a real (non-demo) school in a new server database: the school document with its
+/// name, the standard calendar of the current school year and one admin. Refuses a database
+/// that already has a school.
+pub fn init_school(path: &Path, name: &str, admin: &str) -> Result<StaffId> {
+    use zhurnal_domain::{Calendar, PersonName, SchoolSettings, Staff};
+    let parts: Vec<&str> = admin.split_whitespace().collect();
+    if parts.len() < 2 {
+        return Err(bad_request(format!(
+            "«{admin}»: укажите ФИО администратора (хотя бы фамилию и имя)"
+        )));
+    }
+    let person = PersonName {
+        last: parts[0].into(),
+        first: parts[1].into(),
+        middle: parts[2..].join(" "),
+    };
+    let mut store = zhurnal_store::Store::open(path).map_err(crate::storage::StorageError::from)?;
+    let has_school = store
+        .doc_ids()
+        .map_err(crate::storage::StorageError::from)?
+        .iter()
+        .any(|d| d.kind == DocKind::School);
+    if has_school {
+        return Err(bad_request(format!(
+            "в «{}» уже есть школа",
+            path.display()
+        )));
+    }
+    let today = chrono::Local::now().date_naive();
+    let year = if chrono::Datelike::month(&today) >= 8 {
+        chrono::Datelike::year(&today)
+    } else {
+        chrono::Datelike::year(&today) - 1
+    };
+    let id = DocId::school(year);
+    let staff = Staff {
+        id: StaffId::new_random(),
+        name: person,
+        roles: vec![Role::Admin],
+    };
+    let edit =
+        |store: &mut zhurnal_store::Store| -> std::result::Result<(), zhurnal_store::StoreError> {
+            store.create(id)?;
+            store.edit(id, staff.id, |doc, ed| {
+                zhurnal_journal::school::set_info(
+                    doc,
+                    ed,
+                    name,
+                    &PersonName::default(),
+                    &Calendar::standard(year),
+                    &SchoolSettings::default(),
+                )?;
+                zhurnal_journal::school::put_staff(doc, ed, std::slice::from_ref(&staff))
+            })
+        };
+    edit(&mut store).map_err(|e| bad_request(e.to_string()))?;
+    Ok(staff.id)
 }
