@@ -372,6 +372,13 @@ pub fn respond(
         .iter()
         .map(|o| (o.doc.as_str(), o.heads.as_slice()))
         .collect();
+    // Documents the client sent changes of: their bookmark moves even when nothing comes back.
+    let pushed: BTreeSet<&str> = req
+        .docs
+        .iter()
+        .filter(|o| !o.changes.is_empty())
+        .map(|o| o.doc.as_str())
+        .collect();
     let mut out = SyncResponse {
         docs: Vec::new(),
         more: false,
@@ -394,7 +401,9 @@ pub fn respond(
         let mut sorted_server = heads.clone();
         sorted_server.sort();
         if sorted_client == sorted_server {
-            if offered.contains_key(name.as_str()) {
+            // A client that offered no changes holds exactly its bookmark; when that equals
+            // the server's heads there is nothing to say (this keeps a day's answer small).
+            if pushed.contains(name.as_str()) {
                 out.docs.push(DocUpdate {
                     doc: name,
                     heads,

@@ -1,7 +1,13 @@
 //! How the messages of [`protocol`](crate::protocol) become bytes on the wire.
 //!
 //! A body is one version byte ([`WIRE_VERSION`]) followed by a zstd frame holding the message
-//! in postcard's compact binary encoding. Decoding never trusts the body: a body or a decoded
+//! in postcard's compact binary encoding, after a reversible transform of its automerge changes
+//! ([`pack`]): a change's dependency that is the hash of an earlier change of the same document
+//! in the message becomes a back-reference (the receiver recomputes the hash), the checksum is
+//! dropped (it is the hash's first bytes), the actor and commit message become indexes into
+//! tables, and sequence number, first op and time become differences from the previous change.
+//! A change that does not rebuild to exactly its own bytes travels as it is. Decoding never
+//! trusts the body: a body or a decoded
 //! message larger than [`MAX_BODY`] is refused as [`WireError::TooLarge`] without inflating
 //! more than `MAX_BODY + 1` bytes (no zip bombs), a body that does not decode is
 //! [`WireError::Malformed`], and another version byte is [`WireError::UnknownVersion`]. Each
@@ -10,9 +16,12 @@
 //! The automerge changes inside a message come out byte-identical: automerge identifies a
 //! change by the hash of its bytes.
 
-use crate::protocol::{ErrorCode, Rejection, SyncRequest, SyncResponse};
+mod pack;
+
+use crate::protocol::{DocOffer, DocUpdate, ErrorCode, Rejection, SyncRequest, SyncResponse};
+use pack::{PackedDoc, Packer, Tables};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::Read;
 
 /// The media type of a sync body.
@@ -59,24 +68,93 @@ impl From<WireError> for Rejection {
     }
 }
 
+#[derive(Serialize, Deserialize)]
+struct PackedRequest {
+    version: u16,
+    tables: Tables,
+    docs: Vec<PackedDoc>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PackedResponse {
+    tables: Tables,
+    docs: Vec<PackedDoc>,
+    more: bool,
+    remaining: u32,
+}
+
 /// A request as a body.
 pub fn encode_request(req: &SyncRequest) -> Vec<u8> {
-    encode(req)
+    let mut packer = Packer::default();
+    let docs = req
+        .docs
+        .iter()
+        .map(|d| packer.pack_doc(&d.doc, &d.heads, &d.changes))
+        .collect();
+    encode(&PackedRequest {
+        version: req.version,
+        tables: packer.tables,
+        docs,
+    })
 }
 
 /// A body as a request.
 pub fn decode_request(body: &[u8]) -> Result<SyncRequest, WireError> {
-    decode(body)
+    let (packed, mut budget): (PackedRequest, usize) = decode(body)?;
+    let docs = packed
+        .docs
+        .into_iter()
+        .map(|d| {
+            let (doc, heads, changes) = pack::unpack_doc(d, &packed.tables, &mut budget)?;
+            Ok(DocOffer {
+                doc,
+                heads,
+                changes,
+            })
+        })
+        .collect::<Result<_, WireError>>()?;
+    Ok(SyncRequest {
+        version: packed.version,
+        docs,
+    })
 }
 
 /// A response as a body.
 pub fn encode_response(resp: &SyncResponse) -> Vec<u8> {
-    encode(resp)
+    let mut packer = Packer::default();
+    let docs = resp
+        .docs
+        .iter()
+        .map(|d| packer.pack_doc(&d.doc, &d.heads, &d.changes))
+        .collect();
+    encode(&PackedResponse {
+        tables: packer.tables,
+        docs,
+        more: resp.more,
+        remaining: resp.remaining,
+    })
 }
 
 /// A body as a response.
 pub fn decode_response(body: &[u8]) -> Result<SyncResponse, WireError> {
-    decode(body)
+    let (packed, mut budget): (PackedResponse, usize) = decode(body)?;
+    let docs = packed
+        .docs
+        .into_iter()
+        .map(|d| {
+            let (doc, heads, changes) = pack::unpack_doc(d, &packed.tables, &mut budget)?;
+            Ok(DocUpdate {
+                doc,
+                heads,
+                changes,
+            })
+        })
+        .collect::<Result<_, WireError>>()?;
+    Ok(SyncResponse {
+        docs,
+        more: packed.more,
+        remaining: packed.remaining,
+    })
 }
 
 fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
@@ -88,7 +166,8 @@ fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
     out
 }
 
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, WireError> {
+/// The message, and how many bytes its unpacking may still add within `MAX_BODY`.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<(T, usize), WireError> {
     if body.len() > MAX_BODY {
         return Err(WireError::TooLarge { limit: MAX_BODY });
     }
@@ -107,7 +186,7 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, WireError> {
             tail.len()
         )));
     }
-    Ok(msg)
+    Ok((msg, MAX_BODY - plain.len()))
 }
 
 /// Decompresses at most `MAX_BODY` bytes; one byte more is a refusal, not an allocation.
@@ -187,7 +266,8 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::BadRequest);
         }
         // A valid frame of a valid message followed by junk inside the frame.
-        let mut plain = postcard::to_allocvec(&sample_request()).unwrap();
+        let body = encode_request(&sample_request());
+        let mut plain = zstd::bulk::decompress(&body[1..], MAX_BODY).unwrap();
         plain.push(0);
         let mut body = vec![WIRE_VERSION];
         body.extend(zstd::bulk::compress(&plain, 3).unwrap());
@@ -216,6 +296,96 @@ mod tests {
             decode_response(&body).unwrap_err(),
             WireError::TooLarge { limit: MAX_BODY }
         );
+    }
+
+    /// A journal with a lesson and a mark per commit, as the app writes it.
+    fn marked_journal(marks: usize) -> (zhurnal_journal::Doc, Vec<Hash>) {
+        use zhurnal_journal::journal::{self, LessonPatch};
+        let id = zhurnal_journal::DocId::journal(
+            2025,
+            zhurnal_domain::ClassId::from_raw([1; 16]),
+            zhurnal_domain::SubjectId::from_raw([2; 16]),
+        );
+        let mut doc = zhurnal_journal::Doc::genesis(id);
+        let bookmark: Vec<Hash> = doc.heads().into_iter().map(Hash::from).collect();
+        let mut ed = zhurnal_journal::Editor {
+            author: zhurnal_domain::StaffId::from_raw([3; 16]),
+            actor: zhurnal_journal::automerge::ActorId::from([4u8; 16].as_slice()),
+            time: 1_760_000_000,
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+        let lesson =
+            journal::add_lesson(&mut doc, &ed, &zhurnal_domain::Lesson::new(date, 1)).unwrap();
+        for i in 0..marks {
+            ed.time += 40;
+            let patch = LessonPatch {
+                marks: vec![(
+                    zhurnal_domain::StudentId::from_raw([i as u8 + 10; 16]),
+                    zhurnal_domain::Marks::from_stored(["5", "4", "3"][i % 3]).unwrap(),
+                )],
+                ..Default::default()
+            };
+            journal::save_lesson(&mut doc, &ed, lesson, patch).unwrap();
+        }
+        (doc, bookmark)
+    }
+
+    #[test]
+    fn real_changes_come_back_byte_identical_and_smaller() {
+        let (doc, bookmark) = marked_journal(30);
+        let bookmark: Vec<_> = bookmark.into_iter().map(Into::into).collect();
+        let offer = crate::client::offer(&doc, &bookmark);
+        assert_eq!(offer.changes.len(), 31);
+        let raw: usize = offer.changes.iter().map(Vec::len).sum();
+        let req = SyncRequest {
+            version: PROTOCOL_VERSION,
+            docs: vec![offer],
+        };
+        let packed = encode_request(&req);
+        assert_eq!(
+            decode_request(&packed).unwrap(),
+            req,
+            "byte-identical changes"
+        );
+        // Without the transform: the same message, only compressed.
+        let plain = zstd::bulk::compress(&postcard::to_allocvec(&req).unwrap(), LEVEL).unwrap();
+        assert!(
+            packed.len() * 2 < plain.len(),
+            "packed {} B, compressed only {} B, raw {raw} B",
+            packed.len(),
+            plain.len()
+        );
+        // Every change but the first was packed with its dependency as a back-reference.
+        let (p, _): (PackedRequest, usize) = decode(&packed).unwrap();
+        let backs = p.docs[0]
+            .changes
+            .iter()
+            .filter(|c| {
+                matches!(c, pack::PackedChange::Split { deps, .. }
+                    if deps == &[pack::HashRef::Back(1)])
+            })
+            .count();
+        assert_eq!(backs, 30);
+        assert_eq!(p.docs[0].heads, vec![pack::HashRef::Back(1)]);
+        // The receiver's automerge takes the rebuilt changes.
+        let mut copy = zhurnal_journal::Doc::genesis(doc.id());
+        for c in &decode_request(&packed).unwrap().docs[0].changes {
+            copy.apply_chunk(c).unwrap();
+        }
+        assert_eq!(copy.heads(), doc.heads());
+    }
+
+    #[test]
+    fn a_change_with_a_bad_checksum_travels_raw_and_unchanged() {
+        let (doc, bookmark) = marked_journal(2);
+        let bookmark: Vec<_> = bookmark.into_iter().map(Into::into).collect();
+        let mut offer = crate::client::offer(&doc, &bookmark);
+        offer.changes[1][4] ^= 0xFF;
+        let req = SyncRequest {
+            version: PROTOCOL_VERSION,
+            docs: vec![offer],
+        };
+        assert_eq!(decode_request(&encode_request(&req)).unwrap(), req);
     }
 
     fn arb_hash() -> impl Strategy<Value = Hash> {
