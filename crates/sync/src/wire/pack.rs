@@ -266,6 +266,9 @@ impl Packer {
     }
 }
 
+/// A document's key, heads and changes as they were before packing.
+pub(super) type Unpacked = (String, Vec<Hash>, Vec<Vec<u8>>);
+
 fn malformed(what: &str) -> WireError {
     WireError::Malformed(what.to_string())
 }
@@ -276,7 +279,7 @@ pub(super) fn unpack_doc(
     doc: PackedDoc,
     tables: &Tables,
     budget: &mut usize,
-) -> Result<(String, Vec<Hash>, Vec<Vec<u8>>), WireError> {
+) -> Result<Unpacked, WireError> {
     let mut hashes: Vec<Option<[u8; 32]>> = Vec::with_capacity(doc.changes.len());
     let mut changes = Vec::with_capacity(doc.changes.len());
     let (mut seq, mut start_op, mut time) = (0i64, 0i64, 0i64);
