@@ -103,6 +103,9 @@ enum Command {
         /// Папка с шаблонами школы: они заменяют встроенные с тем же именем.
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// pdf или html (тот же документ в HTML и CSS для печати браузером).
+        #[arg(long, default_value = "pdf")]
+        format: String,
     },
     /// Показать, сколько чего в базе и сколько места это занимает.
     Stats {
@@ -356,59 +359,60 @@ fn run(cli: Cli) -> Result<(), String> {
             date,
             out,
             templates,
+            format,
         } => {
-            let period = || -> Result<zhurnal_domain::PeriodCode, String> {
-                period
-                    .as_deref()
-                    .ok_or("укажите период: --period Q1 (или H1, year)")?
-                    .parse()
+            use zhurnal_service::{ReportKind as K, ReportRequest};
+            let html = match format.as_str() {
+                "pdf" => false,
+                "html" => true,
+                other => return Err(format!("формат «{other}» не знаком: pdf или html")),
             };
-            let student = || {
-                student
+            let month = month
+                .as_deref()
+                .map(|text| {
+                    text.split_once('-')
+                        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+                        .ok_or(format!("«{text}» — не месяц: ожидается ГГГГ-ММ"))
+                })
+                .transpose()?;
+            let request = ReportRequest {
+                kind: match kind {
+                    ReportKind::ClassResults => K::ClassResults,
+                    ReportKind::PeriodCopy => K::PeriodCopy,
+                    ReportKind::YearJournal => K::YearJournal,
+                    ReportKind::MarksSummary => K::MarksSummary,
+                    ReportKind::Attendance => K::Attendance,
+                    ReportKind::AttendanceMonth => K::AttendanceMonth,
+                    ReportKind::Movement => K::Movement,
+                    ReportKind::Monitoring => K::Monitoring,
+                    ReportKind::Extract => K::Extract,
+                    ReportKind::Letter => K::Letter,
+                },
+                class,
+                period: period
                     .as_deref()
-                    .ok_or("укажите ученика: --student \"Фамилия Имя\"")
+                    .map(str::parse::<zhurnal_domain::PeriodCode>)
+                    .transpose()?,
+                student,
+                month,
+                date: date.as_deref().map(parse_date).transpose()?,
+                two_sided,
+                templates,
             };
             let mut z = open(&db)?;
-            let templates =
-                zhurnal_service::templates(templates.as_deref()).map_err(|e| e.to_string())?;
-            let pdf = match kind {
-                ReportKind::ClassResults => z.report_class_results(&class, period()?, &templates),
-                ReportKind::PeriodCopy => z.report_period_copy(&class, period()?, &templates),
-                ReportKind::YearJournal => {
-                    use zhurnal_domain::numerals::Printing;
-                    let printing = if two_sided {
-                        Printing::TwoSided
-                    } else {
-                        Printing::OneSided
-                    };
-                    z.report_year_journal(&class, printing, &templates)
-                }
-                ReportKind::MarksSummary => z.report_marks_summary(&class, &templates),
-                ReportKind::Attendance => z.report_attendance(&class, period()?, &templates),
-                ReportKind::AttendanceMonth => {
-                    let text = month.as_deref().ok_or("укажите месяц: --month 2025-10")?;
-                    let (y, m) = text
-                        .split_once('-')
-                        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-                        .ok_or(format!("«{text}» — не месяц: ожидается ГГГГ-ММ"))?;
-                    z.report_attendance_month(&class, y, m, &templates)
-                }
-                ReportKind::Movement => z.report_movement(&class, &templates),
-                ReportKind::Monitoring => {
-                    let today = match date.as_deref() {
-                        Some(d) => parse_date(d)?,
-                        None => chrono::Local::now().date_naive(),
-                    };
-                    z.report_monitoring(&class, today, &templates)
-                }
-                ReportKind::Extract => z.report_extract(&class, student()?, period()?, &templates),
-                ReportKind::Letter => z.report_letter(&class, &templates),
-            }
-            .map_err(|e| e.to_string())?;
+            let done = z
+                .report(&request, &mut |_, _| {})
+                .map_err(|e| e.to_string())?;
+            let pages = done.pages;
+            let pdf = if html {
+                done.html().map_err(|e| e.to_string())?.into_bytes()
+            } else {
+                done.pdf
+            };
             std::fs::write(&out, &pdf)
                 .map_err(|e| format!("не удалось записать «{}»: {e}", out.display()))?;
             println!(
-                "Документ записан: {} ({:.1} КБ)",
+                "Документ записан: {} ({:.1} КБ, страниц: {pages})",
                 out.display(),
                 pdf.len() as f64 / 1024.0
             );

@@ -12,8 +12,8 @@
 //! sheet count are filled in from where the pages fell, and it is laid out again until nothing
 //! moves (usually twice).
 
-use crate::layout::{render_pdf_paged, Pagination};
-use crate::{ClassJournal, ReportError, SubjectJournal, Templates};
+use crate::layout::Pagination;
+use crate::{ClassJournal, ProgressMeter, Rendered, ReportError, SubjectJournal, Templates};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use zhurnal_domain::numerals::{certification_sentence, sheets_for_pages, Printing};
@@ -169,7 +169,17 @@ pub fn render_period_copy(
     period: PeriodCode,
     templates: &Templates,
 ) -> Result<Vec<u8>, ReportError> {
-    paginate(period_copy(journal, period), None, templates)
+    paginate(period_copy(journal, period), None, templates, None).map(|r| r.pdf)
+}
+
+/// [`render_period_copy`] reporting progress, with the page count and the final markup.
+pub fn render_period_copy_metered(
+    journal: &ClassJournal,
+    period: PeriodCode,
+    templates: &Templates,
+    meter: &mut ProgressMeter,
+) -> Result<Rendered, ReportError> {
+    paginate(period_copy(journal, period), None, templates, Some(meter))
 }
 
 /// The year journal as layout markup (contents without page numbers, certification for 0
@@ -188,29 +198,65 @@ pub fn render_year_journal(
     printing: Printing,
     templates: &Templates,
 ) -> Result<Vec<u8>, ReportError> {
-    paginate(year_journal(journal), Some(printing), templates)
+    paginate(year_journal(journal), Some(printing), templates, None).map(|r| r.pdf)
+}
+
+/// [`render_year_journal`] reporting progress, with the page count and the final markup.
+pub fn render_year_journal_metered(
+    journal: &ClassJournal,
+    printing: Printing,
+    templates: &Templates,
+    meter: &mut ProgressMeter,
+) -> Result<Rendered, ReportError> {
+    paginate(
+        year_journal(journal),
+        Some(printing),
+        templates,
+        Some(meter),
+    )
 }
 
 /// Lays the document out until its contents and sheet count agree with where the pages fell.
+/// That is usually two layouts, which the meter is told to expect; a third grows its total.
 fn paginate(
     mut copy: JournalCopy,
     printing: Option<Printing>,
     templates: &Templates,
-) -> Result<Vec<u8>, ReportError> {
+    mut meter: Option<&mut ProgressMeter>,
+) -> Result<Rendered, ReportError> {
     let mut last: Option<Pagination> = None;
-    for _ in 0..5 {
+    let mut expected = 0;
+    for layouts in 1..=5 {
         let markup = render_template(&copy, templates)?;
         let doc = crate::markup::parse(&markup).map_err(|source| ReportError::TemplateMarkup {
             template: TEMPLATE.to_string(),
             source: Box::new(source),
         })?;
-        let (bytes, pages) =
-            render_pdf_paged(&doc).map_err(|source| ReportError::TemplateLayout {
-                template: TEMPLATE.to_string(),
-                source,
-            })?;
+        // The first layout only finds where pages fall (its file would be thrown away).
+        let layout_only = layouts == 1;
+        let laid_out = match meter.as_deref_mut() {
+            Some(meter) => {
+                let per_layout = crate::layout::passes(&doc) * doc.sections.len();
+                let want = if layouts == 1 { 2 } else { layouts };
+                meter.expect(per_layout * (want - expected));
+                expected = want;
+                crate::layout_metered(&doc, meter, layout_only)
+            }
+            None => crate::layout::render_pdf_ticking(&doc, None, layout_only),
+        };
+        let (bytes, pages) = laid_out.map_err(|source| ReportError::TemplateLayout {
+            template: TEMPLATE.to_string(),
+            source,
+        })?;
         if last.as_ref() == Some(&pages) {
-            return Ok(bytes);
+            if let Some(meter) = meter {
+                meter.finish();
+            }
+            return Ok(Rendered {
+                pdf: bytes,
+                pages: pages.pages,
+                markup,
+            });
         }
         fill(&mut copy, &pages, printing);
         last = Some(pages);

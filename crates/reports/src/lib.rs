@@ -40,6 +40,7 @@
 pub mod class_results;
 pub mod class_teacher;
 pub mod fonts;
+pub mod html;
 pub mod input;
 pub mod journal_copy;
 pub mod layout;
@@ -84,6 +85,127 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// A finished document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rendered {
+    /// The PDF file.
+    pub pdf: Vec<u8>,
+    /// Its number of pages.
+    pub pages: usize,
+    /// The layout markup it was printed from, with the page numbers filled in (for
+    /// [`html::to_html`]).
+    pub markup: String,
+}
+
+impl Rendered {
+    /// The same document as HTML and CSS for a browser to print ([`html::to_html`]).
+    pub fn html(&self) -> Result<String, ReportError> {
+        let doc = markup::parse(&self.markup).map_err(|e| ReportError::Markup(Box::new(e)))?;
+        Ok(html::to_html(&doc))
+    }
+}
+
+/// Reports how far the making of a document has got to a callback `(done, total)`.
+///
+/// The units are sections of the layout markup laid out (a subject's spread is two sections);
+/// a document laid out several times (for page numbers) counts each pass. `done` never goes
+/// down and never passes `total`; `total` is announced before the first unit is done and grows
+/// only if an unforeseen extra pass is needed; the last call has `done == total`.
+pub struct ProgressMeter<'a> {
+    report: &'a mut dyn FnMut(usize, usize),
+    done: usize,
+    total: usize,
+}
+
+impl<'a> ProgressMeter<'a> {
+    pub fn new(report: &'a mut dyn FnMut(usize, usize)) -> Self {
+        Self {
+            report,
+            done: 0,
+            total: 0,
+        }
+    }
+
+    /// Announces `units` more to do.
+    pub fn expect(&mut self, units: usize) {
+        if units == 0 && self.total > 0 {
+            return;
+        }
+        self.total += units;
+        (self.report)(self.done, self.total);
+    }
+
+    /// One more unit done.
+    pub fn tick(&mut self) {
+        if self.done < self.total {
+            self.done += 1;
+            (self.report)(self.done, self.total);
+        }
+    }
+
+    /// Everything done (units not reached count as done).
+    pub fn finish(&mut self) {
+        if self.done < self.total || self.total == 0 {
+            self.done = self.total;
+            (self.report)(self.done, self.total);
+        }
+    }
+
+    /// Units announced so far.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+}
+
+/// Lays `doc` out on a worker thread, ticking `meter` once per section and pass.
+pub(crate) fn layout_metered(
+    doc: &markup::Document,
+    meter: &mut ProgressMeter,
+    layout_only: bool,
+) -> Result<(Vec<u8>, layout::Pagination), LayoutError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = std::thread::Builder::new()
+            .name("zhurnal-layout".into())
+            .stack_size(16 << 20)
+            .spawn_scoped(scope, move || {
+                layout::render_pdf_ticking(doc, Some(tx), layout_only)
+            })
+            .map_err(|e| LayoutError::Internal(format!("не удалось запустить вёрстку: {e}")))?;
+        for () in rx {
+            meter.tick();
+        }
+        worker
+            .join()
+            .unwrap_or_else(|_| Err(LayoutError::Internal("вёрстка прервалась".into())))
+    })
+}
+
+/// Prints markup that `template` wrote, reporting progress: the path of every document made
+/// in one pass (all but the journal copies, see [`journal_copy`]).
+pub fn render_template_markup_metered(
+    template: &str,
+    markup: String,
+    meter: &mut ProgressMeter,
+) -> Result<Rendered, ReportError> {
+    let doc = markup::parse(&markup).map_err(|source| ReportError::TemplateMarkup {
+        template: template.to_string(),
+        source: Box::new(source),
+    })?;
+    meter.expect(layout::passes(&doc) * doc.sections.len());
+    let (pdf, pages) =
+        layout_metered(&doc, meter, false).map_err(|source| ReportError::TemplateLayout {
+            template: template.to_string(),
+            source,
+        })?;
+    meter.finish();
+    Ok(Rendered {
+        pdf,
+        pages: pages.pages,
+        markup,
+    })
 }
 
 /// Parses layout markup and prints it to PDF.

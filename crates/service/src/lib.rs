@@ -16,7 +16,7 @@ pub mod view;
 pub use demo::{build_docs, create_demo, parse_classes, DemoSummary};
 pub use dump::{ClassDump, LessonDump, StudentDump, SubjectDump, DUMP_FORMAT};
 pub use error::{Result, RowError, ServiceError};
-pub use reports::templates;
+pub use reports::{templates, Rendered, ReportKind, ReportRequest};
 pub use roster_import::{parse_roster, ParsedStudent, RosterRow};
 pub use sync::{DocStatus, SyncStatus, SyncSummary};
 pub use zhurnal_demo::DemoOptions;

@@ -1,12 +1,111 @@
 //! Paper documents from the journal: the data of a class gathered from the store and handed
 //! to `zhurnal-reports`.
+//!
+//! Every document is made by one function, [`Zhurnal::report`], from a [`ReportRequest`] (what
+//! the app sends and what the command line builds from its arguments), reporting progress to a
+//! callback; the older `report_*` functions are thin calls of the same path.
+//!
+//! ```no_run
+//! use zhurnal_service::{ReportKind, ReportRequest};
+//! let mut z = zhurnal_service::Zhurnal::open(std::path::Path::new("school.sqlite3"))?;
+//! let request = ReportRequest {
+//!     two_sided: true,
+//!     ..ReportRequest::new(ReportKind::YearJournal, "7Б")
+//! };
+//! let done = z.report(&request, &mut |done, total| eprintln!("{done}/{total}"))?;
+//! std::fs::write("zhurnal-7b.pdf", &done.pdf)?;
+//! println!("{} pages", done.pages);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::{Result, ServiceError, Zhurnal};
-use std::path::Path;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use zhurnal_domain::numerals::Printing;
 use zhurnal_domain::{PeriodCode, PeriodScheme};
 use zhurnal_journal::{journal, DocId};
 use zhurnal_reports::class_results::{self, ClassReportInput};
+use zhurnal_reports::{
+    class_teacher, journal_copy, parents, render_template_markup_metered, ProgressMeter,
+};
 use zhurnal_reports::{ClassJournal, SubjectJournal, Templates};
+
+pub use zhurnal_reports::Rendered;
+
+/// Which paper document; the names are those of the command line (`year-journal`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// Бумажная копия журнала за четверть или полугодие (`period`).
+    PeriodCopy,
+    /// Журнал на конец года, с листом заверения (`two_sided`).
+    YearJournal,
+    /// Итоги успеваемости за период (`period`).
+    ClassResults,
+    /// Сводная ведомость учёта успеваемости.
+    MarksSummary,
+    /// Сводная ведомость учёта посещаемости за период или год (`period`).
+    Attendance,
+    /// Посещаемость за месяц по дням (`month`).
+    AttendanceMonth,
+    /// Движение учащихся.
+    Movement,
+    /// Мониторинг на дату (`date`, по умолчанию сегодня).
+    Monitoring,
+    /// Выписка для родителей (`student`, `period`).
+    Extract,
+    /// Информационное письмо родителям класса.
+    Letter,
+}
+
+/// What to print. Fields a kind does not use are ignored; a field it needs and lacks is a
+/// clear error (in Russian).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportRequest {
+    pub kind: ReportKind,
+    /// The class's name, «7Б».
+    pub class: String,
+    #[serde(default)]
+    pub period: Option<PeriodCode>,
+    /// The student's name as on the class list («Антонов Георгий»), for the extract.
+    #[serde(default)]
+    pub student: Option<String>,
+    /// Year and month (1–12) of the day-by-day attendance.
+    #[serde(default)]
+    pub month: Option<(i32, u32)>,
+    /// The day the monitoring looks back from; today if not given.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Printing on both sides of the sheet (the year journal's certification counts sheets).
+    #[serde(default)]
+    pub two_sided: bool,
+    /// A school's templates folder over the built-in templates.
+    #[serde(default)]
+    pub templates: Option<PathBuf>,
+}
+
+impl ReportRequest {
+    /// A request of `kind` for a class, with nothing else set.
+    pub fn new(kind: ReportKind, class: &str) -> Self {
+        Self {
+            kind,
+            class: class.to_string(),
+            period: None,
+            student: None,
+            month: None,
+            date: None,
+            two_sided: false,
+            templates: None,
+        }
+    }
+
+    fn period(&self) -> Result<PeriodCode> {
+        self.period.ok_or_else(|| {
+            ServiceError::Invalid("укажите период: Q1–Q4, H1, H2 или year".to_string())
+        })
+    }
+}
 
 /// The school's templates: the built-in ones, with a school's folder over them if given.
 pub fn templates(overrides: Option<&Path>) -> Result<Templates> {
@@ -111,6 +210,121 @@ impl Zhurnal {
         })
     }
 
+    /// Makes a paper document: the one path of the command line and the app.
+    ///
+    /// `progress(done, total)` is called as the work goes on (units are sections of the
+    /// document laid out, see [`ProgressMeter`]): `done` only grows, never passes `total`, and
+    /// the last call has `done == total`. The callback runs on the caller's thread.
+    pub fn report(
+        &mut self,
+        request: &ReportRequest,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Rendered> {
+        let templates = templates(request.templates.as_deref())?;
+        self.report_with(request, &templates, progress)
+    }
+
+    /// [`Zhurnal::report`] with templates already loaded (`request.templates` is not read).
+    pub fn report_with(
+        &mut self,
+        request: &ReportRequest,
+        templates: &Templates,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Rendered> {
+        let mut meter = ProgressMeter::new(progress);
+        let class = request.class.as_str();
+        let meter = &mut meter;
+        let done = match request.kind {
+            ReportKind::ClassResults => {
+                let input = self.class_report_input(class, request.period()?)?;
+                let markup = class_results::markup_class_results(&input, templates)?;
+                render_template_markup_metered(class_results::TEMPLATE, markup, meter)?
+            }
+            ReportKind::PeriodCopy => {
+                let period = request.period()?;
+                if period == PeriodCode::Year {
+                    return Err(ServiceError::Invalid(
+                        "копия делается за четверть или полугодие; за год — журнал на конец года (year-journal)".into(),
+                    ));
+                }
+                self.check_period(class, period)?;
+                let journal = self.class_journal(class)?;
+                journal_copy::render_period_copy_metered(&journal, period, templates, meter)?
+            }
+            ReportKind::YearJournal => {
+                let printing = if request.two_sided {
+                    Printing::TwoSided
+                } else {
+                    Printing::OneSided
+                };
+                let journal = self.class_journal(class)?;
+                journal_copy::render_year_journal_metered(&journal, printing, templates, meter)?
+            }
+            ReportKind::MarksSummary => {
+                let j = self.class_journal(class)?;
+                let markup = class_teacher::markup_marks_summary(&j, templates)?;
+                render_template_markup_metered(class_teacher::MARKS_TEMPLATE, markup, meter)?
+            }
+            ReportKind::Attendance => {
+                let period = request.period()?;
+                self.check_period(class, period)?;
+                let j = self.class_journal(class)?;
+                let markup = class_teacher::markup_attendance_summary(&j, period, templates)?;
+                render_template_markup_metered(class_teacher::ATTENDANCE_TEMPLATE, markup, meter)?
+            }
+            ReportKind::AttendanceMonth => {
+                let (year, month) = request.month.ok_or_else(|| {
+                    ServiceError::Invalid("укажите месяц: ГГГГ-ММ, например 2025-10".to_string())
+                })?;
+                if !(1..=12).contains(&month) {
+                    return Err(ServiceError::Invalid(format!(
+                        "месяца {month} нет: ожидается ГГГГ-ММ"
+                    )));
+                }
+                let j = self.class_journal(class)?;
+                let markup = class_teacher::markup_attendance_month(&j, year, month, templates)?;
+                render_template_markup_metered(class_teacher::MONTH_TEMPLATE, markup, meter)?
+            }
+            ReportKind::Movement => {
+                let j = self.class_journal(class)?;
+                let markup = class_teacher::markup_movement(&j, templates)?;
+                render_template_markup_metered(class_teacher::MOVEMENT_TEMPLATE, markup, meter)?
+            }
+            ReportKind::Monitoring => {
+                let today = request
+                    .date
+                    .unwrap_or_else(|| chrono::Local::now().date_naive());
+                let j = self.class_journal(class)?;
+                let markup = class_teacher::markup_monitoring(&j, today, templates)?;
+                render_template_markup_metered(class_teacher::MONITORING_TEMPLATE, markup, meter)?
+            }
+            ReportKind::Extract => {
+                let period = request.period()?;
+                self.check_period(class, period)?;
+                let name = request.student.as_deref().ok_or_else(|| {
+                    ServiceError::Invalid("укажите ученика: «Фамилия Имя»".to_string())
+                })?;
+                let c = self.class(class)?;
+                let student = self.student(&c, name)?;
+                let journal = self.class_journal(class)?;
+                let markup = parents::markup_extract(&journal, student.id, period, templates)?;
+                render_template_markup_metered(parents::EXTRACT_TEMPLATE, markup, meter)?
+            }
+            ReportKind::Letter => {
+                let journal = self.class_journal(class)?;
+                let markup = parents::markup_letter(&journal, templates)?;
+                render_template_markup_metered(parents::LETTER_TEMPLATE, markup, meter)?
+            }
+        };
+        Ok(done)
+    }
+
+    /// [`Zhurnal::report_with`] without progress, the PDF only.
+    fn report_pdf(&mut self, request: ReportRequest, templates: &Templates) -> Result<Vec<u8>> {
+        self.report_with(&request, templates, &mut |_, _| {})
+            .map(|r| r.pdf)
+    }
+
     /// «Итоги успеваемости класса за период» as PDF.
     pub fn report_class_results(
         &mut self,
@@ -118,12 +332,13 @@ impl Zhurnal {
         period: PeriodCode,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        let input = self.class_report_input(class_name, period)?;
-        Ok(class_results::render_class_results(&input, templates)?)
+        let request = ReportRequest {
+            period: Some(period),
+            ..ReportRequest::new(ReportKind::ClassResults, class_name)
+        };
+        self.report_pdf(request, templates)
     }
-}
 
-impl Zhurnal {
     /// A parent's extract (выписка) for one student and period, as PDF.
     pub fn report_extract(
         &mut self,
@@ -132,13 +347,12 @@ impl Zhurnal {
         period: PeriodCode,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        self.check_period(class_name, period)?;
-        let class = self.class(class_name)?;
-        let student = self.student(&class, student)?;
-        let journal = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::parents::render_extract(
-            &journal, student.id, period, templates,
-        )?)
+        let request = ReportRequest {
+            period: Some(period),
+            student: Some(student.to_string()),
+            ..ReportRequest::new(ReportKind::Extract, class_name)
+        };
+        self.report_pdf(request, templates)
     }
 
     /// The quarterly or half-year paper copy of the class journal, as PDF.
@@ -148,16 +362,11 @@ impl Zhurnal {
         period: PeriodCode,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        if period == PeriodCode::Year {
-            return Err(ServiceError::Invalid(
-                "копия делается за четверть или полугодие; за год — журнал на конец года (year-journal)".into(),
-            ));
-        }
-        self.check_period(class_name, period)?;
-        let journal = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::journal_copy::render_period_copy(
-            &journal, period, templates,
-        )?)
+        let request = ReportRequest {
+            period: Some(period),
+            ..ReportRequest::new(ReportKind::PeriodCopy, class_name)
+        };
+        self.report_pdf(request, templates)
     }
 
     /// The year-end journal, numbered, with the certification sheet counting sheets for the
@@ -165,13 +374,14 @@ impl Zhurnal {
     pub fn report_year_journal(
         &mut self,
         class_name: &str,
-        printing: zhurnal_domain::numerals::Printing,
+        printing: Printing,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        let journal = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::journal_copy::render_year_journal(
-            &journal, printing, templates,
-        )?)
+        let request = ReportRequest {
+            two_sided: printing == Printing::TwoSided,
+            ..ReportRequest::new(ReportKind::YearJournal, class_name)
+        };
+        self.report_pdf(request, templates)
     }
 
     /// Сводная ведомость учёта успеваемости: students × subjects × periods and the year.
@@ -180,10 +390,10 @@ impl Zhurnal {
         class_name: &str,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        let j = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::class_teacher::render_marks_summary(
-            &j, templates,
-        )?)
+        self.report_pdf(
+            ReportRequest::new(ReportKind::MarksSummary, class_name),
+            templates,
+        )
     }
 
     /// Сводная ведомость учёта посещаемости for a period or the year.
@@ -193,11 +403,11 @@ impl Zhurnal {
         period: PeriodCode,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        self.check_period(class_name, period)?;
-        let j = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::class_teacher::render_attendance_summary(
-            &j, period, templates,
-        )?)
+        let request = ReportRequest {
+            period: Some(period),
+            ..ReportRequest::new(ReportKind::Attendance, class_name)
+        };
+        self.report_pdf(request, templates)
     }
 
     /// Attendance of one month, day by day.
@@ -208,44 +418,41 @@ impl Zhurnal {
         month: u32,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        if !(1..=12).contains(&month) {
-            return Err(ServiceError::Invalid(format!(
-                "месяца {month} нет: ожидается ГГГГ-ММ"
-            )));
-        }
-        let j = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::class_teacher::render_attendance_month(
-            &j, year, month, templates,
-        )?)
+        let request = ReportRequest {
+            month: Some((year, month)),
+            ..ReportRequest::new(ReportKind::AttendanceMonth, class_name)
+        };
+        self.report_pdf(request, templates)
     }
 
     /// Сводная ведомость учёта движения учащихся.
     pub fn report_movement(&mut self, class_name: &str, templates: &Templates) -> Result<Vec<u8>> {
-        let j = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::class_teacher::render_movement(
-            &j, templates,
-        )?)
+        self.report_pdf(
+            ReportRequest::new(ReportKind::Movement, class_name),
+            templates,
+        )
     }
 
     /// Monitoring findings as of `today`.
     pub fn report_monitoring(
         &mut self,
         class_name: &str,
-        today: chrono::NaiveDate,
+        today: NaiveDate,
         templates: &Templates,
     ) -> Result<Vec<u8>> {
-        let j = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::class_teacher::render_monitoring(
-            &j, today, templates,
-        )?)
+        let request = ReportRequest {
+            date: Some(today),
+            ..ReportRequest::new(ReportKind::Monitoring, class_name)
+        };
+        self.report_pdf(request, templates)
     }
 
     /// The information letter to the parents of the class (a page per student), as PDF.
     pub fn report_letter(&mut self, class_name: &str, templates: &Templates) -> Result<Vec<u8>> {
-        let journal = self.class_journal(class_name)?;
-        Ok(zhurnal_reports::parents::render_letter(
-            &journal, templates,
-        )?)
+        self.report_pdf(
+            ReportRequest::new(ReportKind::Letter, class_name),
+            templates,
+        )
     }
 }
 
@@ -253,6 +460,132 @@ impl Zhurnal {
 mod tests {
     use super::*;
     use zhurnal_demo::DemoOptions;
+
+    fn demo_7b(dir: &tempfile::TempDir) -> Zhurnal {
+        let path = dir.path().join("s.sqlite3");
+        let options = DemoOptions {
+            classes: vec![(7, "Б".into())],
+            ..DemoOptions::default()
+        };
+        crate::create_demo(&path, 1, &options).unwrap();
+        Zhurnal::open(&path).unwrap()
+    }
+
+    /// The app's entry point: progress only grows and ends at its total, and the PDF opens
+    /// with the pages it says.
+    #[test]
+    fn the_entry_point_reports_progress_to_the_end_and_the_pdf_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut z = demo_7b(&dir);
+        let student = z.class_journal("7Б").unwrap().students[0].name.full();
+        for request in [
+            ReportRequest {
+                period: Some(PeriodCode::Q2),
+                ..ReportRequest::new(ReportKind::PeriodCopy, "7Б")
+            },
+            ReportRequest {
+                student: Some(student.clone()),
+                period: Some(PeriodCode::Q1),
+                ..ReportRequest::new(ReportKind::Extract, "7Б")
+            },
+            ReportRequest::new(ReportKind::Letter, "7Б"),
+        ] {
+            let mut calls: Vec<(usize, usize)> = Vec::new();
+            let done = z
+                .report(&request, &mut |d, t| calls.push((d, t)))
+                .unwrap_or_else(|e| panic!("{request:?}: {e}"));
+            let (last_done, total) = *calls.last().unwrap();
+            assert!(
+                total > 0 && last_done == total,
+                "{:?}: {calls:?}",
+                request.kind
+            );
+            assert!(calls
+                .windows(2)
+                .all(|w| w[1].0 >= w[0].0 && w[1].1 >= w[0].1));
+            assert!(calls.iter().all(|(d, t)| d <= t));
+            let file = dir.path().join("r.pdf");
+            std::fs::write(&file, &done.pdf).unwrap();
+            let info = std::process::Command::new("pdfinfo")
+                .arg(&file)
+                .output()
+                .expect("pdfinfo (poppler-utils, installed by scripts/setup.sh)");
+            assert!(
+                info.status.success(),
+                "{:?}: the PDF does not open",
+                request.kind
+            );
+            let info = String::from_utf8_lossy(&info.stdout);
+            let pages = info
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:"))
+                .map(|p| p.trim().parse::<usize>().unwrap())
+                .unwrap();
+            assert_eq!(pages, done.pages, "{:?}", request.kind);
+        }
+    }
+
+    #[test]
+    fn a_request_lacking_what_its_kind_needs_is_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut z = demo_7b(&dir);
+        let mut never = |_, _| panic!("no progress for a refused request");
+        let err = |z: &mut Zhurnal, r: ReportRequest, never: &mut dyn FnMut(usize, usize)| {
+            z.report(&r, never).unwrap_err().to_string()
+        };
+        let e = err(
+            &mut z,
+            ReportRequest {
+                period: Some(PeriodCode::Q1),
+                ..ReportRequest::new(ReportKind::Extract, "7Б")
+            },
+            &mut never,
+        );
+        assert!(e.contains("укажите ученика"), "{e}");
+        let e = err(
+            &mut z,
+            ReportRequest::new(ReportKind::ClassResults, "7Б"),
+            &mut never,
+        );
+        assert!(e.contains("укажите период"), "{e}");
+        let e = err(
+            &mut z,
+            ReportRequest {
+                month: Some((2025, 13)),
+                ..ReportRequest::new(ReportKind::AttendanceMonth, "7Б")
+            },
+            &mut never,
+        );
+        assert!(e.contains("месяца 13 нет"), "{e}");
+        let e = err(
+            &mut z,
+            ReportRequest::new(ReportKind::Letter, "9Я"),
+            &mut never,
+        );
+        assert!(e.contains("7Б"), "lists the classes: {e}");
+    }
+
+    /// The app sends the request as JSON (docs/app-commands.md, `make_report`).
+    #[test]
+    fn a_request_reads_from_the_apps_json() {
+        let r: ReportRequest = serde_json::from_str(
+            r#"{"kind": "year-journal", "class": "7Б", "two_sided": true, "period": "Q1"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            ReportRequest {
+                two_sided: true,
+                period: Some(PeriodCode::Q1),
+                ..ReportRequest::new(ReportKind::YearJournal, "7Б")
+            }
+        );
+        let r: ReportRequest = serde_json::from_str(
+            r#"{"kind": "attendance-month", "class": "7Б", "month": [2025, 10]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.month, Some((2025, 10)));
+    }
 
     /// What the generator made, read back through documents and SQLite, is what it made.
     #[test]

@@ -78,6 +78,32 @@ pub struct Pagination {
 /// [`render_pdf`], also telling on which page each named section begins: a contents page or
 /// a certification sheet is then filled in and the document laid out again.
 pub fn render_pdf_paged(doc: &Document) -> Result<(Vec<u8>, Pagination), LayoutError> {
+    render_pdf_ticking(doc, None, false)
+}
+
+/// Where the pages of `doc` fall, without making the file (about half the work of
+/// [`render_pdf_paged`]: the PDF is neither written nor finished).
+pub fn paginate(doc: &Document) -> Result<Pagination, LayoutError> {
+    render_pdf_ticking(doc, None, true).map(|(_, pages)| pages)
+}
+
+/// How many times [`render_pdf_paged`] lays out every section of `doc`: twice when a running
+/// header or footer shows the number of pages, else once.
+pub fn passes(doc: &Document) -> usize {
+    if doc.needs_page_count() {
+        2
+    } else {
+        1
+    }
+}
+
+/// [`render_pdf_paged`], sending `()` on `tick` each time a section has been laid out (once
+/// per section and pass; see [`passes`]). With `layout_only` the bytes are empty.
+pub(crate) fn render_pdf_ticking(
+    doc: &Document,
+    tick: Option<std::sync::mpsc::Sender<()>>,
+    layout_only: bool,
+) -> Result<(Vec<u8>, Pagination), LayoutError> {
     check_glyphs(doc)?;
     let mixed = doc
         .sections
@@ -86,7 +112,10 @@ pub fn render_pdf_paged(doc: &Document) -> Result<(Vec<u8>, Pagination), LayoutE
     let mut total = None;
     let mut attempts = 0;
     loop {
-        let (bytes, pages, of_pages) = render_once(doc, total, mixed)?;
+        // A pass that only counts the pages for `{pages}` need not make the file.
+        let counting = doc.needs_page_count() && total.is_none();
+        let (bytes, pages, of_pages) =
+            render_once(doc, total, mixed, tick.clone(), layout_only || counting)?;
         attempts += 1;
         if !doc.needs_page_count() || total == Some(pages.len()) || attempts == 3 {
             let mut first_pages = std::collections::BTreeMap::new();
@@ -99,6 +128,9 @@ pub fn render_pdf_paged(doc: &Document) -> Result<(Vec<u8>, Pagination), LayoutE
                 pages: pages.len(),
                 first_pages,
             };
+            if layout_only {
+                return Ok((Vec::new(), pagination));
+            }
             return pdf::finish(bytes, &pages, &doc.title)
                 .map(|b| (b, pagination))
                 .map_err(|e| LayoutError::Pdf(e.to_string()));
@@ -140,7 +172,13 @@ fn check_glyphs(doc: &Document) -> Result<(), LayoutError> {
 type Pass = (Vec<u8>, Vec<PageBox>, Vec<usize>);
 
 /// One pass of genpdfi over the document; returns the PDF and the box of every page.
-fn render_once(doc: &Document, total: Option<usize>, mixed: bool) -> Result<Pass, LayoutError> {
+fn render_once(
+    doc: &Document,
+    total: Option<usize>,
+    mixed: bool,
+    tick: Option<std::sync::mpsc::Sender<()>>,
+    layout_only: bool,
+) -> Result<Pass, LayoutError> {
     let serif = fonts::family(&fonts::SERIF).map_err(LayoutError::pdf)?;
     let mut gdoc = genpdfi::Document::new(serif);
     let sans = if doc.uses_font(FontName::Sans) {
@@ -194,6 +232,8 @@ fn render_once(doc: &Document, total: Option<usize>, mixed: bool) -> Result<Pass
         current: 0,
         fonts,
         shared: shared.clone(),
+        tick,
+        layout_only,
     });
     let mut bytes = Vec::new();
     let result = gdoc.render(&mut bytes);
@@ -201,7 +241,9 @@ fn render_once(doc: &Document, total: Option<usize>, mixed: bool) -> Result<Pass
     if let Some(e) = sh.error.take() {
         return Err(e);
     }
-    result.map_err(LayoutError::pdf)?;
+    if !(layout_only && sh.laid_out) {
+        result.map_err(LayoutError::pdf)?;
+    }
     let pages = sh
         .pages
         .iter()
@@ -248,6 +290,8 @@ struct Shared {
     page_sections: Vec<usize>,
     /// The first layout error (genpdfi's error type cannot carry it).
     error: Option<LayoutError>,
+    /// The last page is laid out and the flow stopped genpdfi before it wrote the file.
+    laid_out: bool,
 }
 
 fn stash(shared: &Rc<RefCell<Shared>>, e: LayoutError) -> genpdfi::error::Error {
@@ -401,6 +445,10 @@ struct Flow {
     current: usize,
     fonts: Fonts,
     shared: Rc<RefCell<Shared>>,
+    /// Told when a section is laid out.
+    tick: Option<std::sync::mpsc::Sender<()>>,
+    /// Stop genpdfi after the last page, before it writes the file (only pages are wanted).
+    layout_only: bool,
 }
 
 struct FlowSection {
@@ -421,7 +469,16 @@ impl Element for Flow {
             ctx: context,
             fonts: self.fonts,
         };
-        self.page(&cx, area).map_err(|e| stash(&self.shared, e))
+        let result = self.page(&cx, area).map_err(|e| stash(&self.shared, e))?;
+        if self.layout_only && !result.has_more {
+            // genpdfi has no "lay out only": an error is the way to stop it before it writes.
+            self.shared.borrow_mut().laid_out = true;
+            return Err(genpdfi::error::Error::new(
+                "layout only",
+                genpdfi::error::ErrorKind::Internal,
+            ));
+        }
+        Ok(result)
     }
 }
 
@@ -482,6 +539,10 @@ impl Flow {
                     return Ok(more);
                 }
             }
+        }
+        if let Some(tick) = &self.tick {
+            // Nobody listening any more is no reason to stop printing.
+            let _ = tick.send(());
         }
         if self.current + 1 < self.sections.len() {
             self.current += 1;

@@ -26,3 +26,6 @@ mod class_results;
 mod class_teacher;
 mod journal_copy;
 mod parents;
+
+/// Progress reports, and the same document as HTML (the benchmark against Chromium).
+mod html;
