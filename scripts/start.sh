@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, builds, and opens the school on its embedded default
-# (a SQLite file in the user's data folder, with a demo school created on first start).
+# (a SQLite file in the user's data folder).
 #
-# The desktop app (src-tauri, ui) is not built yet; until it is, the command line is the app,
-# and this script shows the school through it.
+# With a display: builds the front end (ui/) and the desktop app (src-tauri/) and starts it;
+# on first start the app offers the demo school. With no display: says so, and shows the school
+# through the command line instead (creating the demo school on first start) and makes PDFs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --bin zhurnal
-zhurnal=target/release/zhurnal
 
 db="${ZHURNAL_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/zhurnal/zhurnal.sqlite3}"
 mkdir -p "$(dirname "$db")"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "Собираю программу для учителя (первая сборка занимает несколько минут)…"
+    (cd ui && npm install --no-audit --no-fund && npm run build)
+    export CARGO_TARGET_DIR="${APP_TARGET_DIR:-$PWD/src-tauri/target}"
+    cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-app
+    echo "Открываю журнал: $db"
+    exec "$CARGO_TARGET_DIR/debug/zhurnal-app" --db "$db"
+fi
+
+cargo build --release --bin zhurnal
+zhurnal=target/release/zhurnal
 if [ ! -s "$db" ]; then
     echo "Первый запуск: создаю демонстрационную школу в $db"
     "$zhurnal" demo --db "$db"
 fi
 
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    echo "Нет дисплея: показываю школу через командную строку."
-else
-    echo "Настольное приложение ещё в работе: показываю школу через командную строку."
-fi
+echo "Нет дисплея: программа для учителя открывается в окне, поэтому показываю школу через командную строку."
 echo
 "$zhurnal" stats --db "$db"
 echo

@@ -1,0 +1,253 @@
+//! The commands through Tauri's own IPC path, on the mock runtime (no display): arguments go
+//! in as the front end sends them (JSON, both spellings of each name) and come back as JSON.
+
+use super::setup;
+use serde_json::{json, Value};
+use std::path::Path;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
+use zhurnal_service::view::App;
+
+struct Window {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    webview: WebviewWindow<tauri::test::MockRuntime>,
+}
+
+fn open(db: &Path) -> Window {
+    let app = setup(mock_builder(), App::open_or_problem(db))
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window builds");
+    Window { _app: app, webview }
+}
+
+/// Sends `args` as the UI's `args()` does: each key in snake_case and in camelCase.
+fn call(w: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
+    let mut both = serde_json::Map::new();
+    for (k, v) in args.as_object().cloned().unwrap_or_default() {
+        let camel: String = k
+            .split('_')
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 {
+                    p.to_string()
+                } else {
+                    let mut c = p.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                }
+            })
+            .collect();
+        both.insert(camel, v.clone());
+        both.insert(k, v);
+    }
+    get_ipc_response(
+        &w.webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(Value::Object(both)),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+fn ok(w: &Window, cmd: &str, args: Value) -> Value {
+    call(w, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"))
+}
+
+fn str_of(v: &Value) -> String {
+    v.as_str().unwrap().to_string()
+}
+
+/// The demo school is opened from an empty file; a teacher's mark is in the file after the
+/// app is closed and opened again; the class teacher's attempt at another subject is refused
+/// with `read_only` and changes nothing; a quarterly copy is made with progress events.
+#[test]
+fn the_demo_school_from_first_start_to_a_paper_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("zhurnal").join("zhurnal.sqlite3");
+    let w = open(&db);
+
+    let state = ok(&w, "app_state", json!({}));
+    assert_eq!(state["has_school"], false);
+    assert_eq!(state["sync"]["configured"], false);
+    let e = call(&w, "my_journals", json!({})).unwrap_err();
+    assert_eq!(e["code"], "no_profile", "{e}");
+
+    let state = ok(&w, "open_demo", json!({}));
+    assert_eq!(state["has_school"], true);
+    assert!(
+        state["school"].as_str().unwrap().contains("Берёзовская"),
+        "{state}"
+    );
+    let e = call(&w, "open_demo", json!({})).unwrap_err();
+    assert_eq!(e["code"], "invalid");
+
+    // The algebra teacher of 7Б.
+    let staff = ok(&w, "staff_list", json!({}));
+    let staff = staff.as_array().unwrap();
+    assert!(staff.len() >= 15, "{} staff", staff.len());
+    let mut teacher = None;
+    for s in staff {
+        ok(&w, "set_profile", json!({"staff_id": s["id"]}));
+        let journals = ok(&w, "my_journals", json!({}));
+        if let Some(j) = journals.as_array().unwrap().iter().find(|j| {
+            j["class_name"] == "7Б" && j["subject_name"] == "Алгебра" && j["access"] == "write"
+        }) {
+            teacher = Some((s["id"].clone(), j.clone()));
+            break;
+        }
+    }
+    let (teacher, journal) = teacher.expect("someone teaches algebra in 7Б");
+    ok(&w, "set_profile", json!({"staff_id": teacher}));
+    let class_id = journal["class_id"].clone();
+    let subject_id = journal["subject_id"].clone();
+    let grid = ok(
+        &w,
+        "grid",
+        json!({"class_id": class_id, "subject_id": subject_id, "subgroup": null, "period": "Q2"}),
+    );
+    assert_eq!(grid["access"], "write");
+    let lesson = str_of(&grid["lessons"][0]["id"]);
+    let student = str_of(&grid["students"][0]["id"]);
+    let r = ok(
+        &w,
+        "set_cell",
+        json!({"class_id": class_id, "subject_id": subject_id, "lesson_id": lesson,
+               "student_id": student, "input": "5 4"}),
+    );
+    assert_eq!(r["cell"]["text"], "5 4");
+    assert_eq!(r["period"], "Q2");
+    assert!(r["final"]["average"].is_number(), "{r}");
+    let e = call(
+        &w,
+        "set_cell",
+        json!({"class_id": class_id, "subject_id": subject_id, "lesson_id": lesson,
+               "student_id": student, "input": "7"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid");
+    assert!(e["message"].as_str().unwrap().contains('7'), "{e}");
+    drop(w);
+
+    // Closed and opened again: the mark is there and the profile remembered.
+    let w = open(&db);
+    let state = ok(&w, "app_state", json!({}));
+    assert_eq!(state["profile"]["id"], teacher);
+    let grid = ok(
+        &w,
+        "grid",
+        json!({"class_id": class_id, "subject_id": subject_id, "subgroup": null, "period": "Q2"}),
+    );
+    let cell = grid["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["lesson"] == lesson.as_str() && c["student"] == student.as_str())
+        .cloned()
+        .expect("the cell is stored");
+    assert_eq!(cell["text"], "5 4");
+
+    // The class teacher of 7Б reads algebra but cannot write it (unless he teaches it).
+    let mut class_teacher = None;
+    for s in ok(&w, "staff_list", json!({})).as_array().unwrap() {
+        if s["description"]
+            .as_str()
+            .unwrap()
+            .contains("классный руководитель 7Б")
+        {
+            class_teacher = Some(s["id"].clone());
+        }
+    }
+    let class_teacher = class_teacher.expect("7Б has a class teacher");
+    ok(&w, "set_profile", json!({"staff_id": class_teacher}));
+    let journals = ok(&w, "my_journals", json!({}));
+    let read = journals
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["class_name"] == "7Б" && j["access"] == "read")
+        .cloned()
+        .expect("the class teacher reads another subject");
+    let args = json!({"class_id": read["class_id"], "subject_id": read["subject_id"],
+                      "subgroup": read["subgroup"], "period": "Q1"});
+    let before = ok(&w, "grid", args.clone());
+    assert_eq!(before["access"], "read");
+    let e = call(
+        &w,
+        "set_cell",
+        json!({"class_id": read["class_id"], "subject_id": read["subject_id"],
+               "lesson_id": before["lessons"][0]["id"], "student_id": before["students"][0]["id"],
+               "input": "2"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "read_only", "{e}");
+    assert_eq!(ok(&w, "grid", args), before);
+
+    // A quarterly copy, with progress events.
+    let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = progress.clone();
+    w.webview.listen_any("report-progress", move |e| {
+        let p: Value = serde_json::from_str(e.payload()).unwrap();
+        seen.lock().unwrap().push(p["done"].as_u64().unwrap());
+    });
+    let r = ok(
+        &w,
+        "make_report",
+        json!({"request": {"kind": "period-copy", "class_id": class_id, "period": "Q1"}}),
+    );
+    let path = str_of(&r["path"]);
+    assert!(path.ends_with(".pdf"), "{path}");
+    assert!(path.starts_with(dir.path().join("zhurnal").join("pdf").to_str().unwrap()));
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    assert!(r["pages"].as_u64().unwrap() > 10, "{r}");
+    assert_eq!(*progress.lock().unwrap(), [0, 1, 2, 3]);
+
+    let copy = dir.path().join("copy.pdf");
+    ok(
+        &w,
+        "save_report",
+        json!({"path": path, "dest": copy.to_str().unwrap()}),
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes);
+
+    let status = ok(&w, "sync_status", json!({}));
+    assert_eq!(status["configured"], false);
+    assert_eq!(call(&w, "sync_now", json!({})).unwrap_err()["code"], "sync");
+}
+
+/// A damaged or foreign file is reported by every command and left as it was.
+#[test]
+fn a_foreign_file_is_reported_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("zhurnal.sqlite3");
+    std::fs::write(&db, b"not a journal").unwrap();
+    let w = open(&db);
+    let e = call(&w, "app_state", json!({})).unwrap_err();
+    assert_eq!(e["code"], "store");
+    assert!(!e["message"].as_str().unwrap().is_empty());
+    assert_eq!(call(&w, "open_demo", json!({})).unwrap_err(), e);
+    assert_eq!(std::fs::read(&db).unwrap(), b"not a journal");
+}
+
+#[test]
+fn the_school_file_can_be_named_on_the_command_line() {
+    let args = |a: &[&str]| super::db_from_args(a.iter().map(|s| s.to_string()));
+    assert_eq!(
+        args(&["--db", "/tmp/a.sqlite3"]),
+        Path::new("/tmp/a.sqlite3")
+    );
+    assert_eq!(args(&["--db=/tmp/b.sqlite3"]), Path::new("/tmp/b.sqlite3"));
+    assert_eq!(args(&[]), zhurnal_service::view::default_db_path());
+}
