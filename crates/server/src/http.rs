@@ -46,6 +46,7 @@ pub fn router(server: Shared) -> Router {
         .route("/api/v1/me", get(me))
         .route("/api/v1/password", post(password))
         .route("/api/v1/sync", post(sync))
+        .route("/api/v1/bundle", post(bundle))
         .route("/api/v1/children", get(children))
         .route("/api/v1/children/{id}/marks", get(child_marks))
         .route("/api/v1/admin/users", get(admin_users).post(admin_add_user))
@@ -188,6 +189,14 @@ async fn sync(State(s): State<Shared>, req: Request) -> Response {
             .into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+async fn bundle(State(s): State<Shared>, req: Request) -> Response {
+    let (headers, _, bytes) = match body(req).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    answer(blocking(move || s.bundle(token(&headers).as_deref(), &bytes)).await)
 }
 
 async fn children(State(s): State<Shared>, headers: HeaderMap) -> Response {

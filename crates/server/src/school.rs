@@ -121,6 +121,13 @@ pub struct ChildView {
     pub subjects: Vec<SubjectView>,
 }
 
+/// What a bundle brought.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleSummary {
+    pub documents: usize,
+    pub changes: usize,
+}
+
 /// What a revert wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevertSummary {
@@ -232,14 +239,9 @@ impl SchoolServer {
                 retry_after: Some(wait.as_secs().max(1)),
             });
         }
-        let key = hex::decode(req.device_key.trim())
-            .ok()
-            .filter(|k| k.len() == 32)
-            .ok_or_else(|| {
-                bad_request(
-                    "ключ устройства (device_key) должен быть 64 шестнадцатеричными цифрами",
-                )
-            })?;
+        let key = zhurnal_sync::bundle::public_from_hex(req.device_key.trim())
+            .map_err(|e| bad_request(format!("ключ устройства (device_key): {e}")))?
+            .to_vec();
         let user = self.storage().user_by_login(req.login.trim())?;
         let ok = match &user {
             Some(u) => accounts::verify_password(&req.password, &u.password_hash),
@@ -390,12 +392,23 @@ impl SchoolServer {
         who: &Principal,
         via: &str,
     ) -> Result<zhurnal_sync::SyncResponse> {
+        Ok(self.apply_audited(req, who, via)?.0)
+    }
+
+    /// [`SchoolServer::apply`], also returning the audit records of the accepted changes.
+    pub fn apply_audited(
+        &self,
+        req: &zhurnal_sync::SyncRequest,
+        who: &Principal,
+        via: &str,
+    ) -> Result<(zhurnal_sync::SyncResponse, Vec<crate::storage::AuditRecord>)> {
         let mut st = self.storage();
         let school = st.school()?;
         let book = st.actor_book()?;
         let plan = check(req, who, &school, &book, &mut **st)?;
+        let mut audit = Vec::new();
         if !plan.apply.is_empty() {
-            st.accept(
+            audit = st.accept(
                 &plan,
                 Origin {
                     user: uuid(who.user.as_bytes()),
@@ -405,7 +418,86 @@ impl SchoolServer {
                 },
             )?;
         }
-        Ok(respond(req, who, &school, &mut **st, self.budget))
+        Ok((respond(req, who, &school, &mut **st, self.budget), audit))
+    }
+
+    /// Imports a USB bundle: the signature is verified with the enrolment key of the device
+    /// that made it, then its request passes the same gate as that device's sync. A bundle of
+    /// a revoked device or user is kept in quarantine.
+    pub fn import_bundle(&self, file: &[u8], via: &str) -> Result<BundleSummary> {
+        use zhurnal_sync::bundle;
+        let bundle_error = |e: bundle::BundleError| refuse(e.code(), e.to_string());
+        let sealed = bundle::open(file).map_err(bundle_error)?;
+        let (device, user) = {
+            let mut st = self.storage();
+            let device = st.device(sealed.device().0)?.ok_or_else(|| {
+                refuse(
+                    ErrorCode::ForeignActor,
+                    "пакет сделан устройством, которое не входило на этот сервер",
+                )
+            })?;
+            let user = st.user(device.user)?.ok_or_else(|| {
+                refuse(
+                    ErrorCode::ForeignActor,
+                    "владельца устройства нет на сервере",
+                )
+            })?;
+            (device, user)
+        };
+        let key: [u8; 32] = device.public_key.as_slice().try_into().map_err(|_| {
+            refuse(
+                ErrorCode::ForeignActor,
+                "у устройства нет ключа для подписи пакетов",
+            )
+        })?;
+        let b = sealed.verify(&key).map_err(bundle_error)?;
+        if uuid(b.user.as_bytes()) != user.id || user.kind != UserKind::Staff {
+            return Err(refuse(
+                ErrorCode::ForeignActor,
+                "пакет подписан устройством другого пользователя",
+            ));
+        }
+        if device.revoked_at.is_some() || user.revoked_at.is_some() {
+            self.storage().quarantine(
+                Some(user.id),
+                Some(device.id),
+                ErrorCode::RevokedDevice.as_str(),
+                file,
+                now(),
+            )?;
+            return Err(refuse(
+                ErrorCode::RevokedDevice,
+                "устройство или учётная запись отключены администратором; пакет сохранён, но не принят",
+            ));
+        }
+        let who = Principal {
+            user: b.user,
+            device: DeviceId(device.id),
+        };
+        let (_, audit) = self.apply_audited(&b.request, &who, via)?;
+        let documents: BTreeSet<&str> = audit.iter().map(|a| a.doc.as_str()).collect();
+        Ok(BundleSummary {
+            documents: documents.len(),
+            changes: audit.len(),
+        })
+    }
+
+    /// `POST /api/v1/bundle`: only a staff member with the admin or deputy role carries
+    /// bundles in.
+    pub fn bundle(&self, token: Option<&str>, file: &[u8]) -> Result<BundleSummary> {
+        let s = self.active(token, None, false)?;
+        let school = self.storage().school()?;
+        let allowed = s.user.kind == UserKind::Staff
+            && school
+                .staff_member(staff_id(s.user.id))
+                .is_some_and(|m| m.roles.contains(&Role::Admin) || m.roles.contains(&Role::Deputy));
+        if !allowed {
+            return Err(refuse(
+                ErrorCode::NoAccess,
+                "пакеты с флешки принимают администратор или заместитель директора",
+            ));
+        }
+        self.import_bundle(file, "bundle")
     }
 
     // -----------------------------------------------------------------------------------------

@@ -125,9 +125,6 @@ fn get(url: &str, token: Option<&str>) -> (u16, Value) {
     (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
 }
 
-fn key() -> String {
-    zhurnal_sync::bundle::DeviceKey::generate().public_hex()
-}
 const PASSWORD: &str = "секретный-пароль";
 
 /// The people of 7Б the stories need.
@@ -182,10 +179,14 @@ fn account(r: &Running, login: &str, person: Person) {
 }
 
 fn login(r: &Running, login: &str) -> (String, String) {
+    login_with(r, login, &zhurnal_sync::bundle::DeviceKey::generate())
+}
+
+fn login_with(r: &Running, login: &str, key: &zhurnal_sync::bundle::DeviceKey) -> (String, String) {
     let (s, v) = post(
         &format!("{}/login", r.base),
         None,
-        json!({"login": login, "password": PASSWORD, "device_name": "ноутбук", "device_key": key()}),
+        json!({"login": login, "password": PASSWORD, "device_name": "ноутбук", "device_key": key.public_hex()}),
     );
     assert_eq!(s, 200, "{v}");
     (
@@ -201,6 +202,7 @@ struct Device {
     id: String,
     /// Changes received at first contact.
     first: usize,
+    key: zhurnal_sync::bundle::DeviceKey,
 }
 
 const PEER: &str = "school";
@@ -208,7 +210,8 @@ const PEER: &str = "school";
 impl Device {
     /// Logs in and makes first contact: an empty store downloads what its user may read.
     fn new(r: &Running, user: &str) -> Self {
-        let (token, id) = login(r, user);
+        let key = zhurnal_sync::bundle::DeviceKey::generate();
+        let (token, id) = login_with(r, user, &key);
         let path = r.dir.path().join(format!("{user}-{}.db", &id[..8]));
         let mut store = zhurnal_store::Store::open(&path).unwrap();
         let req = zhurnal_sync::client::request(vec![]);
@@ -235,6 +238,7 @@ impl Device {
             token,
             id,
             first,
+            key,
         }
     }
 
@@ -283,7 +287,7 @@ fn login_answers_the_contract_and_is_rate_limited() {
     let (s, v) = post(
         &format!("{}/login", r.base),
         None,
-        json!({"login": "alice", "password": PASSWORD, "device_name": "ноутбук", "device_key": key()}),
+        json!({"login": "alice", "password": PASSWORD, "device_name": "ноутбук", "device_key": zhurnal_sync::bundle::DeviceKey::generate().public_hex()}),
     );
     assert_eq!(s, 200);
     assert!(v["token"].as_str().unwrap().len() >= 43);
@@ -309,7 +313,7 @@ fn login_answers_the_contract_and_is_rate_limited() {
         let (s, e) = post(
             &format!("{}/login", r.base),
             None,
-            json!({"login": "alice", "password": "не тот", "device_key": key()}),
+            json!({"login": "alice", "password": "не тот", "device_key": zhurnal_sync::bundle::DeviceKey::generate().public_hex()}),
         );
         assert_eq!((s, e["code"].as_str()), (401, Some("bad_credentials")));
     }
@@ -320,7 +324,7 @@ fn login_answers_the_contract_and_is_rate_limited() {
         "application/json",
         Some(
             &serde_json::to_vec(
-                &json!({"login": "alice", "password": PASSWORD, "device_key": key()}),
+                &json!({"login": "alice", "password": PASSWORD, "device_key": zhurnal_sync::bundle::DeviceKey::generate().public_hex()}),
             )
             .unwrap(),
         ),
@@ -643,4 +647,82 @@ fn malformed_and_oversized_bodies_get_a_clear_4xx_and_change_nothing() {
     assert_eq!(server_doc_bytes(&r, p.algebra), before);
     assert!(r.server.audit(None, 10).unwrap().is_empty());
     assert!(r.server.quarantine().unwrap().is_empty());
+}
+
+#[test]
+fn a_signed_bundle_passes_the_same_gate_and_a_tampered_one_changes_nothing() {
+    use zhurnal_sync::bundle;
+    let r = start();
+    let p = people(&r);
+    account(&r, "alice", Person::Staff(p.alice));
+    account(&r, "admin", Person::Staff(p.admin));
+    let mut a = Device::new(&r, "alice");
+    let lesson = a.add_mark(p.algebra, p.alice, (9, 29), "5");
+    let sealed = bundle::seal(
+        &bundle::Bundle {
+            user: p.alice,
+            device: zhurnal_sync::server::DeviceId(a.id.parse().unwrap()),
+            created: 0,
+            request: a.z.sync_request(PEER).unwrap(),
+        },
+        &a.key,
+    );
+    let (admin, _) = login(&r, "admin");
+    let url = format!("{}/bundle", r.base);
+    let before = server_doc_bytes(&r, p.algebra);
+    // A byte changed on the stick: the signature fails, nothing is applied.
+    let mut tampered = sealed.clone();
+    let n = tampered.len();
+    tampered[n - 70] ^= 1;
+    let (s, body) = call(
+        "POST",
+        &url,
+        Some(&admin),
+        "application/octet-stream",
+        Some(&tampered),
+    );
+    let e: Value = serde_json::from_slice(&body).unwrap();
+    assert!((400..500).contains(&s), "{s} {e}");
+    assert_eq!(server_doc_bytes(&r, p.algebra), before);
+    // Only the admin or deputy carries bundles in.
+    let (s, body) = call(
+        "POST",
+        &url,
+        Some(&a.token),
+        "application/octet-stream",
+        Some(&sealed),
+    );
+    let e: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((s, e["code"].as_str()), (403, Some("no_access")));
+    let (s, body) = call(
+        "POST",
+        &url,
+        Some(&admin),
+        "application/octet-stream",
+        Some(&sealed),
+    );
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v, json!({"documents": 1, "changes": 1}));
+    let l = journal::lesson(r.server.storage().doc(p.algebra).unwrap(), lesson.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(l.marks, lesson.marks);
+    let rows = r.server.audit(None, 10).unwrap();
+    assert_eq!((rows.len(), rows[0].via.as_str()), (1, "bundle"));
+    assert_eq!(
+        rows[0].device.to_string(),
+        a.id,
+        "the device that signed it"
+    );
+    // Importing it again is harmless.
+    let (s, body) = call(
+        "POST",
+        &url,
+        Some(&admin),
+        "application/octet-stream",
+        Some(&sealed),
+    );
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((s, v), (200, json!({"documents": 0, "changes": 0})));
 }
