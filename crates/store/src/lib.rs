@@ -107,6 +107,10 @@ pub struct Store {
     docs: HashMap<DocId, Doc>,
     chunk_counts: HashMap<DocId, usize>,
     actors: HashMap<StaffId, ActorId>,
+    /// `PRAGMA data_version` when the documents in memory were last known to match the file.
+    /// It moves when another connection commits (the server while `zhurnal revert` runs on
+    /// its file, the app while the CLI writes to it); the documents are then read again.
+    seen: i64,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -177,12 +181,14 @@ impl Store {
             });
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let seen = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
             docs: HashMap::new(),
             chunk_counts: HashMap::new(),
             actors: HashMap::new(),
+            seen,
         };
         store.migrate(version)?;
         store.ensure_projections()?;
@@ -259,7 +265,23 @@ impl Store {
                 .is_some())
     }
 
+    /// Forgets the documents in memory if another connection has written to the file since
+    /// they were read.
+    fn refresh(&mut self) -> Result<()> {
+        let now: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if now != self.seen {
+            self.docs.clear();
+            self.chunk_counts.clear();
+            self.actors.clear();
+            self.seen = now;
+        }
+        Ok(())
+    }
+
     fn load(&mut self, id: DocId) -> Result<()> {
+        self.refresh()?;
         if self.docs.contains_key(&id) {
             return Ok(());
         }
@@ -501,11 +523,38 @@ impl Store {
         if chunk.is_empty() && touched.is_empty() && bookmark.is_none() {
             return Ok(());
         }
-        let count = self.chunk_counts.get(&id).copied().unwrap_or(0) + 1;
-        let compact = count >= COMPACT_AFTER;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another connection may have written since the document was read (the write lock is
+        // ours now): its changes are merged in first, so that a compaction keeps them and the
+        // projections show both.
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let stale = version != self.seen;
+        let mut count = self.chunk_counts.get(&id).copied().unwrap_or(0) + 1;
+        if stale {
+            let snapshot: Vec<u8> = tx.query_row(
+                "SELECT snapshot FROM docs WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )?;
+            let chunks = tx
+                .prepare_cached("SELECT data FROM chunks WHERE doc = ?1 ORDER BY seq")?
+                .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut parts: Vec<&[u8]> = vec![&snapshot];
+            parts.extend(chunks.iter().map(|c| c.as_slice()));
+            let mut stored = Doc::load(id, &parts).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            })?;
+            doc.merge(&mut stored)?;
+            count = chunks.len() + 1;
+        }
+        let mut touched = touched;
+        // What the merge brought (all of the document, if anything).
+        touched.extend(doc.take_touched());
+        let compact = count >= COMPACT_AFTER;
         let now = chrono::Utc::now().timestamp();
         if compact {
             tx.execute(
@@ -528,6 +577,13 @@ impl Store {
             put_bookmark(&tx, peer, id, heads)?;
         }
         tx.commit()?;
+        if stale {
+            // The other documents in memory may be behind the file too.
+            self.docs.retain(|k, _| *k == id);
+            self.chunk_counts.clear();
+            self.actors.clear();
+            self.seen = version;
+        }
         self.chunk_counts
             .insert(id, if compact { 0 } else { count });
         Ok(())

@@ -367,3 +367,78 @@ const PINNED_0001: u64 = 14_497_142_115_217_107_972;
 const PINNED_0002: u64 = 3_057_885_498_715_088_135;
 const PINNED_0003: u64 = 9_477_777_479_993_985_966;
 const PINNED_0004: u64 = 7_908_735_343_363_019_879;
+
+/// Another process on the same file (the server while `zhurnal revert` writes to it, the app
+/// while the CLI does): what it commits is read again, never hidden or overwritten.
+#[test]
+fn what_another_connection_writes_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let mut a = Store::open(&path).unwrap();
+    a.create(jid()).unwrap();
+    let lesson = add_lesson(&mut a, 3);
+    let mut b = Store::open(&path).unwrap();
+    b.edit(jid(), StaffId::from_raw([8; 16]), |doc, ed| {
+        let patch = LessonPatch {
+            marks: vec![(student(1), Marks::from_stored("4").unwrap())],
+            ..Default::default()
+        };
+        journal::save_lesson(doc, ed, lesson, patch)
+    })
+    .unwrap();
+    let l = journal::lesson(a.doc(jid()).unwrap(), lesson)
+        .unwrap()
+        .unwrap();
+    assert_eq!(l.marks[&student(1)].to_stored(), "4");
+}
+
+#[test]
+fn an_edit_racing_another_connections_commit_keeps_both_through_a_compaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let mut a = Store::open(&path).unwrap();
+    a.create(jid()).unwrap();
+    let lesson = add_lesson(&mut a, 6);
+    // The next chunk of `a` compacts the document (its snapshot replaces every chunk).
+    for i in 0.. {
+        if chunk_count(&a) == COMPACT_AFTER as i64 - 1 {
+            break;
+        }
+        set_mark(&mut a, lesson, 2, ["3", "4"][i % 2]).unwrap();
+    }
+    let mut b = Store::open(&path).unwrap();
+    a.edit(jid(), teacher(), |doc, ed| {
+        // `b` commits after `a` has read the document and before `a` writes.
+        b.edit(jid(), StaffId::from_raw([8; 16]), |doc, ed| {
+            let patch = LessonPatch {
+                marks: vec![(student(1), Marks::from_stored("4").unwrap())],
+                ..Default::default()
+            };
+            journal::save_lesson(doc, ed, lesson, patch)
+        })
+        .unwrap();
+        let patch = LessonPatch {
+            marks: vec![(student(2), Marks::from_stored("5").unwrap())],
+            ..Default::default()
+        };
+        journal::save_lesson(doc, ed, lesson, patch)
+    })
+    .unwrap();
+    assert!(chunk_count(&a) < 2, "compacted");
+    // Both marks in memory, in the projections and in the file.
+    let l = journal::lesson(a.doc(jid()).unwrap(), lesson)
+        .unwrap()
+        .unwrap();
+    assert_eq!(l.marks[&student(1)].to_stored(), "4");
+    assert_eq!(l.marks[&student(2)].to_stored(), "5");
+    let incremental = a.projection_rows().unwrap();
+    a.rebuild_projections().unwrap();
+    assert_eq!(a.projection_rows().unwrap(), incremental);
+    drop((a, b));
+    let mut c = Store::open(&path).unwrap();
+    let l = journal::lesson(c.doc(jid()).unwrap(), lesson)
+        .unwrap()
+        .unwrap();
+    assert_eq!(l.marks[&student(1)].to_stored(), "4");
+    assert_eq!(l.marks[&student(2)].to_stored(), "5");
+}
