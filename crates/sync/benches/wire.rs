@@ -13,6 +13,7 @@ use std::time::Instant;
 use zhurnal_journal::automerge::sync::{State, SyncDoc};
 use zhurnal_journal::automerge::Automerge;
 use zhurnal_journal::{Doc, DocId};
+use zhurnal_sync::access::{access, Access};
 use zhurnal_sync::{client, server, wire};
 
 struct Figures {
@@ -31,7 +32,7 @@ fn zstd_len(bytes: &[u8]) -> usize {
 
 /// Our protocol: one request with every document's heads and unacknowledged changes, one
 /// answer; repeated while the answer says `more`.
-fn ours(day: &Day) -> (Figures, usize) {
+fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
     let mut server_docs: BTreeMap<DocId, Doc> = day
         .server
         .iter()
@@ -57,14 +58,26 @@ fn ours(day: &Day) -> (Figures, usize) {
             .map(|d| client::offer(d, &bookmarks[&d.id()]))
             .collect();
         let req = client::request(offers);
+        // Both sides build the dictionary from the documents the teacher may read.
+        let cdict = with_dict.then(|| wire::Dictionary::from_docs(client_docs.values()));
+        let sdict = with_dict.then(|| {
+            wire::Dictionary::from_docs(
+                server_docs
+                    .values()
+                    .filter(|d| access(&day.school, day.who.user, d.id()) != Access::None),
+            )
+        });
         plain_up += req
             .docs
             .iter()
             .map(|o| o.changes.iter().map(Vec::len).sum::<usize>())
             .sum::<usize>();
-        let body = wire::encode_request(&req);
+        let body = wire::encode_request_with(&req, cdict.as_ref());
         f.up += body.len();
-        let req = wire::decode_request(&body).expect("our own request decodes");
+        let sent = req;
+        let req =
+            wire::decode_request_with(&body, sdict.as_ref()).expect("our own request decodes");
+        let answer_dict = wire::body_dictionary(&body).and(sdict.as_ref());
         let plan = server::check(
             &req,
             &day.who,
@@ -80,9 +93,10 @@ fn ours(day: &Day) -> (Figures, usize) {
             }
         }
         let resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
-        let body = wire::encode_response(&resp);
+        let body = wire::encode_response_to(&resp, &req, answer_dict);
         f.down += body.len();
-        let resp = wire::decode_response(&body).expect("our own response decodes");
+        let resp = wire::decode_response_to(&body, &sent, cdict.as_ref())
+            .expect("our own response decodes");
         f.round_trips += 1;
         for inc in client::incoming(&resp).expect("known documents") {
             let doc = client_docs.get_mut(&inc.doc).expect("she holds it");
@@ -173,6 +187,65 @@ fn exchange(
     }
 }
 
+/// A device with no documents asks for everything (ours), or syncs every readable document
+/// from empty (automerge).
+fn first_download(day: &Day) -> (Figures, Figures) {
+    let mut server_docs: BTreeMap<DocId, Doc> = day
+        .server
+        .iter()
+        .map(|(id, d)| (*id, Doc::load(*id, &[&d.save()]).expect("loads")))
+        .collect();
+    let mut f = Figures {
+        up: 0,
+        down: 0,
+        up_zstd: 0,
+        down_zstd: 0,
+        round_trips: 0,
+    };
+    let mut got: BTreeMap<DocId, Doc> = BTreeMap::new();
+    loop {
+        let offers = got.values().map(|d| client::offer(d, &d.heads())).collect();
+        let req = client::request(offers);
+        let body = wire::encode_request(&req);
+        f.up += body.len();
+        let req = wire::decode_request(&body).expect("decodes");
+        let resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
+        let body = wire::encode_response_to(&resp, &req, None);
+        f.down += body.len();
+        let resp = wire::decode_response_to(&body, &req, None).expect("decodes");
+        f.round_trips += 1;
+        for inc in client::incoming(&resp).expect("known documents") {
+            let doc = got.entry(inc.doc).or_insert_with(|| Doc::genesis(inc.doc));
+            for c in &inc.changes {
+                doc.apply_chunk(c).expect("applies");
+            }
+        }
+        if !resp.more {
+            break;
+        }
+    }
+    assert_eq!(
+        got.len(),
+        day.client.len(),
+        "every readable document arrived"
+    );
+    let mut a = Figures {
+        up: 0,
+        down: 0,
+        up_zstd: 0,
+        down_zstd: 0,
+        round_trips: 0,
+    };
+    for id in day.client.keys() {
+        let mut server: Automerge = day.server[id].automerge().clone();
+        let mut client = Automerge::new();
+        let (mut cs, mut ss) = (State::new(), State::new());
+        let rounds = exchange(&mut client, &mut server, &mut cs, &mut ss, Some(&mut a));
+        a.round_trips = a.round_trips.max(rounds);
+    }
+    (f, a)
+}
+
 fn main() {
     let t = Instant::now();
     let day = day::teachers_day();
@@ -183,7 +256,9 @@ fn main() {
         day.client.len(),
         t.elapsed().as_secs_f64()
     );
-    let (o, plain) = ours(&day);
+    let (o, plain) = ours(&day, true);
+    let (o_nodict, _) = ours(&day, false);
+    let first = first_download(&day);
     let fresh = automerge_sync(&day, false);
     let kept = automerge_sync(&day, true);
     println!("raw automerge change bytes offered: {plain} B");
@@ -193,7 +268,18 @@ fn main() {
     let row = |name: &str, up: usize, down: usize, rt: usize| {
         println!("| {name} | {up} | {down} | {} | {rt} |", up + down);
     };
-    row("zhurnal wire (compressed)", o.up, o.down, o.round_trips);
+    row(
+        "zhurnal wire 2, with the roster dictionary",
+        o.up,
+        o.down,
+        o.round_trips,
+    );
+    row(
+        "zhurnal wire 2, no dictionary",
+        o_nodict.up,
+        o_nodict.down,
+        o_nodict.round_trips,
+    );
     row(
         "automerge sync, fresh state, raw",
         fresh.up,
@@ -217,6 +303,30 @@ fn main() {
         kept.up_zstd,
         kept.down_zstd,
         kept.round_trips,
+    );
+
+    println!();
+    println!("A first full download of everything the teacher reads (a new laptop):");
+    println!();
+    println!("| protocol | up, B | down, B | up+down, B | round trips |");
+    println!("|---|---|---|---|---|");
+    row(
+        "zhurnal wire 2",
+        first.0.up,
+        first.0.down,
+        first.0.round_trips,
+    );
+    row(
+        "automerge sync, fresh state, raw",
+        first.1.up,
+        first.1.down,
+        first.1.round_trips,
+    );
+    row(
+        "automerge sync, fresh state, zstd per message",
+        first.1.up_zstd,
+        first.1.down_zstd,
+        first.1.round_trips,
     );
 
     // Time to encode and decode the day's request (median of 21).

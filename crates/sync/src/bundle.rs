@@ -15,6 +15,7 @@
 //! | 16 | user (the staff member) |
 //! | 16 | device |
 //! | 8 | created, Unix seconds, little-endian |
+//! | 32 | the device's Ed25519 public key (format 2 only) |
 //! | 4 | length `n` of the request, little-endian |
 //! | n | the request, [`wire::encode_request`](crate::wire::encode_request) |
 //! | 64 | Ed25519 signature of every byte above |
@@ -22,6 +23,12 @@
 //! [`open`] reads the header without trusting anything (it only says which device claims to
 //! have made the file, so the importer can look its key up); [`Sealed::verify`] checks the
 //! signature with that key before a byte of the request is decoded.
+//!
+//! Format 2 (written since issue 4) adds the signing device's public key, inside the signed
+//! bytes, so that another device — which never saw the enrolment — can check that the file is
+//! whole ([`Sealed::public_key`]). That proves integrity, not identity: the server still
+//! verifies with the key it learnt at enrolment, and [`Sealed::verify`] refuses a file whose
+//! embedded key is not the one it is verified with. Format 1 files are still read.
 
 use crate::protocol::{ErrorCode, Rejection, SyncRequest};
 use crate::server::DeviceId;
@@ -33,10 +40,13 @@ use zhurnal_domain::StaffId;
 /// The first bytes of every bundle file.
 pub const MAGIC: [u8; 8] = *b"ZHJBUNDL";
 
-/// The bundle format version; bumped when the layout above changes.
-pub const BUNDLE_VERSION: u8 = 1;
+/// The bundle format version written; bumped when the layout above changes.
+pub const BUNDLE_VERSION: u8 = 2;
 
-const HEADER: usize = 8 + 1 + 16 + 16 + 8 + 4;
+/// The header of format 1 (no public key).
+const HEADER_V1: usize = 8 + 1 + 16 + 16 + 8 + 4;
+/// The header of format 2 (with the public key).
+const HEADER: usize = HEADER_V1 + 32;
 const SIGNATURE: usize = 64;
 
 /// Why a bundle was refused. Nothing of a refused bundle is applied.
@@ -171,6 +181,7 @@ pub fn seal(bundle: &Bundle, key: &DeviceKey) -> Vec<u8> {
     out.extend_from_slice(bundle.user.as_bytes());
     out.extend_from_slice(bundle.device.0.as_bytes());
     out.extend_from_slice(&bundle.created.to_le_bytes());
+    out.extend_from_slice(&key.public());
     let len = u32::try_from(body.len()).expect("a request body is far below 4 GiB");
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(&body);
@@ -185,6 +196,9 @@ pub struct Sealed {
     user: StaffId,
     device: DeviceId,
     created: i64,
+    public_key: Option<[u8; 32]>,
+    /// Where the request begins in `signed`.
+    body_at: usize,
     signed: Vec<u8>,
     signature: [u8; 64],
 }
@@ -203,12 +217,14 @@ pub fn open(file: &[u8]) -> Result<Sealed, BundleError> {
         expected: HEADER + SIGNATURE,
         actual: file.len(),
     })?;
-    if version != BUNDLE_VERSION {
-        return Err(BundleError::UnknownVersion(version));
-    }
-    if file.len() < HEADER {
+    let header = match version {
+        1 => HEADER_V1,
+        2 => HEADER,
+        v => return Err(BundleError::UnknownVersion(v)),
+    };
+    if file.len() < header {
         return Err(BundleError::Truncated {
-            expected: HEADER + SIGNATURE,
+            expected: header + SIGNATURE,
             actual: file.len(),
         });
     }
@@ -216,24 +232,28 @@ pub fn open(file: &[u8]) -> Result<Sealed, BundleError> {
     let user = StaffId::from_raw(field(9));
     let device = DeviceId(uuid::Uuid::from_bytes(field(25)));
     let created = i64::from_le_bytes(file[41..49].try_into().expect("8 bytes"));
-    let len = u32::from_le_bytes(file[49..53].try_into().expect("4 bytes")) as usize;
+    let public_key: Option<[u8; 32]> =
+        (version >= 2).then(|| file[49..81].try_into().expect("32 bytes"));
+    let len = u32::from_le_bytes(file[header - 4..header].try_into().expect("4 bytes")) as usize;
     if len > wire::MAX_BODY {
         return Err(BundleError::TooLarge {
             limit: wire::MAX_BODY,
         });
     }
-    let expected = HEADER + len + SIGNATURE;
+    let expected = header + len + SIGNATURE;
     if file.len() != expected {
         return Err(BundleError::Truncated {
             expected,
             actual: file.len(),
         });
     }
-    let (signed, signature) = file.split_at(HEADER + len);
+    let (signed, signature) = file.split_at(header + len);
     Ok(Sealed {
         user,
         device,
         created,
+        public_key,
+        body_at: header,
         signed: signed.to_vec(),
         signature: signature.try_into().expect("64 bytes"),
     })
@@ -250,13 +270,25 @@ impl Sealed {
         self.user
     }
 
-    /// Checks the signature with the device's public key, then decodes the request.
+    /// The public key the file says it was signed with (format 2; `None` for format 1).
+    /// Trust it only as far as [`Sealed::verify`] with it goes: it proves the file is whole,
+    /// not who made it.
+    pub fn public_key(&self) -> Option<[u8; 32]> {
+        self.public_key
+    }
+
+    /// Checks the signature with the device's public key, then decodes the request. A file
+    /// that names another key than `public` is refused as badly signed.
     pub fn verify(&self, public: &[u8; 32]) -> Result<Bundle, BundleError> {
         let key = VerifyingKey::from_bytes(public)
             .map_err(|_| BundleError::BadKey("это не открытый ключ Ed25519".into()))?;
+        if self.public_key.is_some_and(|k| &k != public) {
+            return Err(BundleError::BadSignature);
+        }
         key.verify_strict(&self.signed, &Signature::from_bytes(&self.signature))
             .map_err(|_| BundleError::BadSignature)?;
-        let request = wire::decode_request(&self.signed[HEADER..]).map_err(BundleError::Wire)?;
+        let request =
+            wire::decode_request(&self.signed[self.body_at..]).map_err(BundleError::Wire)?;
         Ok(Bundle {
             user: self.user,
             device: self.device,
@@ -358,9 +390,9 @@ mod tests {
     fn a_newer_format_is_refused_as_such() {
         let key = DeviceKey::generate();
         let mut file = seal(&bundle(), &key);
-        file[8] = 2;
+        file[8] = 3;
         let err = open(&file).unwrap_err();
-        assert_eq!(err, BundleError::UnknownVersion(2));
+        assert_eq!(err, BundleError::UnknownVersion(3));
         assert!(err.to_string().contains("обновите программу"));
     }
 
@@ -370,6 +402,7 @@ mod tests {
         let mut file = MAGIC.to_vec();
         file.push(BUNDLE_VERSION);
         file.extend_from_slice(&[0; 40]);
+        file.extend_from_slice(&key.public());
         file.extend_from_slice(&3u32.to_le_bytes());
         file.extend_from_slice(&[wire::WIRE_VERSION, 0xFF, 0xFF]);
         let sig = key.sign(&file);
@@ -378,6 +411,68 @@ mod tests {
         assert!(
             matches!(err, BundleError::Wire(WireError::Malformed(_))),
             "{err:?}"
+        );
+    }
+
+    #[test]
+    fn format_2_carries_the_signing_key_inside_the_signed_bytes() {
+        let key = DeviceKey::generate();
+        let file = seal(&bundle(), &key);
+        assert_eq!(file[8], 2);
+        let sealed = open(&file).unwrap();
+        assert_eq!(sealed.public_key(), Some(key.public()));
+        assert_eq!(sealed.verify(&key.public()).unwrap(), bundle());
+        // Another key written over the embedded one: the signature no longer holds, whichever
+        // key the importer takes.
+        let other = DeviceKey::generate();
+        let mut swapped = file.clone();
+        swapped[49..81].copy_from_slice(&other.public());
+        let s = open(&swapped).unwrap();
+        assert_eq!(s.public_key(), Some(other.public()));
+        assert_eq!(
+            s.verify(&other.public()).unwrap_err(),
+            BundleError::BadSignature
+        );
+        assert_eq!(
+            s.verify(&key.public()).unwrap_err(),
+            BundleError::BadSignature
+        );
+        // A file re-signed by another device that still names the first key: refused too.
+        let mut resigned = file[..file.len() - SIGNATURE].to_vec();
+        let sig = other.sign(&resigned);
+        resigned.extend_from_slice(&sig);
+        assert_eq!(
+            open(&resigned)
+                .unwrap()
+                .verify(&other.public())
+                .unwrap_err(),
+            BundleError::BadSignature
+        );
+    }
+
+    #[test]
+    fn format_1_files_are_still_read() {
+        let key = DeviceKey::generate();
+        let b = bundle();
+        let body = wire::encode_request(&b.request);
+        let mut file = MAGIC.to_vec();
+        file.push(1);
+        file.extend_from_slice(b.user.as_bytes());
+        file.extend_from_slice(b.device.0.as_bytes());
+        file.extend_from_slice(&b.created.to_le_bytes());
+        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        file.extend_from_slice(&body);
+        let sig = key.sign(&file);
+        file.extend_from_slice(&sig);
+        let sealed = open(&file).unwrap();
+        assert_eq!(sealed.public_key(), None);
+        assert_eq!(sealed.verify(&key.public()).unwrap(), b);
+        assert_eq!(
+            open(&file[..HEADER_V1 + 3]).unwrap_err(),
+            BundleError::Truncated {
+                expected: file.len(),
+                actual: HEADER_V1 + 3
+            }
         );
     }
 

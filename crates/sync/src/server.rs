@@ -127,6 +127,32 @@ pub fn check(
             // replaced mid-year) is simply left out of the answer, not an error.
             continue;
         }
+        let genesis: BTreeSet<ChangeHash> = Doc::genesis(id).heads().into_iter().collect();
+        let mut changes = Vec::with_capacity(offer.changes.len());
+        for bytes in &offer.changes {
+            changes.push(Change::try_from(bytes.as_slice()).map_err(|e| {
+                reject(
+                    ErrorCode::BadChange,
+                    Some(name),
+                    format!("повреждённое изменение: {e}"),
+                )
+            })?);
+        }
+        // Changes the server already holds were checked when they first came (a device relays
+        // another's changes after importing his USB bundle, or offers again what a lost answer
+        // would have acknowledged): they are neither checked again nor refused.
+        let held: BTreeSet<ChangeHash> = match docs.doc(id) {
+            Some(d) => changes
+                .iter()
+                .map(Change::hash)
+                .filter(|h| d.automerge().get_change_by_hash(h).is_some())
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        let known = |c: &Change| genesis.contains(&c.hash()) || held.contains(&c.hash());
+        if changes.iter().all(known) {
+            continue;
+        }
         match access(school, who.user, id) {
             Access::None => {
                 return Err(reject(
@@ -143,17 +169,6 @@ pub fn check(
                 ))
             }
             Access::Write => {}
-        }
-        let genesis: BTreeSet<ChangeHash> = Doc::genesis(id).heads().into_iter().collect();
-        let mut changes = Vec::with_capacity(offer.changes.len());
-        for bytes in &offer.changes {
-            changes.push(Change::try_from(bytes.as_slice()).map_err(|e| {
-                reject(
-                    ErrorCode::BadChange,
-                    Some(name),
-                    format!("повреждённое изменение: {e}"),
-                )
-            })?);
         }
         // Apply to a copy: the request must leave no dependency missing, and the copy knows
         // every actor's author (automerge writes it into an actor's first change only).
@@ -186,12 +201,12 @@ pub fn check(
                     .unwrap_or_default()
             });
             let roster = roster.unwrap_or_default();
-            for change in changes.iter().filter(|c| !genesis.contains(&c.hash())) {
+            for change in changes.iter().filter(|c| !known(c)) {
                 check_subgroups(&copy, change, &groups, &roster, name)?;
             }
         }
         for change in &changes {
-            if genesis.contains(&change.hash()) {
+            if known(change) {
                 continue;
             }
             let actor = change.actor_id();

@@ -1,25 +1,32 @@
 //! How the messages of [`protocol`](crate::protocol) become bytes on the wire.
 //!
-//! A body is one version byte ([`WIRE_VERSION`]) followed by a zstd frame holding the message
-//! in postcard's compact binary encoding, after a reversible transform of its automerge changes
-//! ([`pack`]): a change's dependency that is the hash of an earlier change of the same document
-//! in the message becomes a back-reference (the receiver recomputes the hash), the checksum is
-//! dropped (it is the hash's first bytes), the actor and commit message become indexes into
-//! tables, and sequence number, first op and time become differences from the previous change.
-//! A change that does not rebuild to exactly its own bytes travels as it is. Decoding never
-//! trusts the body: a body or a decoded
-//! message larger than [`MAX_BODY`] is refused as [`WireError::TooLarge`] without inflating
-//! more than `MAX_BODY + 1` bytes (no zip bombs), a body that does not decode is
-//! [`WireError::Malformed`], and another version byte is [`WireError::UnknownVersion`]. Each
-//! maps to a stable [`ErrorCode`] for the HTTP answer.
+//! A body is one version byte ([`WIRE_VERSION`], now 2), a dictionary byte (0: none; 1:
+//! followed by the 8-byte [`Dictionary::id`] the body was coded with), and a zstd frame holding
+//! the message in postcard's compact binary encoding after a reversible transform of its
+//! automerge changes ([`columns`]): the message is stored column by column — every change's
+//! dependencies, then actors, sequence numbers, times, …, then each op column of every change
+//! — with dependencies and heads as back-references to changes in the message (the receiver
+//! recomputes the hashes), ids found in the [`Dictionary`] as numbers, and a response's heads
+//! as references to the heads of the request it answers. A change that does not rebuild to
+//! exactly its own bytes travels as it is; automerge identifies a change by the hash of its
+//! bytes, so every change comes out byte-identical.
 //!
-//! The automerge changes inside a message come out byte-identical: automerge identifies a
-//! change by the hash of its bytes.
+//! Format 1 (no dictionary byte, changes packed one by one by [`pack`]) is still decoded.
+//! Decoding never trusts the body: a body or a decoded message larger than [`MAX_BODY`] is
+//! refused as [`WireError::TooLarge`] without inflating more than `MAX_BODY + 1` bytes (no zip
+//! bombs), a body that does not decode is [`WireError::Malformed`], another version byte is
+//! [`WireError::UnknownVersion`], and a body coded with a dictionary the receiver does not
+//! hold is [`WireError::UnknownDictionary`] (the sender then resends without one). Each maps to
+//! a stable [`ErrorCode`] for the HTTP answer.
 
+mod columns;
 mod pack;
 
-use crate::protocol::{DocOffer, DocUpdate, ErrorCode, Rejection, SyncRequest, SyncResponse};
-use pack::{PackedDoc, Packer, Tables};
+pub use columns::Dictionary;
+
+use crate::protocol::{DocOffer, DocUpdate, ErrorCode, Hash, Rejection, SyncRequest, SyncResponse};
+use columns::{Budget, Encoder, Message};
+use pack::{PackedDoc, Tables};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -31,7 +38,10 @@ pub const CONTENT_TYPE: &str = "application/vnd.zhurnal.sync";
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// The first byte of every body; bumped when the encoding changes.
-pub const WIRE_VERSION: u8 = 1;
+pub const WIRE_VERSION: u8 = 2;
+
+/// The previous format, still decoded.
+const WIRE_VERSION_1: u8 = 1;
 
 /// zstd level: small messages dominate, and level 19 costs little at their size.
 const LEVEL: i32 = 19;
@@ -45,6 +55,8 @@ pub enum WireError {
     Malformed(String),
     #[error("формат сообщения версии {0} не поддерживается (поддерживается версия {WIRE_VERSION}); обновите программу")]
     UnknownVersion(u8),
+    #[error("сообщение сжато по словарю, которого у получателя нет (списки классов различаются); отправьте его без словаря")]
+    UnknownDictionary,
 }
 
 impl WireError {
@@ -52,7 +64,7 @@ impl WireError {
     pub fn code(&self) -> ErrorCode {
         match self {
             WireError::TooLarge { .. } => ErrorCode::TooLarge,
-            WireError::Malformed(_) => ErrorCode::BadRequest,
+            WireError::Malformed(_) | WireError::UnknownDictionary => ErrorCode::BadRequest,
             WireError::UnknownVersion(_) => ErrorCode::UnsupportedVersion,
         }
     }
@@ -68,6 +80,7 @@ impl From<WireError> for Rejection {
     }
 }
 
+/// Format 1 messages.
 #[derive(Serialize, Deserialize)]
 struct PackedRequest {
     version: u16,
@@ -83,102 +96,235 @@ struct PackedResponse {
     remaining: u32,
 }
 
-/// A request as a body.
+/// A request as a body, without a dictionary.
 pub fn encode_request(req: &SyncRequest) -> Vec<u8> {
-    let mut packer = Packer::default();
-    let docs = req
-        .docs
-        .iter()
-        .map(|d| packer.pack_doc(&d.doc, &d.heads, &d.changes))
-        .collect();
-    encode(&PackedRequest {
-        version: req.version,
-        tables: packer.tables,
-        docs,
-    })
+    encode_request_with(req, None)
 }
 
-/// A body as a request.
+/// A request as a body; with `dict`, ids it holds travel as numbers.
+pub fn encode_request_with(req: &SyncRequest, dict: Option<&Dictionary>) -> Vec<u8> {
+    let mut enc = Encoder::new(dict, &[]);
+    for d in &req.docs {
+        enc.doc(&d.doc, &d.heads, &d.changes);
+    }
+    let mut msg = enc.finish();
+    msg.version = req.version;
+    encode(&msg, dict)
+}
+
+/// A body as a request, when no dictionary is held.
 pub fn decode_request(body: &[u8]) -> Result<SyncRequest, WireError> {
-    let (packed, mut budget): (PackedRequest, usize) = decode(body)?;
-    let docs = packed
-        .docs
-        .into_iter()
-        .map(|d| {
-            let (doc, heads, changes) = pack::unpack_doc(d, &packed.tables, &mut budget)?;
-            Ok(DocOffer {
-                doc,
-                heads,
-                changes,
-            })
-        })
-        .collect::<Result<_, WireError>>()?;
-    Ok(SyncRequest {
-        version: packed.version,
-        docs,
-    })
+    decode_request_with(body, None)
 }
 
-/// A response as a body.
+/// A body as a request; `dict` is the receiver's dictionary (a body coded without one decodes
+/// too, a body coded with another is [`WireError::UnknownDictionary`]).
+pub fn decode_request_with(
+    body: &[u8],
+    dict: Option<&Dictionary>,
+) -> Result<SyncRequest, WireError> {
+    match open(body, dict)? {
+        Opened::V1(plain) => {
+            let (packed, mut budget): (PackedRequest, usize) = parse(&plain)?;
+            let docs = packed
+                .docs
+                .into_iter()
+                .map(|d| {
+                    let (doc, heads, changes) = pack::unpack_doc(d, &packed.tables, &mut budget)?;
+                    Ok(DocOffer {
+                        doc,
+                        heads,
+                        changes,
+                    })
+                })
+                .collect::<Result<_, WireError>>()?;
+            Ok(SyncRequest {
+                version: packed.version,
+                docs,
+            })
+        }
+        Opened::V2(plain, dict) => {
+            let (msg, budget): (Message, usize) = parse(&plain)?;
+            let docs = columns::decode(&msg, dict, &[], &mut Budget(budget))?
+                .into_iter()
+                .map(|(doc, heads, changes)| DocOffer {
+                    doc,
+                    heads,
+                    changes,
+                })
+                .collect();
+            Ok(SyncRequest {
+                version: msg.version,
+                docs,
+            })
+        }
+    }
+}
+
+/// Which dictionary a body names (`None`: none, or not a format 2 body). A server answers with
+/// the dictionary only when the request used it.
+pub fn body_dictionary(body: &[u8]) -> Option<[u8; 8]> {
+    match body {
+        [WIRE_VERSION, 1, id @ ..] if id.len() >= 8 => id[..8].try_into().ok(),
+        _ => None,
+    }
+}
+
+/// A response as a body, standing alone.
 pub fn encode_response(resp: &SyncResponse) -> Vec<u8> {
-    let mut packer = Packer::default();
-    let docs = resp
-        .docs
+    encode_response_inner(resp, &[], None)
+}
+
+/// A response as a body, naming the heads of the request it answers by their place there (the
+/// client holds its request) and ids by the dictionary. Decode with [`decode_response_to`].
+pub fn encode_response_to(
+    resp: &SyncResponse,
+    req: &SyncRequest,
+    dict: Option<&Dictionary>,
+) -> Vec<u8> {
+    encode_response_inner(resp, &known(req), dict)
+}
+
+fn known(req: &SyncRequest) -> Vec<Hash> {
+    req.docs
         .iter()
-        .map(|d| packer.pack_doc(&d.doc, &d.heads, &d.changes))
-        .collect();
-    encode(&PackedResponse {
-        tables: packer.tables,
-        docs,
-        more: resp.more,
-        remaining: resp.remaining,
-    })
+        .flat_map(|d| d.heads.iter().copied())
+        .collect()
 }
 
-/// A body as a response.
+fn encode_response_inner(
+    resp: &SyncResponse,
+    known: &[Hash],
+    dict: Option<&Dictionary>,
+) -> Vec<u8> {
+    let mut enc = Encoder::new(dict, known);
+    for d in &resp.docs {
+        enc.doc(&d.doc, &d.heads, &d.changes);
+    }
+    let mut msg = enc.finish();
+    msg.more = resp.more;
+    msg.remaining = resp.remaining;
+    encode(&msg, dict)
+}
+
+/// A body made by [`encode_response`] as a response.
 pub fn decode_response(body: &[u8]) -> Result<SyncResponse, WireError> {
-    let (packed, mut budget): (PackedResponse, usize) = decode(body)?;
-    let docs = packed
-        .docs
-        .into_iter()
-        .map(|d| {
-            let (doc, heads, changes) = pack::unpack_doc(d, &packed.tables, &mut budget)?;
-            Ok(DocUpdate {
-                doc,
-                heads,
-                changes,
-            })
-        })
-        .collect::<Result<_, WireError>>()?;
-    Ok(SyncResponse {
-        docs,
-        more: packed.more,
-        remaining: packed.remaining,
-    })
+    decode_response_inner(body, &[], None)
 }
 
-fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+/// A body made by [`encode_response_to`] (or [`encode_response`]) as a response, given the
+/// request it answers.
+pub fn decode_response_to(
+    body: &[u8],
+    req: &SyncRequest,
+    dict: Option<&Dictionary>,
+) -> Result<SyncResponse, WireError> {
+    decode_response_inner(body, &known(req), dict)
+}
+
+fn decode_response_inner(
+    body: &[u8],
+    known: &[Hash],
+    dict: Option<&Dictionary>,
+) -> Result<SyncResponse, WireError> {
+    match open(body, dict)? {
+        Opened::V1(plain) => {
+            let (packed, mut budget): (PackedResponse, usize) = parse(&plain)?;
+            let docs = packed
+                .docs
+                .into_iter()
+                .map(|d| {
+                    let (doc, heads, changes) = pack::unpack_doc(d, &packed.tables, &mut budget)?;
+                    Ok(DocUpdate {
+                        doc,
+                        heads,
+                        changes,
+                    })
+                })
+                .collect::<Result<_, WireError>>()?;
+            Ok(SyncResponse {
+                docs,
+                more: packed.more,
+                remaining: packed.remaining,
+            })
+        }
+        Opened::V2(plain, dict) => {
+            let (msg, budget): (Message, usize) = parse(&plain)?;
+            let docs = columns::decode(&msg, dict, known, &mut Budget(budget))?
+                .into_iter()
+                .map(|(doc, heads, changes)| DocUpdate {
+                    doc,
+                    heads,
+                    changes,
+                })
+                .collect();
+            Ok(SyncResponse {
+                docs,
+                more: msg.more,
+                remaining: msg.remaining,
+            })
+        }
+    }
+}
+
+fn encode(msg: &Message, dict: Option<&Dictionary>) -> Vec<u8> {
     let plain = postcard::to_allocvec(msg).expect("the messages serialize to postcard");
     let mut out = vec![WIRE_VERSION];
+    match dict {
+        Some(d) => {
+            out.push(1);
+            out.extend_from_slice(&d.id());
+        }
+        None => out.push(0),
+    }
     let compressed =
         zstd::bulk::compress(&plain, LEVEL).expect("zstd compresses an in-memory buffer");
     out.extend_from_slice(&compressed);
     out
 }
 
-/// The message, and how many bytes its unpacking may still add within `MAX_BODY`.
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<(T, usize), WireError> {
+enum Opened<'a> {
+    V1(Vec<u8>),
+    V2(Vec<u8>, Option<&'a Dictionary>),
+}
+
+/// Checks the version and dictionary and inflates the frame.
+fn open<'a>(body: &[u8], dict: Option<&'a Dictionary>) -> Result<Opened<'a>, WireError> {
     if body.len() > MAX_BODY {
         return Err(WireError::TooLarge { limit: MAX_BODY });
     }
     let (&version, rest) = body
         .split_first()
         .ok_or_else(|| WireError::Malformed("пустое сообщение".into()))?;
-    if version != WIRE_VERSION {
-        return Err(WireError::UnknownVersion(version));
+    match version {
+        WIRE_VERSION_1 => Ok(Opened::V1(inflate(rest)?)),
+        WIRE_VERSION => {
+            let (&flag, rest) = rest
+                .split_first()
+                .ok_or_else(|| WireError::Malformed("нет байта словаря".into()))?;
+            match flag {
+                0 => Ok(Opened::V2(inflate(rest)?, None)),
+                1 => {
+                    let id = rest
+                        .get(..8)
+                        .ok_or_else(|| WireError::Malformed("нет номера словаря".into()))?;
+                    match dict {
+                        Some(d) if d.id() == id => Ok(Opened::V2(inflate(&rest[8..])?, Some(d))),
+                        _ => Err(WireError::UnknownDictionary),
+                    }
+                }
+                f => Err(WireError::Malformed(format!(
+                    "неизвестный байт словаря {f}"
+                ))),
+            }
+        }
+        v => Err(WireError::UnknownVersion(v)),
     }
-    let plain = inflate(rest)?;
-    let (msg, tail) = postcard::take_from_bytes::<T>(&plain)
+}
+
+/// The message, and how many bytes its unpacking may still add within `MAX_BODY`.
+fn parse<T: DeserializeOwned>(plain: &[u8]) -> Result<(T, usize), WireError> {
+    let (msg, tail) = postcard::take_from_bytes::<T>(plain)
         .map_err(|e| WireError::Malformed(format!("не читается ({e})")))?;
     if !tail.is_empty() {
         return Err(WireError::Malformed(format!(
@@ -267,9 +413,9 @@ mod tests {
         }
         // A valid frame of a valid message followed by junk inside the frame.
         let body = encode_request(&sample_request());
-        let mut plain = zstd::bulk::decompress(&body[1..], MAX_BODY).unwrap();
+        let mut plain = zstd::bulk::decompress(&body[2..], MAX_BODY).unwrap();
         plain.push(0);
-        let mut body = vec![WIRE_VERSION];
+        let mut body = vec![WIRE_VERSION, 0];
         body.extend(zstd::bulk::compress(&plain, 3).unwrap());
         assert!(matches!(
             decode_request(&body),
@@ -281,7 +427,7 @@ mod tests {
     fn a_zip_bomb_is_refused_without_inflating_it() {
         // 64 MiB of zeros compress to a few KiB.
         let zeros = vec![0u8; 2 * MAX_BODY];
-        let mut body = vec![WIRE_VERSION];
+        let mut body = vec![WIRE_VERSION, 0];
         body.extend(zstd::bulk::compress(&zeros, 3).unwrap());
         assert!(body.len() < 64 * 1024, "{}", body.len());
         let err = decode_request(&body).unwrap_err();
@@ -355,18 +501,6 @@ mod tests {
             packed.len(),
             plain.len()
         );
-        // Every change but the first was packed with its dependency as a back-reference.
-        let (p, _): (PackedRequest, usize) = decode(&packed).unwrap();
-        let backs = p.docs[0]
-            .changes
-            .iter()
-            .filter(|c| {
-                matches!(c, pack::PackedChange::Split { deps, .. }
-                    if deps == &[pack::HashRef::Back(1)])
-            })
-            .count();
-        assert_eq!(backs, 30);
-        assert_eq!(p.docs[0].heads, vec![pack::HashRef::Back(1)]);
         // The receiver's automerge takes the rebuilt changes.
         let mut copy = zhurnal_journal::Doc::genesis(doc.id());
         for c in &decode_request(&packed).unwrap().docs[0].changes {
@@ -386,6 +520,130 @@ mod tests {
             docs: vec![offer],
         };
         assert_eq!(decode_request(&encode_request(&req)).unwrap(), req);
+    }
+
+    #[test]
+    fn a_format_1_body_still_decodes() {
+        let (doc, bookmark) = marked_journal(3);
+        let bookmark: Vec<_> = bookmark.into_iter().map(Into::into).collect();
+        let req = SyncRequest {
+            version: PROTOCOL_VERSION,
+            docs: vec![crate::client::offer(&doc, &bookmark)],
+        };
+        let mut packer = pack::Packer::default();
+        let docs = req
+            .docs
+            .iter()
+            .map(|d| packer.pack_doc(&d.doc, &d.heads, &d.changes))
+            .collect();
+        let plain = postcard::to_allocvec(&PackedRequest {
+            version: req.version,
+            tables: packer.tables,
+            docs,
+        })
+        .unwrap();
+        let mut body = vec![WIRE_VERSION_1];
+        body.extend(zstd::bulk::compress(&plain, 3).unwrap());
+        assert_eq!(decode_request(&body).unwrap(), req);
+    }
+
+    #[test]
+    fn a_dictionary_shrinks_the_body_and_another_one_is_refused() {
+        let (doc, bookmark) = marked_journal(30);
+        let bookmark: Vec<_> = bookmark.into_iter().map(Into::into).collect();
+        let req = SyncRequest {
+            version: PROTOCOL_VERSION,
+            docs: vec![crate::client::offer(&doc, &bookmark)],
+        };
+        let words = (0..40u8).map(|i| zhurnal_domain::StudentId::from_raw([i; 16]).to_string());
+        let dict = Dictionary::new(words.clone());
+        assert_eq!(dict.len(), 40);
+        let with = encode_request_with(&req, Some(&dict));
+        let without = encode_request(&req);
+        assert!(
+            with.len() + 100 < without.len(),
+            "{} vs {}",
+            with.len(),
+            without.len()
+        );
+        assert_eq!(body_dictionary(&with), Some(dict.id()));
+        assert_eq!(body_dictionary(&without), None);
+        assert_eq!(decode_request_with(&with, Some(&dict)).unwrap(), req);
+        assert_eq!(decode_request_with(&without, Some(&dict)).unwrap(), req);
+        let other = Dictionary::new(words.skip(1));
+        assert_ne!(other.id(), dict.id());
+        for d in [None, Some(&other)] {
+            let err = decode_request_with(&with, d).unwrap_err();
+            assert_eq!(err, WireError::UnknownDictionary);
+            assert_eq!(err.code(), ErrorCode::BadRequest);
+        }
+        // The answer names the request's heads by their place.
+        let resp = SyncResponse {
+            docs: vec![DocUpdate {
+                doc: req.docs[0].doc.clone(),
+                heads: req.docs[0].heads.clone(),
+                changes: vec![],
+            }],
+            more: false,
+            remaining: 0,
+        };
+        let short = encode_response_to(&resp, &req, Some(&dict));
+        assert!(short.len() + 20 < encode_response(&resp).len());
+        assert_eq!(decode_response_to(&short, &req, Some(&dict)).unwrap(), resp);
+        assert!(decode_response(&short).is_err());
+    }
+
+    /// Random automerge histories: several actors, merges (several dependencies), deletes,
+    /// text, counters, lists.
+    fn arb_history() -> impl Strategy<Value = Vec<Vec<u8>>> {
+        prop::collection::vec((0..3usize, 0..7u8, any::<u16>(), ".{0,12}"), 1..25).prop_map(
+            |steps| {
+                use zhurnal_journal::automerge::{
+                    transaction::Transactable, AutoCommit, ObjType, ScalarValue, ROOT,
+                };
+                let mut docs: Vec<AutoCommit> = (0..3u8)
+                    .map(|a| {
+                        AutoCommit::new().with_actor(zhurnal_journal::automerge::ActorId::from(
+                            [a + 1; 16].as_slice(),
+                        ))
+                    })
+                    .collect();
+                for (who, op, n, s) in steps {
+                    let key = format!("k{}", n % 5);
+                    let d = &mut docs[who];
+                    let _ = match op {
+                        0 => d.put(ROOT, &key, s.as_str()).map(|_| ()),
+                        1 => d.delete(ROOT, &key),
+                        2 => d
+                            .put(ROOT, "c", ScalarValue::counter(0))
+                            .and_then(|_| d.increment(ROOT, "c", i64::from(n))),
+                        3 => d.put_object(ROOT, &key, ObjType::Text).and_then(|t| {
+                            d.splice_text(&t, 0, 0, &s)?;
+                            d.splice_text(&t, 0, (s.chars().count() / 2) as isize, "ё")
+                        }),
+                        4 => d.put_object(ROOT, "l", ObjType::List).and_then(|l| {
+                            d.insert(&l, 0, i64::from(n))?;
+                            d.insert(&l, 1, f64::from(n) / 3.0)?;
+                            d.delete(&l, 0)
+                        }),
+                        5 => {
+                            let mut other = docs[(who + 1) % 3].clone();
+                            docs[who].merge(&mut other).map(|_| ())
+                        }
+                        _ => d.put(ROOT, &key, i64::from(n) - 30_000).map(|_| ()),
+                    };
+                    docs[who].commit();
+                }
+                let mut all = docs[0].clone();
+                for d in &mut docs[1..] {
+                    all.merge(d).unwrap();
+                }
+                all.get_changes(&[])
+                    .into_iter()
+                    .map(|mut c| c.bytes().into_owned())
+                    .collect()
+            },
+        )
     }
 
     fn arb_hash() -> impl Strategy<Value = Hash> {
@@ -426,11 +684,24 @@ mod tests {
         }
 
         #[test]
+        fn arbitrary_automerge_changes_come_back_byte_identical(changes in arb_history()) {
+            let heads = vec![Hash([3; 32])];
+            let req = SyncRequest {
+                version: PROTOCOL_VERSION,
+                docs: vec![DocOffer { doc: "2025/school".into(), heads, changes }],
+            };
+            let dict = Dictionary::new(["k1".to_string(), "c".to_string()]);
+            prop_assert_eq!(&decode_request(&encode_request(&req)).unwrap(), &req);
+            let body = encode_request_with(&req, Some(&dict));
+            prop_assert_eq!(decode_request_with(&body, Some(&dict)).unwrap(), req);
+        }
+
+        #[test]
         fn arbitrary_bytes_never_panic(body in prop::collection::vec(any::<u8>(), 0..600)) {
             let _ = decode_request(&body);
             let _ = decode_response(&body);
             // Also behind a valid version byte and inside a valid zstd frame.
-            let mut framed = vec![WIRE_VERSION];
+            let mut framed = vec![WIRE_VERSION, 0];
             framed.extend(zstd::bulk::compress(&body, 1).unwrap());
             let _ = decode_request(&framed);
             let _ = decode_response(&framed);

@@ -13,6 +13,7 @@ use super::WireError;
 use crate::protocol::Hash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+#[cfg(test)]
 use std::collections::BTreeMap;
 
 const CHANGE_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
@@ -58,6 +59,8 @@ pub(super) struct Tables {
     pub messages: Vec<Vec<u8>>,
 }
 
+/// The format 1 encoder, kept to test that format 1 bodies still decode.
+#[cfg(test)]
 #[derive(Default)]
 pub(super) struct Packer {
     pub tables: Tables,
@@ -65,17 +68,17 @@ pub(super) struct Packer {
     messages: BTreeMap<Vec<u8>, u32>,
 }
 
-struct Header<'a> {
-    deps: Vec<[u8; 32]>,
-    actor: &'a [u8],
-    seq: u64,
-    start_op: u64,
-    time: i64,
-    message: &'a [u8],
-    rest: &'a [u8],
+pub(super) struct Header<'a> {
+    pub deps: Vec<[u8; 32]>,
+    pub actor: &'a [u8],
+    pub seq: u64,
+    pub start_op: u64,
+    pub time: i64,
+    pub message: &'a [u8],
+    pub rest: &'a [u8],
 }
 
-fn uleb(buf: &[u8], pos: &mut usize) -> Option<u64> {
+pub(super) fn uleb(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v: u64 = 0;
     for shift in (0..64).step_by(7) {
         let b = *buf.get(*pos)?;
@@ -88,7 +91,7 @@ fn uleb(buf: &[u8], pos: &mut usize) -> Option<u64> {
     None
 }
 
-fn sleb(buf: &[u8], pos: &mut usize) -> Option<i64> {
+pub(super) fn sleb(buf: &[u8], pos: &mut usize) -> Option<i64> {
     let mut v: i64 = 0;
     let mut shift = 0;
     loop {
@@ -108,7 +111,7 @@ fn sleb(buf: &[u8], pos: &mut usize) -> Option<i64> {
     }
 }
 
-fn put_uleb(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn put_uleb(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let b = (v & 0x7f) as u8;
         v >>= 7;
@@ -120,7 +123,7 @@ fn put_uleb(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
-fn put_sleb(out: &mut Vec<u8>, mut v: i64) {
+pub(super) fn put_sleb(out: &mut Vec<u8>, mut v: i64) {
     loop {
         let b = (v & 0x7f) as u8;
         v >>= 7;
@@ -133,7 +136,7 @@ fn put_sleb(out: &mut Vec<u8>, mut v: i64) {
     }
 }
 
-fn take<'a>(buf: &'a [u8], pos: &mut usize, n: usize) -> Option<&'a [u8]> {
+pub(super) fn take<'a>(buf: &'a [u8], pos: &mut usize, n: usize) -> Option<&'a [u8]> {
     let end = pos.checked_add(n)?;
     let s = buf.get(*pos..end)?;
     *pos = end;
@@ -141,7 +144,7 @@ fn take<'a>(buf: &'a [u8], pos: &mut usize, n: usize) -> Option<&'a [u8]> {
 }
 
 /// Reads an uncompressed change chunk's header fields; `None` for anything else.
-fn split(bytes: &[u8]) -> Option<Header<'_>> {
+pub(super) fn split(bytes: &[u8]) -> Option<Header<'_>> {
     if bytes.get(..4)? != CHANGE_MAGIC || *bytes.get(8)? != CHUNK_CHANGE {
         return None;
     }
@@ -176,7 +179,7 @@ fn split(bytes: &[u8]) -> Option<Header<'_>> {
 }
 
 /// The change's bytes and hash from its header fields.
-fn build(h: &Header<'_>) -> (Vec<u8>, [u8; 32]) {
+pub(super) fn build(h: &Header<'_>) -> (Vec<u8>, [u8; 32]) {
     let mut body = Vec::with_capacity(h.rest.len() + 64 + 32 * h.deps.len());
     put_uleb(&mut body, h.deps.len() as u64);
     for d in &h.deps {
@@ -205,6 +208,7 @@ fn build(h: &Header<'_>) -> (Vec<u8>, [u8; 32]) {
     (out, hash)
 }
 
+#[cfg(test)]
 fn intern(map: &mut BTreeMap<Vec<u8>, u32>, table: &mut Vec<Vec<u8>>, v: &[u8]) -> u32 {
     if let Some(&i) = map.get(v) {
         return i;
@@ -215,6 +219,7 @@ fn intern(map: &mut BTreeMap<Vec<u8>, u32>, table: &mut Vec<Vec<u8>>, v: &[u8]) 
     i
 }
 
+#[cfg(test)]
 impl Packer {
     pub fn pack_doc(&mut self, doc: &str, heads: &[Hash], changes: &[Vec<u8>]) -> PackedDoc {
         // Where each split change's hash sits in the list.
