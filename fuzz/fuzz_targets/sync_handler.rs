@@ -1,0 +1,36 @@
+//! The server's whole sync handler (`SchoolServer::sync`: authentication, decoding, the
+//! permission gate, apply, answer) on a fresh store, as the enrolled teacher. Even first
+//! bytes: the rest is the raw body. Odd: a request built from the bytes (real and made-up
+//! documents and heads, the teacher's real changes with bytes flipped, raw bytes as changes),
+//! wire-encoded. An answer must decode; a refusal must be a 4xx and change nothing.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use zhurnal_fuzz::{assert_clear_refusal, fingerprint, fixture, request, Reader};
+use zhurnal_sync::wire;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let f = fixture().lock().unwrap_or_else(|p| p.into_inner());
+    let body = if mode & 1 == 0 {
+        rest.to_vec()
+    } else {
+        wire::encode_request(&request(&f, &mut Reader(rest)))
+    };
+    let before = fingerprint(&f.server);
+    match f.server.sync(Some(&f.token), &body) {
+        Ok(answer) => {
+            wire::decode_response(&answer).expect("the server's answer decodes");
+        }
+        Err(e) => {
+            assert_clear_refusal(&e);
+            assert_eq!(
+                fingerprint(&f.server),
+                before,
+                "a refused request changed the store: {e}"
+            );
+        }
+    }
+});
