@@ -1,6 +1,9 @@
 //! `zhurnal` — the command-line shell of the class journal. Only glue: every use case lives in
 //! `zhurnal-service`; this file parses arguments, calls it and prints the result.
 
+mod device;
+mod server;
+
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -112,6 +115,10 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    #[command(flatten)]
+    Server(server::ServerCommand),
+    #[command(flatten)]
+    Client(device::ClientCommand),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -294,6 +301,8 @@ fn kib(bytes: i64) -> String {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Server(command) => return server::run(command),
+        Command::Client(command) => return device::run(command),
         Command::Demo { db, seed, classes } => {
             let started = std::time::Instant::now();
             let mut options = zhurnal_service::DemoOptions::default();
@@ -331,16 +340,22 @@ fn run(cli: Cli) -> Result<(), String> {
             let text = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
             println!("{text}");
         }
-        Command::Mark { cell, value, batch } => {
+        Command::Mark {
+            mut cell,
+            value,
+            batch,
+        } => {
             let mut z = open(&cell.db)?;
+            device_author(&mut z, &mut cell)?;
             if let Some(source) = batch {
                 return run_batch(&mut z, &cell, &source);
             }
             let value = value.ok_or("укажите --value (или --batch)")?;
             println!("{}", apply_one(&mut z, &cell, Value::Marks(&value))?);
         }
-        Command::Attend { cell, code } => {
+        Command::Attend { mut cell, code } => {
             let mut z = open(&cell.db)?;
+            device_author(&mut z, &mut cell)?;
             println!("{}", apply_one(&mut z, &cell, Value::Code(&code))?);
         }
         Command::ImportRoster { db, class, file } => {
@@ -440,6 +455,41 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
+    Ok(())
+}
+
+/// On a device enrolled with a school server every edit is written by the logged-in user (the
+/// server refuses changes by anybody else): `--as` defaults to him, and another name is refused.
+fn device_author(z: &mut Zhurnal, cell: &mut CellArgs) -> Result<(), String> {
+    let Some(profile) = z.store().profile().map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let not_staff = || {
+        format!(
+            "это устройство подключено как {} ({}), а не сотрудник школы: ставить отметки нельзя",
+            profile.user_name, profile.login
+        )
+    };
+    let me: zhurnal_domain::StaffId = profile.user_id.parse().map_err(|_| not_staff())?;
+    let school = z.school().map_err(|e| e.to_string())?;
+    let name = school
+        .staff_member(me)
+        .map(|m| m.name.full())
+        .ok_or_else(not_staff)?;
+    if let Some(asked) = &cell.as_staff {
+        if z.staff(asked).map_err(|e| e.to_string())? != me {
+            return Err(format!(
+                "это устройство подключено как {name}: правки от имени «{asked}» сервер не примет. \
+                 Войдите под своей учётной записью на своём устройстве"
+            ));
+        }
+    }
+    if z.staff(&name).map_err(|e| e.to_string())? != me {
+        return Err(format!(
+            "в школе несколько сотрудников с именем «{name}»: правку не записать от вашего имени"
+        ));
+    }
+    cell.as_staff = Some(name);
     Ok(())
 }
 

@@ -117,6 +117,11 @@ pub enum DeviceCommand {
         #[arg(long)]
         id: String,
     },
+    /// Запросы отключённых устройств и учётных записей, сохранённые, но не принятые.
+    Quarantine {
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -136,6 +141,11 @@ pub enum SchoolCommand {
         password_file: Option<PathBuf>,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Сотрудники школы: id, ФИО и роли (имена для `zhurnal user add --staff`).
+    Staff {
+        #[arg(long)]
+        db: PathBuf,
     },
 }
 
@@ -193,7 +203,11 @@ pub fn run(command: ServerCommand) -> Result<(), String> {
                         d.name,
                         when(&d.created_at),
                         d.last_seen.as_deref().map(when).unwrap_or("—"),
-                        if d.revoked { "  ОТКЛЮЧЕНО" } else { "" }
+                        if d.revoked {
+                            "  ОТКЛЮЧЕНО"
+                        } else {
+                            ""
+                        }
                     );
                 }
             }
@@ -204,6 +218,26 @@ pub fn run(command: ServerCommand) -> Result<(), String> {
                     .map_err(|_| format!("«{id}» — не идентификатор устройства (UUID)"))?;
                 s.revoke_device(id).map_err(|e| e.to_string())?;
                 println!("Устройство {id} отключено: его запросы будут отклоняться и сохраняться в карантине.");
+            }
+            DeviceCommand::Quarantine { db } => {
+                let s = open(&db)?;
+                let q = s.quarantine().map_err(|e| e.to_string())?;
+                if q.is_empty() {
+                    println!("Карантин пуст.");
+                }
+                for e in q {
+                    println!(
+                        "{}  {}  {:<20} устройство {}  {}  {} байт",
+                        e.seq,
+                        when(&e.received_at),
+                        e.login.as_deref().unwrap_or("—"),
+                        e.device
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "—".into()),
+                        e.reason,
+                        e.bytes
+                    );
+                }
             }
         },
         ServerCommand::Revert {
@@ -221,7 +255,9 @@ pub fn run(command: ServerCommand) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
             let r = s.revert(admin, &login, since).map_err(|e| e.to_string())?;
             if r.documents == 0 {
-                println!("После этого момента от «{login}» на сервере нет записей: отменять нечего.");
+                println!(
+                    "После этого момента от «{login}» на сервере нет записей: отменять нечего."
+                );
             } else {
                 println!(
                     "Отменено клеток: {} в документах: {}. История сохранена; устройства получат отмену при синхронизации.",
@@ -230,6 +266,14 @@ pub fn run(command: ServerCommand) -> Result<(), String> {
             }
         }
         ServerCommand::School { command } => match command {
+            SchoolCommand::Staff { db } => {
+                let s = open(&db)?;
+                let school = s.storage().school().map_err(|e| e.to_string())?;
+                for m in &school.staff {
+                    let roles: Vec<&str> = m.roles.iter().map(|r| r.as_str()).collect();
+                    println!("{}\t{}\t{}", m.id, m.name.full(), roles.join(","));
+                }
+            }
             SchoolCommand::Init {
                 db,
                 name,
@@ -248,7 +292,10 @@ pub fn run(command: ServerCommand) -> Result<(), String> {
                         person: Person::Staff(id),
                     })
                     .map_err(|e| e.to_string())?;
-                println!("Создана школа «{name}» в {}; администратор {admin} ({admin_login}).", db.display());
+                println!(
+                    "Создана школа «{name}» в {}; администратор {admin} ({admin_login}).",
+                    db.display()
+                );
                 if let Some(p) = one_time {
                     println!("Одноразовый пароль администратора: {p} (сменить при первом входе)");
                 }
@@ -290,7 +337,12 @@ fn user(command: UserCommand) -> Result<(), String> {
                     person,
                 })
                 .map_err(|e| e.to_string())?;
-            println!("Учётная запись {} создана: {} ({}).", info.login, info.name, info.roles.join(", "));
+            println!(
+                "Учётная запись {} создана: {} ({}).",
+                info.login,
+                info.name,
+                info.roles.join(", ")
+            );
             if let Some(p) = one_time {
                 println!("Одноразовый пароль: {p} (сменить при первом входе)");
             }
@@ -304,8 +356,16 @@ fn user(command: UserCommand) -> Result<(), String> {
                     u.kind,
                     u.name,
                     u.roles.join(","),
-                    if u.must_change_password { "  одноразовый пароль" } else { "" },
-                    if u.revoked == Some(true) { "  ОТКЛЮЧЕНА" } else { "" }
+                    if u.must_change_password {
+                        "  одноразовый пароль"
+                    } else {
+                        ""
+                    },
+                    if u.revoked == Some(true) {
+                        "  ОТКЛЮЧЕНА"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

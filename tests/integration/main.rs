@@ -13,3 +13,4 @@ mod cli;
 mod crash;
 mod reports;
 mod support;
+mod sync;
