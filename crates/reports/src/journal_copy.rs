@@ -12,7 +12,7 @@
 //! sheet count are filled in from where the pages fell, and it is laid out again until nothing
 //! moves (usually twice).
 
-use crate::layout::Pagination;
+use crate::layout::{PageCount, Pagination};
 use crate::{ClassJournal, ProgressMeter, Rendered, ReportError, SubjectJournal, Templates};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -217,7 +217,10 @@ pub fn render_year_journal_metered(
 }
 
 /// Lays the document out until its contents and sheet count agree with where the pages fell.
-/// That is usually two layouts, which the meter is told to expect; a third grows its total.
+/// The first layout is rough (one pass, page count unknown) and only finds where the pages
+/// fall; the second, with the contents filled in, tries that page count first and is usually
+/// the last: its pages are where the contents say. The meter is told to expect two layouts of
+/// one pass each; a third layout grows its total.
 fn paginate(
     mut copy: JournalCopy,
     printing: Option<Printing>,
@@ -234,15 +237,19 @@ fn paginate(
         })?;
         // The first layout only finds where pages fall (its file would be thrown away).
         let layout_only = layouts == 1;
+        let count = match &last {
+            None => PageCount::Rough,
+            Some(p) => PageCount::Guess(p.pages),
+        };
         let laid_out = match meter.as_deref_mut() {
             Some(meter) => {
-                let per_layout = crate::layout::passes(&doc) * doc.sections.len();
+                let per_layout = doc.sections.len();
                 let want = if layouts == 1 { 2 } else { layouts };
                 meter.expect(per_layout * (want - expected));
                 expected = want;
-                crate::layout_metered(&doc, meter, layout_only)
+                crate::layout_metered(&doc, meter, layout_only, count)
             }
-            None => crate::layout::render_pdf_ticking(&doc, None, layout_only),
+            None => crate::layout::render_pdf_ticking(&doc, None, layout_only, count),
         };
         let (bytes, pages) = laid_out.map_err(|source| ReportError::TemplateLayout {
             template: TEMPLATE.to_string(),

@@ -164,6 +164,7 @@ pub(crate) fn layout_metered(
     doc: &markup::Document,
     meter: &mut ProgressMeter,
     layout_only: bool,
+    count: layout::PageCount,
 ) -> Result<(Vec<u8>, layout::Pagination), LayoutError> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel();
@@ -171,7 +172,7 @@ pub(crate) fn layout_metered(
             .name("zhurnal-layout".into())
             .stack_size(16 << 20)
             .spawn_scoped(scope, move || {
-                layout::render_pdf_ticking(doc, Some(tx), layout_only)
+                layout::render_pdf_ticking(doc, Some(tx), layout_only, count)
             })
             .map_err(|e| LayoutError::Internal(format!("не удалось запустить вёрстку: {e}")))?;
         for () in rx {
@@ -196,9 +197,11 @@ pub fn render_template_markup_metered(
     })?;
     meter.expect(layout::passes(&doc) * doc.sections.len());
     let (pdf, pages) =
-        layout_metered(&doc, meter, false).map_err(|source| ReportError::TemplateLayout {
-            template: template.to_string(),
-            source,
+        layout_metered(&doc, meter, false, layout::PageCount::Exact).map_err(|source| {
+            ReportError::TemplateLayout {
+                template: template.to_string(),
+                source,
+            }
         })?;
     meter.finish();
     Ok(Rendered {

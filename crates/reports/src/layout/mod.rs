@@ -32,7 +32,7 @@ use genpdfi::{Element, Margins, Position, RenderResult, Size};
 use std::cell::RefCell;
 use std::rc::Rc;
 use table::TableBox;
-use text::{mm, TextLayout};
+use text::{mm, Measures, TextLayout};
 use thiserror::Error;
 
 /// Tolerance of length comparisons, mm.
@@ -78,13 +78,29 @@ pub struct Pagination {
 /// [`render_pdf`], also telling on which page each named section begins: a contents page or
 /// a certification sheet is then filled in and the document laid out again.
 pub fn render_pdf_paged(doc: &Document) -> Result<(Vec<u8>, Pagination), LayoutError> {
-    render_pdf_ticking(doc, None, false)
+    render_pdf_ticking(doc, None, false, PageCount::Exact)
 }
 
 /// Where the pages of `doc` fall, without making the file (about half the work of
 /// [`render_pdf_paged`]: the PDF is neither written nor finished).
 pub fn paginate(doc: &Document) -> Result<Pagination, LayoutError> {
-    render_pdf_ticking(doc, None, true).map(|(_, pages)| pages)
+    render_pdf_ticking(doc, None, true, PageCount::Exact).map(|(_, pages)| pages)
+}
+
+/// How a document whose running header or footer shows `{pages}` learns its page count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PageCount {
+    /// A first pass counts the pages (with a stand-in number), then the document is laid out
+    /// again knowing the count, until the two agree.
+    Exact,
+    /// Lay out with this count first; again only if the pages come out otherwise. A
+    /// document laid out once more after a small change (a contents page filled in) usually
+    /// keeps its count, and then one pass is enough.
+    Guess(usize),
+    /// One pass with the stand-in number: where the pages fall, as good as the stand-in (for
+    /// a first layout whose page numbers only fill in a contents page that is laid out again
+    /// exactly).
+    Rough,
 }
 
 /// How many times [`render_pdf_paged`] lays out every section of `doc`: twice when a running
@@ -103,21 +119,33 @@ pub(crate) fn render_pdf_ticking(
     doc: &Document,
     tick: Option<std::sync::mpsc::Sender<()>>,
     layout_only: bool,
+    count: PageCount,
 ) -> Result<(Vec<u8>, Pagination), LayoutError> {
     check_glyphs(doc)?;
     let mixed = doc
         .sections
         .iter()
         .any(|s| s.orientation != doc.sections[0].orientation);
-    let mut total = None;
+    let measures = Rc::new(Measures::default());
+    let mut total = match count {
+        PageCount::Guess(n) => Some(n),
+        PageCount::Exact | PageCount::Rough => None,
+    };
+    let rough = count == PageCount::Rough;
     let mut attempts = 0;
     loop {
         // A pass that only counts the pages for `{pages}` need not make the file.
-        let counting = doc.needs_page_count() && total.is_none();
-        let (bytes, pages, of_pages) =
-            render_once(doc, total, mixed, tick.clone(), layout_only || counting)?;
+        let counting = doc.needs_page_count() && total.is_none() && !rough;
+        let (bytes, pages, of_pages) = render_once(
+            doc,
+            &measures,
+            total,
+            mixed,
+            tick.clone(),
+            layout_only || counting,
+        )?;
         attempts += 1;
-        if !doc.needs_page_count() || total == Some(pages.len()) || attempts == 3 {
+        if !doc.needs_page_count() || rough || total == Some(pages.len()) || attempts == 3 {
             let mut first_pages = std::collections::BTreeMap::new();
             for (page, section) in of_pages.iter().enumerate() {
                 if let Some(id) = &doc.sections[*section].id {
@@ -174,6 +202,7 @@ type Pass = (Vec<u8>, Vec<PageBox>, Vec<usize>);
 /// One pass of genpdfi over the document; returns the PDF and the box of every page.
 fn render_once(
     doc: &Document,
+    measures: &Rc<Measures>,
     total: Option<usize>,
     mixed: bool,
     tick: Option<std::sync::mpsc::Sender<()>>,
@@ -216,8 +245,10 @@ fn render_once(
             })
             .collect(),
         fonts,
+        measures: measures.clone(),
         total,
         shared: shared.clone(),
+        layout_only,
     });
     gdoc.push(Flow {
         sections: doc
@@ -231,6 +262,7 @@ fn render_once(
             .collect(),
         current: 0,
         fonts,
+        measures: measures.clone(),
         shared: shared.clone(),
         tick,
         layout_only,
@@ -268,6 +300,10 @@ pub(crate) struct Fonts {
 pub(crate) struct Cx<'a> {
     pub(crate) ctx: &'a genpdfi::Context,
     pub(crate) fonts: Fonts,
+    pub(crate) measures: &'a Measures,
+    /// Whether to draw: a pass that only finds where the pages fall measures everything and
+    /// draws nothing (drawing is most of a pass: glyph lookups, kerning, PDF operations).
+    pub(crate) draw: bool,
 }
 
 /// How much of a block fitted.
@@ -305,8 +341,10 @@ struct Pages {
     /// The sections without their bodies.
     sections: Vec<Section>,
     fonts: Fonts,
+    measures: Rc<Measures>,
     total: Option<usize>,
     shared: Rc<RefCell<Shared>>,
+    layout_only: bool,
 }
 
 impl genpdfi::PageDecorator for Pages {
@@ -326,6 +364,8 @@ impl genpdfi::PageDecorator for Pages {
         let cx = Cx {
             ctx: context,
             fonts: self.fonts,
+            measures: &self.measures,
+            draw: !self.layout_only,
         };
         self.prepare(&cx, area, index, page)
             .map_err(|e| stash(&self.shared, e))
@@ -444,6 +484,7 @@ struct Flow {
     sections: Vec<FlowSection>,
     current: usize,
     fonts: Fonts,
+    measures: Rc<Measures>,
     shared: Rc<RefCell<Shared>>,
     /// Told when a section is laid out.
     tick: Option<std::sync::mpsc::Sender<()>>,
@@ -465,9 +506,12 @@ impl Element for Flow {
         area: Area<'_>,
         _style: genpdfi::style::Style,
     ) -> Result<RenderResult, genpdfi::error::Error> {
+        let measures = self.measures.clone();
         let cx = Cx {
             ctx: context,
             fonts: self.fonts,
+            measures: &measures,
+            draw: !self.layout_only,
         };
         let result = self.page(&cx, area).map_err(|e| stash(&self.shared, e))?;
         if self.layout_only && !result.has_more {
@@ -784,6 +828,9 @@ impl SignatureLayout {
     }
 
     fn print(&self, cx: &Cx, area: &Area<'_>) -> Result<(), LayoutError> {
+        if !cx.draw {
+            return Ok(());
+        }
         let mut y = 0.0;
         for i in 0..self.label.lines.len() {
             self.label.print_line(cx, area, i, 0.0, y)?;

@@ -239,6 +239,9 @@ fn draw_rows(
     to: usize,
     y0: f32,
 ) -> Result<(), LayoutError> {
+    if !cx.draw {
+        return Ok(());
+    }
     let mut row_y = vec![y0];
     for r in from..=to {
         row_y.push(row_y.last().copied().unwrap_or(y0) + grid.row_h[r]);

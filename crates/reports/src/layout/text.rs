@@ -6,15 +6,29 @@
 //! smaller first). Every character of the input ends up on some line.
 
 use super::{Cx, LayoutError};
-use crate::markup::{Align, Fit, Inline, Paragraph, TextStyle};
+use crate::markup::{Align, Fit, FontName, Inline, Paragraph, TextStyle};
 use genpdfi::render::Area;
 use genpdfi::style::Style;
 use genpdfi::{Mm, Position};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Smallest size [`Fit::Shrink`] goes down to, points.
 const MIN_SHRINK_SIZE: u8 = 5;
 /// Tolerance of width comparisons, mm.
 const EPS: f32 = 0.01;
+
+/// A face at a size: (font, bold, italic, size in points).
+type Face = (FontName, bool, bool, u8);
+
+/// Text measurements already made, kept across pages and passes (the fonts do not change).
+#[derive(Default)]
+pub(crate) struct Measures {
+    /// Width of a string, mm, per face.
+    widths: RefCell<HashMap<Face, HashMap<String, f32>>>,
+    /// Metrics per (face, line spacing bits).
+    metrics: RefCell<HashMap<(Face, u32), genpdfi::fonts::Metrics>>,
+}
 
 /// A run of text in one style. (The markup's small style, not genpdfi's: a big table holds
 /// tens of thousands of pieces until it is printed.)
@@ -85,6 +99,9 @@ impl TextLayout {
         x: f32,
         y: f32,
     ) -> Result<(), LayoutError> {
+        if !cx.draw {
+            return Ok(());
+        }
         let line = &self.lines[i];
         let indent = if i == 0 { self.indent } else { 0.0 };
         let free = (self.width - indent - line.width).max(0.0);
@@ -168,12 +185,41 @@ impl Cx<'_> {
         s
     }
 
+    /// Width of `s` in `style`, mm. Measured once per face, size and string: a journal
+    /// measures the same marks, dates and names tens of thousands of times, and genpdfi looks
+    /// every glyph and kerning pair up again each time.
     pub(crate) fn width(&self, style: &TextStyle, s: &str) -> f32 {
-        f32::from(self.style(style).str_width(&self.ctx.font_cache, s))
+        let key = (style.font, style.bold, style.italic, style.size);
+        if let Some(w) = self
+            .measures
+            .widths
+            .borrow()
+            .get(&key)
+            .and_then(|m| m.get(s))
+        {
+            return *w;
+        }
+        let w = f32::from(self.style(style).str_width(&self.ctx.font_cache, s));
+        self.measures
+            .widths
+            .borrow_mut()
+            .entry(key)
+            .or_default()
+            .insert(s.to_string(), w);
+        w
     }
 
     pub(crate) fn metrics(&self, style: &TextStyle) -> genpdfi::fonts::Metrics {
-        self.style(style).metrics(&self.ctx.font_cache)
+        let key = (
+            (style.font, style.bold, style.italic, style.size),
+            style.line_spacing.to_bits(),
+        );
+        if let Some(m) = self.measures.metrics.borrow().get(&key) {
+            return *m;
+        }
+        let m = self.style(style).metrics(&self.ctx.font_cache);
+        self.measures.metrics.borrow_mut().insert(key, m);
+        m
     }
 
     fn tokens(&self, p: &Paragraph, size: u8) -> Vec<Token> {
