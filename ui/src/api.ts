@@ -23,6 +23,7 @@ import type {
   ReportResult,
   RosterView,
   StaffView,
+  SyncProgress,
   SyncStatus,
 } from "./types";
 
@@ -60,6 +61,8 @@ export interface Api {
   makeReport(request: ReportRequest): Promise<Result<ReportResult>>;
   saveReport(path: string, dest: string): Promise<Result<null>>;
   printReport(path: string): Promise<Result<null>>;
+  /** Opens the document in the system's PDF viewer (to print without CUPS, or full-size). */
+  openReport(path: string): Promise<Result<null>>;
 
   syncStatus(): Promise<Result<SyncStatus>>;
   login(server: string, login: string, password: string): Promise<Result<AppState>>;
@@ -68,11 +71,13 @@ export interface Api {
   conflicts(): Promise<Result<ConflictView[]>>;
   resolveConflict(doc: string, lesson: string, student: string, chosenText: string): Promise<Result<null>>;
   bundleExport(path: string): Promise<Result<BundleResult>>;
-  bundleImport(path: string): Promise<Result<BundleResult>>;
+  /** `publicKey`: the exporting device's key (64 hex digits), shown when it wrote the file. */
+  bundleImport(path: string, publicKey: string): Promise<Result<BundleResult>>;
 
   /** Events the shell emits. Each returns a function that stops listening. */
   onReportProgress(cb: (p: ReportProgress) => void): Promise<() => void>;
   onSyncStatus(cb: (s: SyncStatus) => void): Promise<() => void>;
+  onSyncProgress(cb: (p: SyncProgress) => void): Promise<() => void>;
   /** A URL the webview can show for a file the shell wrote (a PDF to preview). */
   fileUrl(path: string): string;
   /** The shell's file dialog; `null` when cancelled or when there is no dialog (type the path). */
@@ -140,6 +145,7 @@ export async function tauriApi(): Promise<Api> {
     makeReport: (request) => call("make_report", { request }),
     saveReport: (path, dest) => call("save_report", { path, dest }),
     printReport: (path) => call("print_report", { path }),
+    openReport: (path) => call("open_report", { path }),
     syncStatus: () => call("sync_status"),
     login: (server, login, password) => call("login", { server, login, password }),
     logout: () => call("logout"),
@@ -147,9 +153,10 @@ export async function tauriApi(): Promise<Api> {
     conflicts: () => call("conflicts"),
     resolveConflict: (doc, lesson, student, chosen_text) => call("resolve_conflict", { doc, lesson, student, chosen_text }),
     bundleExport: (path) => call("bundle_export", { path }),
-    bundleImport: (path) => call("bundle_import", { path }),
+    bundleImport: (path, public_key) => call("bundle_import", { path, public_key }),
     onReportProgress: (cb) => event.listen<ReportProgress>("report-progress", (e) => cb(e.payload)),
     onSyncStatus: (cb) => event.listen<SyncStatus>("sync-status", (e) => cb(e.payload)),
+    onSyncProgress: (cb) => event.listen<SyncProgress>("sync-progress", (e) => cb(e.payload)),
     fileUrl: (path) => core.convertFileSrc(path),
     async pickFile(mode, filters, defaultPath) {
       // The dialog plugin's own command; when the shell has no dialog the user types the path.

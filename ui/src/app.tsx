@@ -138,12 +138,14 @@ export function SyncBadge({ sync, unsaved, onClick }: { sync: SyncStatus; unsave
   const changes = sync.pending.reduce((a, p) => a + p.changes, 0);
   const line = !sync.configured
     ? "Без сервера"
-    : sync.online
+    : sync.syncing
+      ? "Синхронизация…"
+      : sync.online
       ? sync.last_sync
         ? `На связи · синхронизировано ${ruTime(sync.last_sync)}`
         : "На связи"
       : `Нет связи${sync.last_sync ? ` · последняя синхронизация ${ruTime(sync.last_sync)}` : ""}`;
-  const cls = !sync.configured ? "local" : sync.online ? "online" : "offline";
+  const cls = !sync.configured ? "local" : sync.syncing ? "syncing" : sync.online ? "online" : "offline";
   return (
     <button
       class={`sync-badge ${cls}`}

@@ -27,6 +27,7 @@ import type {
   ReportRequest,
   RosterStudent,
   StaffView,
+  SyncProgress,
   SyncStatus,
 } from "./types";
 
@@ -157,7 +158,18 @@ export class MockBackend implements Api {
   private classes: MClass[] = [];
   private journals: MJournal[] = [];
   private undoStack: Array<() => CellResult> = [];
-  private sync: SyncStatus = { configured: false, online: false, last_sync: null, pending: [], conflicts: 0, message: "Сервер не настроен: журнал хранится на этом компьютере" };
+  private sync: SyncStatus = {
+    configured: false,
+    online: false,
+    syncing: false,
+    server: null,
+    user: null,
+    last_sync: null,
+    last_error: null,
+    pending: [],
+    conflicts: 0,
+    message: "Сервер не настроен: журнал хранится на этом компьютере",
+  };
   private conflictList: ConflictView[] = [];
   private reportListeners = new Set<(p: ReportProgress) => void>();
   private syncListeners = new Set<(s: SyncStatus) => void>();
@@ -735,6 +747,9 @@ export class MockBackend implements Api {
   printReport(_path: string) {
     return this.answer(() => ok(null));
   }
+  openReport(_path: string) {
+    return this.answer(() => ok(null));
+  }
 
   // ---- sync --------------------------------------------------------------------------------
 
@@ -748,6 +763,8 @@ export class MockBackend implements Api {
       if (password === "wrong") return err<AppState>("no_access", "Неверный логин или пароль");
       this.sync.configured = true;
       this.sync.online = true;
+      this.sync.server = server.trim().replace(/\/+$/, "");
+      this.sync.user = this.profile?.name ?? login;
       return ok(this.state());
     });
   }
@@ -755,6 +772,8 @@ export class MockBackend implements Api {
     return this.answer(() => {
       this.sync.configured = false;
       this.sync.online = false;
+      this.sync.server = null;
+      this.sync.user = null;
       return ok(this.state());
     });
   }
@@ -785,11 +804,20 @@ export class MockBackend implements Api {
   bundleExport(path: string) {
     return this.answer(() => {
       if (!path.trim()) return err<never>("invalid", "Укажите файл на флешке");
-      return ok({ documents: this.sync.pending.length, changes: this.sync.pending.reduce((a, p) => a + p.changes, 0) });
+      if (!this.sync.configured) return err<never>("sync", "это устройство ещё не подключено к серверу школы: войдите, чтобы подписывать пакеты");
+      return ok({
+        documents: this.sync.pending.length,
+        changes: this.sync.pending.reduce((a, p) => a + p.changes, 0),
+        public_key: "5a".repeat(32),
+      });
     });
   }
-  bundleImport(path: string) {
-    return this.answer(() => (path.trim() ? ok({ documents: 2, changes: 17 }) : err<never>("invalid", "Укажите файл с флешки")));
+  bundleImport(path: string, publicKey: string) {
+    return this.answer(() => {
+      if (!path.trim()) return err<never>("invalid", "Укажите файл с флешки");
+      if (!/^[0-9a-f]{64}$/i.test(publicKey.trim())) return err<never>("sync", "пакет не принят: ключ устройства — 64 шестнадцатеричные цифры");
+      return ok({ documents: 2, changes: 17, public_key: null });
+    });
   }
 
   async onReportProgress(cb: (p: ReportProgress) => void) {
@@ -799,6 +827,9 @@ export class MockBackend implements Api {
   async onSyncStatus(cb: (s: SyncStatus) => void) {
     this.syncListeners.add(cb);
     return () => void this.syncListeners.delete(cb);
+  }
+  async onSyncProgress(_cb: (p: SyncProgress) => void) {
+    return () => {};
   }
   fileUrl(path: string): string {
     return this.blobs.get(path) ?? "about:blank";

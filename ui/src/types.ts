@@ -33,6 +33,7 @@ export type { RosterStudent } from "./bindings/RosterStudent";
 export type { RosterView } from "./bindings/RosterView";
 export type { StaffView } from "./bindings/StaffView";
 export type { StudentRow } from "./bindings/StudentRow";
+export type { SyncProgress } from "./bindings/SyncProgress";
 export type { SyncStatus } from "./bindings/SyncStatus";
 
 /** `Profile.roles`, `StaffView.roles`. */

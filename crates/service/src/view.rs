@@ -26,6 +26,7 @@ use zhurnal_domain::{
 use zhurnal_journal::journal::{self, CellRef, LessonPatch};
 use zhurnal_journal::school::School;
 use zhurnal_journal::{personal, roster, DocId};
+use zhurnal_store::Store;
 use zhurnal_sync::access::{access, Access as DocAccess};
 
 #[cfg(feature = "ts")]
@@ -42,6 +43,8 @@ pub mod code {
     pub const CONFLICT: &str = "conflict";
     pub const STORE: &str = "store";
     pub const SYNC: &str = "sync";
+    /// The server could not be reached (a status, not a failure: nothing is lost).
+    pub const OFFLINE: &str = "offline";
     pub const REPORT: &str = "report";
 }
 
@@ -191,10 +194,20 @@ pub struct PendingDoc {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct SyncStatus {
+    /// The device is enrolled with a school server.
     pub configured: bool,
+    /// The last sync reached the server (false before the first one and after a failure).
     pub online: bool,
+    /// A sync is under way (set by the shell).
+    pub syncing: bool,
+    /// The server's address, when enrolled.
+    pub server: Option<String>,
+    /// Who the device is enrolled as («Иванова Мария Петровна»).
+    pub user: Option<String>,
     /// RFC 3339 time of the last successful sync, if any.
     pub last_sync: Option<String>,
+    /// Why the last sync failed (Russian), cleared by a successful one.
+    pub last_error: Option<String>,
     pub pending: Vec<PendingDoc>,
     pub conflicts: u32,
     /// One line for the status bar, in Russian.
@@ -207,12 +220,26 @@ impl SyncStatus {
         Self {
             configured: false,
             online: false,
+            syncing: false,
+            server: None,
+            user: None,
             last_sync: None,
+            last_error: None,
             pending: Vec::new(),
             conflicts,
             message: "Сервер не настроен: журнал хранится на этом компьютере".into(),
         }
     }
+}
+
+/// «1 изменение», «3 изменения», «7 изменений».
+fn changes_ru(n: u64) -> String {
+    let word = match (n % 10, n % 100) {
+        (1, r) if r != 11 => "изменение",
+        (2..=4, r) if !(12..=14).contains(&r) => "изменения",
+        _ => "изменений",
+    };
+    format!("{n} {word}")
 }
 
 /// What the app holds at start.
@@ -533,6 +560,23 @@ pub struct ConflictView {
 pub struct BundleResult {
     pub documents: u32,
     pub changes: u32,
+    /// On export: the device's public key (64 hex digits), which the receiving side needs to
+    /// check the file.
+    pub public_key: Option<String>,
+}
+
+/// How a sync is going (event `sync-progress`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncProgress {
+    /// Round trips done.
+    pub rounds: u32,
+    /// Changes received so far.
+    pub received: u32,
+    /// Documents the server still has to send.
+    pub remaining: u32,
+    /// Failed tries so far (each followed by a wait).
+    pub retries: u32,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,8 +628,9 @@ pub struct App {
     problem: Option<AppError>,
 }
 
-/// Where the local profile is kept: beside the school file.
-fn profile_path(db: &Path) -> PathBuf {
+/// Where earlier versions kept the local profile: beside the school file. It now lives in the
+/// store; a file found there is moved into the store once and deleted.
+fn old_profile_path(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".profile");
     db.with_file_name(name)
@@ -728,11 +773,106 @@ impl App {
         &self.db_path
     }
 
+    /// Runs `f` on the store: the open school's, or (a file with no school yet, e.g. a device
+    /// enrolled before its first sync) the bare store of the file.
+    fn with_store<T, E: Into<AppError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> AppResult<T> {
+        if let Some(p) = &self.problem {
+            return Err(p.clone());
+        }
+        match self.journal.as_mut() {
+            Some(z) => f(z.store()).map_err(Into::into),
+            None => f(&mut Store::open(&self.db_path)?).map_err(Into::into),
+        }
+    }
+
+    /// The device's enrolment with a school server, if any (`zhurnal-client` writes it).
+    pub fn enrolment(&mut self) -> AppResult<Option<zhurnal_store::Profile>> {
+        self.with_store(|s| s.profile())
+    }
+
+    /// Moves a profile file of an earlier version into the store, once, then deletes it.
+    fn migrate_profile_file(&mut self) {
+        let old = old_profile_path(&self.db_path);
+        let Ok(text) = std::fs::read_to_string(&old) else {
+            return;
+        };
+        let text = text.trim().to_string();
+        let moved = self.with_store(|s| match s.local_profile()? {
+            Some(_) => Ok::<_, zhurnal_store::StoreError>(()),
+            None if text.parse::<StaffId>().is_ok() => s.set_local_profile(&text),
+            None => Ok(()),
+        });
+        if moved.is_ok() {
+            let _ = std::fs::remove_file(&old);
+        }
+    }
+
+    /// Who works at this computer: the enrolled user when the device is enrolled, else the
+    /// local profile — in either case only a member of the school's staff.
     fn load_profile(&mut self) -> Option<StaffId> {
-        let text = std::fs::read_to_string(profile_path(&self.db_path)).ok()?;
-        let id: StaffId = text.trim().parse().ok()?;
+        self.migrate_profile_file();
+        let chosen = match self.enrolment().ok()? {
+            Some(p) => p.user_id,
+            None => self.with_store(|s| s.local_profile()).ok()??,
+        };
+        let id: StaffId = chosen.trim().parse().ok()?;
         let school = self.journal.as_mut()?.school().ok()?;
         school.staff_member(id).map(|s| s.id)
+    }
+
+    /// Reads the file again: after another connection (the sync) wrote to it, or after a first
+    /// sync brought the school. The undo list of the session is kept.
+    pub fn reload(&mut self) -> AppResult<()> {
+        if let Some(p) = &self.problem {
+            return Err(p.clone());
+        }
+        self.journal = None;
+        self.journal = match Zhurnal::open(&self.db_path) {
+            Ok(z) => Some(z),
+            Err(ServiceError::NoSchool(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        self.profile = self.load_profile();
+        Ok(())
+    }
+
+    /// Whether this file may be enrolled with `server` (its normalised address): a file that
+    /// holds a school made on this computer (the demo school) never synced with that server
+    /// would mix two schools, so it is refused, with what to do instead.
+    pub fn may_enrol(&mut self, server: &str) -> AppResult<()> {
+        let Some(z) = self.journal.as_mut() else {
+            return Ok(());
+        };
+        let school = DocId::school(z.year());
+        if z.store().bookmark(server, school)?.is_empty() {
+            return Err(invalid(format!(
+                "в файле «{}» уже есть школа, созданная на этом компьютере (например, демонстрационная), и она не с сервера {server}. Для входа на сервер школы запустите программу с новым файлом: zhurnal-app --db НОВЫЙ_ФАЙЛ",
+                self.db_path.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// After an enrolment (`zhurnal-client` wrote the profile): the enrolled user becomes the
+    /// local profile too, so that logging out later leaves the same person at work.
+    pub fn enrolled(&mut self) -> AppResult<AppState> {
+        if let Some(p) = self.enrolment()? {
+            self.with_store(|s| s.set_local_profile(&p.user_id))?;
+        }
+        self.reload()?;
+        self.undo.clear();
+        self.state()
+    }
+
+    /// Forgets the enrolment (token and device key); the journals stay on this computer and
+    /// the same person goes on working with a local profile.
+    pub fn logout(&mut self) -> AppResult<AppState> {
+        self.with_store(|s| s.clear_profile())?;
+        self.reload()?;
+        self.state()
     }
 
     fn z(&mut self) -> AppResult<&mut Zhurnal> {
@@ -766,16 +906,19 @@ impl App {
             return Err(p.clone());
         }
         let db_path = self.db_path.display().to_string();
-        let Some(z) = self.journal.as_mut() else {
+        if self.journal.is_none() {
+            // A device enrolled before its first sync has no school yet, but a server.
+            let sync = self.sync_status()?;
             return Ok(AppState {
                 db_path,
                 has_school: false,
                 school: None,
                 year: None,
                 profile: None,
-                sync: SyncStatus::not_configured(0),
+                sync,
             });
-        };
+        }
+        let z = self.journal.as_mut().expect("checked");
         let school = z.school()?;
         let profile = self
             .profile
@@ -868,16 +1011,23 @@ impl App {
             .collect())
     }
 
-    /// Chooses who works at this computer; remembered beside the school file.
+    /// Chooses who works at this computer; remembered in the school file. A device enrolled
+    /// with a server works as the enrolled user only (the server checks every change's author).
     pub fn set_profile(&mut self, staff_id: &str) -> AppResult<AppState> {
         let id: StaffId = parse_id(staff_id, "сотрудника")?;
         let school = self.school()?;
         if school.staff_member(id).is_none() {
             return Err(not_found("такого сотрудника в школе нет"));
         }
-        std::fs::write(profile_path(&self.db_path), id.to_string()).map_err(|e| {
-            AppError::new(code::STORE, format!("не удалось запомнить профиль: {e}"))
-        })?;
+        if let Some(p) = self.enrolment()? {
+            if p.user_id != id.to_string() {
+                return Err(invalid(format!(
+                    "это устройство подключено к серверу школы как {}: чтобы работать под другим именем, выйдите из учётной записи",
+                    p.user_name
+                )));
+            }
+        }
+        self.with_store(|s| s.set_local_profile(&id.to_string()))?;
         self.profile = Some(id);
         self.undo.clear();
         self.state()
@@ -1858,28 +2008,72 @@ impl App {
         Ok(())
     }
 
-    /// Where sync stands. No server can be configured yet: the status says so, honestly.
+    /// Where sync stands, from the store: the enrolment, the last sync and its error, and per
+    /// document the changes the server has not acknowledged. `syncing` is the shell's to set.
     pub fn sync_status(&mut self) -> AppResult<SyncStatus> {
-        let conflicts = if self.journal.is_some() && self.profile.is_some() {
-            self.conflicts()?.len() as u32
-        } else {
-            0
+        let Some(p) = self.enrolment()? else {
+            let conflicts = if self.journal.is_some() && self.profile.is_some() {
+                self.conflicts()?.len() as u32
+            } else {
+                0
+            };
+            return Ok(SyncStatus::not_configured(conflicts));
         };
-        Ok(SyncStatus::not_configured(conflicts))
+        let server = p.server.clone();
+        let st = self.with_store(|s| crate::sync::status(s, &server))?;
+        let pending: Vec<PendingDoc> = st
+            .docs
+            .iter()
+            .filter(|d| d.pending > 0)
+            .map(|d| PendingDoc {
+                doc: d.doc.to_string(),
+                label: d.title.clone(),
+                changes: d.pending as u32,
+            })
+            .collect();
+        let last_sync = p
+            .last_sync_at
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|t| t.to_rfc3339());
+        let online = p.last_error.is_none() && p.last_sync_at.is_some();
+        let waiting = if st.pending > 0 {
+            format!("{} ещё не на сервере", changes_ru(st.pending as u64))
+        } else {
+            "всё отправлено".to_string()
+        };
+        let message = if p.last_error.is_some() {
+            format!("Нет связи с сервером: {waiting}, всё сохранено на этом компьютере")
+        } else if p.last_sync_at.is_none() {
+            format!("Подключено к {}: ещё не синхронизировано", p.server)
+        } else {
+            format!("Синхронизировано: {waiting}")
+        };
+        Ok(SyncStatus {
+            configured: true,
+            online,
+            syncing: false,
+            server: Some(p.server),
+            user: Some(p.user_name),
+            last_sync,
+            last_error: p.last_error,
+            pending,
+            conflicts: st.conflicts as u32,
+            message,
+        })
     }
 
-    /// Makes a paper document into `out_dir`, reporting progress (`done` of `total` steps).
+    /// Makes a paper document into `out_dir` through [`Zhurnal::report`], passing on its
+    /// progress (`done` of `total` sections laid out; `done` only grows, the last call has
+    /// `done == total`).
     pub fn make_report(
         &mut self,
         req: &ReportRequest,
         out_dir: &Path,
         progress: &mut dyn FnMut(ReportProgress),
     ) -> AppResult<ReportResult> {
-        let total = 3;
-        progress(ReportProgress { done: 0, total });
-        let who = self.who()?;
+        use crate::reports::{ReportKind, ReportRequest as Request};
+        self.who()?;
         let (school, class, _, acc) = self.class_with(&req.class_id, DocId::roster)?;
-        let _ = who;
         if acc == DocAccess::None {
             return Err(AppError::new(
                 code::NO_ACCESS,
@@ -1887,89 +2081,84 @@ impl App {
             ));
         }
         let name = class.name();
-        let need_period = || {
-            req.period
-                .ok_or_else(|| invalid("выберите период"))
-                .map(Period::code)
-        };
-        let templates = crate::templates(None)?;
-        progress(ReportProgress { done: 1, total });
-        let z = self.z()?;
-        let (pdf, stem) = match req.kind.as_str() {
-            "period-copy" => {
-                let p = need_period()?;
-                (
-                    z.report_period_copy(&name, p, &templates)?,
-                    format!("kopiya-{p}"),
-                )
-            }
-            "year-journal" => {
-                let printing = if req.two_sided.unwrap_or(false) {
-                    zhurnal_domain::numerals::Printing::TwoSided
-                } else {
-                    zhurnal_domain::numerals::Printing::OneSided
-                };
-                (
-                    z.report_year_journal(&name, printing, &templates)?,
-                    "zhurnal".into(),
-                )
-            }
-            "class-results" => {
-                let p = need_period()?;
-                (
-                    z.report_class_results(&name, p, &templates)?,
-                    format!("itogi-{p}"),
-                )
-            }
-            "marks-summary" => (
-                z.report_marks_summary(&name, &templates)?,
-                "svodnaya-uspevaemost".into(),
-            ),
-            "attendance" => {
-                let p = need_period()?;
-                (
-                    z.report_attendance(&name, p, &templates)?,
-                    format!("poseshchaemost-{p}"),
-                )
-            }
-            "attendance-month" => {
-                let month = req.month.as_deref().unwrap_or_default();
-                let (y, m) = month
-                    .split_once('-')
-                    .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-                    .ok_or_else(|| invalid(format!("«{month}» — не месяц: ожидается ГГГГ-ММ")))?;
-                (
-                    z.report_attendance_month(&name, y, m, &templates)?,
-                    format!("poseshchaemost-{y}-{m:02}"),
-                )
-            }
-            "movement" => (z.report_movement(&name, &templates)?, "dvizhenie".into()),
-            "monitoring" => (
-                z.report_monitoring(&name, school_today(&school), &templates)?,
-                "monitoring".into(),
-            ),
-            "extract" => {
-                let p = need_period()?;
-                let sid: StudentId =
-                    parse_id(req.student_id.as_deref().unwrap_or_default(), "ученика")?;
-                let class_struct = z.class(&name)?;
-                let student = z
-                    .students(&class_struct)?
-                    .into_iter()
-                    .find(|s| s.id == sid)
-                    .ok_or_else(|| not_found("такого ученика в классе нет"))?;
-                (
-                    z.report_extract(&name, &student.name.full(), p, &templates)?,
-                    format!("vypiska-{p}-{}", student.name.last),
-                )
-            }
-            "letter" => (
-                z.report_letter(&name, &templates)?,
-                "pismo-roditelyam".into(),
-            ),
+        let kind = match req.kind.as_str() {
+            "period-copy" => ReportKind::PeriodCopy,
+            "year-journal" => ReportKind::YearJournal,
+            "class-results" => ReportKind::ClassResults,
+            "marks-summary" => ReportKind::MarksSummary,
+            "attendance" => ReportKind::Attendance,
+            "attendance-month" => ReportKind::AttendanceMonth,
+            "movement" => ReportKind::Movement,
+            "monitoring" => ReportKind::Monitoring,
+            "extract" => ReportKind::Extract,
+            "letter" => ReportKind::Letter,
             other => return Err(invalid(format!("неизвестный документ «{other}»"))),
         };
-        progress(ReportProgress { done: 2, total });
+        let needs_period = matches!(
+            kind,
+            ReportKind::PeriodCopy
+                | ReportKind::ClassResults
+                | ReportKind::Attendance
+                | ReportKind::Extract
+        );
+        let period = req.period.map(Period::code);
+        if needs_period && period.is_none() {
+            return Err(invalid("выберите период"));
+        }
+        let month = match (kind, req.month.as_deref()) {
+            (ReportKind::AttendanceMonth, m) => {
+                let m = m.unwrap_or_default();
+                Some(
+                    m.split_once('-')
+                        .and_then(|(y, mm)| Some((y.parse::<i32>().ok()?, mm.parse::<u32>().ok()?)))
+                        .filter(|(_, mm)| (1..=12).contains(mm))
+                        .ok_or_else(|| invalid(format!("«{m}» — не месяц: ожидается ГГГГ-ММ")))?,
+                )
+            }
+            _ => None,
+        };
+        let mut student = None;
+        let mut stem_student = String::new();
+        if kind == ReportKind::Extract {
+            let sid: StudentId =
+                parse_id(req.student_id.as_deref().unwrap_or_default(), "ученика")?;
+            let z = self.z()?;
+            let class_struct = z.class(&name)?;
+            let s = z
+                .students(&class_struct)?
+                .into_iter()
+                .find(|s| s.id == sid)
+                .ok_or_else(|| not_found("такого ученика в классе нет"))?;
+            stem_student = format!("-{}", s.name.last);
+            student = Some(s.name.full());
+        }
+        let request = Request {
+            period,
+            student,
+            month,
+            date: Some(school_today(&school)),
+            two_sided: req.two_sided.unwrap_or(false),
+            ..Request::new(kind, &name)
+        };
+        let rendered = self.z()?.report(&request, &mut |done, total| {
+            progress(ReportProgress {
+                done: done as u32,
+                total: total as u32,
+            })
+        })?;
+        let stem = match (kind, period, month) {
+            (ReportKind::PeriodCopy, Some(p), _) => format!("kopiya-{p}"),
+            (ReportKind::YearJournal, ..) => "zhurnal".into(),
+            (ReportKind::ClassResults, Some(p), _) => format!("itogi-{p}"),
+            (ReportKind::MarksSummary, ..) => "svodnaya-uspevaemost".into(),
+            (ReportKind::Attendance, Some(p), _) => format!("poseshchaemost-{p}"),
+            (ReportKind::AttendanceMonth, _, Some((y, m))) => format!("poseshchaemost-{y}-{m:02}"),
+            (ReportKind::Movement, ..) => "dvizhenie".into(),
+            (ReportKind::Monitoring, ..) => "monitoring".into(),
+            (ReportKind::Extract, Some(p), _) => format!("vypiska-{p}{stem_student}"),
+            (ReportKind::Letter, ..) => "pismo-roditelyam".into(),
+            _ => req.kind.clone(),
+        };
         std::fs::create_dir_all(out_dir).map_err(|e| {
             AppError::new(
                 code::REPORT,
@@ -1978,7 +2167,7 @@ impl App {
         })?;
         let path = out_dir.join(format!("{name}-{stem}.pdf"));
         let tmp = path.with_extension("pdf.part");
-        std::fs::write(&tmp, &pdf)
+        std::fs::write(&tmp, &rendered.pdf)
             .and_then(|_| std::fs::rename(&tmp, &path))
             .map_err(|e| {
                 AppError::new(
@@ -1986,11 +2175,10 @@ impl App {
                     format!("не удалось записать «{}»: {e}", path.display()),
                 )
             })?;
-        progress(ReportProgress { done: 3, total });
         Ok(ReportResult {
             path: path.display().to_string(),
-            pages: pdf_pages(&pdf),
-            bytes: pdf.len() as u32,
+            pages: rendered.pages as u32,
+            bytes: rendered.pdf.len() as u32,
         })
     }
 }
@@ -2103,6 +2291,111 @@ mod tests {
         assert_eq!(
             std::fs::read(&path).unwrap(),
             b"these are my notes, not a database"
+        );
+    }
+
+    fn enrolment(user: &str) -> zhurnal_store::Profile {
+        zhurnal_store::Profile {
+            server: "http://127.0.0.1:9".into(),
+            login: "teacher".into(),
+            user_id: user.into(),
+            user_name: "Учитель".into(),
+            roles: vec!["subject_teacher".into()],
+            device_id: uuid::Uuid::nil().to_string(),
+            device_name: "ноутбук".into(),
+            token: "t".into(),
+            device_key: [1; 32],
+            enrolled_at: 0,
+            last_sync_at: None,
+            last_error: None,
+            last_error_at: None,
+        }
+    }
+
+    #[test]
+    fn the_profile_lives_in_the_store_and_an_old_profile_file_moves_there_once() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        drop(app);
+        let old = old_profile_path(&path);
+        std::fs::write(&old, format!("{}\n", ids.algebra_teacher)).unwrap();
+        let mut app = App::open(&path).unwrap();
+        assert!(!old.exists(), "the old file is deleted once moved");
+        assert_eq!(
+            app.state().unwrap().profile.unwrap().id,
+            ids.algebra_teacher
+        );
+        app.set_profile(&ids.class_teacher).unwrap();
+        drop(app);
+        let mut app = App::open(&path).unwrap();
+        assert_eq!(app.state().unwrap().profile.unwrap().id, ids.class_teacher);
+        assert!(!old.exists());
+    }
+
+    #[test]
+    fn an_enrolled_device_works_as_its_user_only_and_logging_out_keeps_him() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.class_teacher).unwrap();
+        app.z()
+            .unwrap()
+            .store()
+            .set_profile(&enrolment(&ids.algebra_teacher))
+            .unwrap();
+        let state = app.enrolled().unwrap();
+        assert_eq!(state.profile.unwrap().id, ids.algebra_teacher);
+        assert!(state.sync.configured);
+        assert!(!state.sync.online, "never synced yet");
+        assert_eq!(state.sync.server.as_deref(), Some("http://127.0.0.1:9"));
+        assert!(
+            !state.sync.pending.is_empty(),
+            "the demo's changes are not on that server"
+        );
+        let e = app.set_profile(&ids.class_teacher).unwrap_err();
+        assert_eq!(e.code, code::INVALID);
+        assert!(e.message.contains("выйдите"), "{}", e.message);
+        // A school made here is never mixed into a server's school.
+        let e = app.may_enrol("http://127.0.0.1:9").unwrap_err();
+        assert!(e.message.contains("--db"), "{}", e.message);
+
+        app.z()
+            .unwrap()
+            .store()
+            .record_sync_error(5, "нет связи")
+            .unwrap();
+        let st = app.sync_status().unwrap();
+        assert!(!st.online);
+        assert_eq!(st.last_error.as_deref(), Some("нет связи"));
+        assert!(st.message.starts_with("Нет связи"), "{}", st.message);
+
+        let state = app.logout().unwrap();
+        assert!(!state.sync.configured);
+        assert_eq!(state.profile.unwrap().id, ids.algebra_teacher);
+        app.set_profile(&ids.class_teacher).unwrap();
+    }
+
+    #[test]
+    fn changes_are_counted_in_russian() {
+        let words: Vec<String> = [1, 2, 5, 11, 12, 21, 22, 25, 101, 111]
+            .iter()
+            .map(|n| changes_ru(*n))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "1 изменение",
+                "2 изменения",
+                "5 изменений",
+                "11 изменений",
+                "12 изменений",
+                "21 изменение",
+                "22 изменения",
+                "25 изменений",
+                "101 изменение",
+                "111 изменений"
+            ]
         );
     }
 
@@ -2385,9 +2678,14 @@ mod tests {
             two_sided: None,
         };
         let r = app
-            .make_report(&req, &dir.path().join("pdf"), &mut |p| seen.push(p.done))
+            .make_report(&req, &dir.path().join("pdf"), &mut |p| seen.push(p))
             .unwrap();
-        assert_eq!(seen, [0, 1, 2, 3]);
+        // The reports engine's own progress: sections laid out, growing to the total.
+        assert!(seen.len() >= 2, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].done <= w[1].done), "{seen:?}");
+        assert!(seen.iter().all(|p| p.done <= p.total), "{seen:?}");
+        let last = seen.last().unwrap();
+        assert!(last.total > 0 && last.done == last.total, "{seen:?}");
         let bytes = std::fs::read(&r.path).unwrap();
         assert!(bytes.starts_with(b"%PDF"));
         assert_eq!(r.bytes as usize, bytes.len());
@@ -2443,6 +2741,7 @@ mod tests {
         ReportProgress::export_all(&cfg).unwrap();
         ConflictView::export_all(&cfg).unwrap();
         BundleResult::export_all(&cfg).unwrap();
+        SyncProgress::export_all(&cfg).unwrap();
         let read = |dir: &Path| -> BTreeMap<String, String> {
             std::fs::read_dir(dir)
                 .map(|rd| {

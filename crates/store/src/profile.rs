@@ -132,6 +132,37 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the enrolment (logging out): the token and the device key are deleted; the
+    /// documents stay.
+    pub fn clear_profile(&mut self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM device_profile WHERE id = 1", [])?;
+        Ok(())
+    }
+
+    /// Who works at this computer when it is not enrolled (the app's local profile): a staff
+    /// member's id, kept in `meta`.
+    pub fn local_profile(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'local_profile'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets the local profile, durably.
+    pub fn set_local_profile(&mut self, staff_id: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('local_profile', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [staff_id],
+        )?;
+        Ok(())
+    }
+
     /// Records a successful sync at `at` (unix seconds) and clears the last error.
     pub fn record_sync_ok(&mut self, at: i64) -> Result<()> {
         self.conn.execute(
@@ -206,6 +237,15 @@ mod tests {
         other.token = "another".into();
         store.set_profile(&other).unwrap();
         assert_eq!(store.profile().unwrap().unwrap(), other);
+
+        // Logging out forgets the enrolment; the local profile is kept apart from it.
+        store.set_local_profile("staff-1").unwrap();
+        store.set_local_profile("staff-2").unwrap();
+        store.clear_profile().unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.profile().unwrap(), None);
+        assert_eq!(store.local_profile().unwrap().as_deref(), Some("staff-2"));
     }
 
     #[test]

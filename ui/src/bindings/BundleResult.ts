@@ -3,4 +3,9 @@
 /**
  * What a USB bundle carried.
  */
-export type BundleResult = { documents: number, changes: number, };
+export type BundleResult = { documents: number, changes: number, 
+/**
+ * On export: the device's public key (64 hex digits), which the receiving side needs to
+ * check the file.
+ */
+public_key: string | null, };

@@ -4,11 +4,35 @@ import type { PendingDoc } from "./PendingDoc";
 /**
  * Where sync stands; always visible in the app.
  */
-export type SyncStatus = { configured: boolean, online: boolean, 
+export type SyncStatus = { 
+/**
+ * The device is enrolled with a school server.
+ */
+configured: boolean, 
+/**
+ * The last sync reached the server (false before the first one and after a failure).
+ */
+online: boolean, 
+/**
+ * A sync is under way (set by the shell).
+ */
+syncing: boolean, 
+/**
+ * The server's address, when enrolled.
+ */
+server: string | null, 
+/**
+ * Who the device is enrolled as («Иванова Мария Петровна»).
+ */
+user: string | null, 
 /**
  * RFC 3339 time of the last successful sync, if any.
  */
-last_sync: string | null, pending: Array<PendingDoc>, conflicts: number, 
+last_sync: string | null, 
+/**
+ * Why the last sync failed (Russian), cleared by a successful one.
+ */
+last_error: string | null, pending: Array<PendingDoc>, conflicts: number, 
 /**
  * One line for the status bar, in Russian.
  */

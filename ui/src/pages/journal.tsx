@@ -255,7 +255,8 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
   const dirty = !!lesson && (date !== lesson.date || topic !== lesson.topic || homework !== lesson.homework);
 
   const save = async () => {
-    if (!lesson) return;
+    // A journal the profile only reads is never written, whatever the keyboard does.
+    if (!lesson || readOnly) return;
     const r = await api.saveLesson(journal.class_id, journal.subject_id, lesson.id, { date, topic, homework });
     if (r.ok) {
       setNote({ ok: true, text: "Урок сохранён" });
@@ -272,8 +273,10 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
   };
   return (
     <aside
-      class="lesson-panel"
+      class={readOnly ? "lesson-panel read-only" : "lesson-panel"}
       data-testid="lesson-panel"
+      data-readonly={String(readOnly)}
+      aria-readonly={readOnly}
       onKeyDown={(e) => {
         if (e.key === "Escape") onBack();
         if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && lesson && !readOnly) {
@@ -293,8 +296,14 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
             Урок {ruDate(lesson.date)}
             {lesson.number ? <span class="muted">, {lesson.number}-й урок</span> : null}
           </h3>
+          {readOnly && (
+            <p class="read-only-note small" data-testid="lesson-readonly">
+              Только просмотр: урок ведёт учитель предмета, изменить его здесь нельзя.
+            </p>
+          )}
           {lesson.teacher && <p class="muted small">{lesson.teacher}</p>}
           {lesson.work_type && <p class="small work-tag">вид работы: {lesson.work_type}</p>}
+          <fieldset class="lesson-fields" disabled={readOnly}>
           <label>
             Дата
             <DateField testid="lesson-date" value={date} disabled={readOnly} onChange={setDate} />
@@ -307,6 +316,7 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
             Домашнее задание
             <textarea data-testid="lesson-homework" rows={2} value={homework} disabled={readOnly} onInput={(e) => setHomework((e.target as HTMLTextAreaElement).value)} />
           </label>
+          </fieldset>
           {!readOnly && (
             <button class="primary" type="submit" data-testid="lesson-save" disabled={!dirty}>
               Сохранить урок

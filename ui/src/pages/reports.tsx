@@ -205,6 +205,16 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
               >
                 Печать
               </button>
+              <button
+                type="button"
+                data-testid="report-open"
+                onClick={async () => {
+                  const r = await api.openReport(result.path);
+                  setNote(r.ok ? { ok: true, text: "Документ открыт в программе просмотра" } : { ok: false, text: r.error.message });
+                }}
+              >
+                Открыть в программе просмотра
+              </button>
             </div>
             {note && <p class={note.ok ? "ok" : "error"} data-testid="report-note">{note.text}</p>}
           </div>

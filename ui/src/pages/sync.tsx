@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api";
-import type { AppState, ConflictView, SyncStatus } from "../types";
+import type { AppState, ConflictView, SyncProgress, SyncStatus } from "../types";
 import { count, ruTime } from "../ru";
 
 interface Props {
@@ -17,7 +17,14 @@ export function SyncPage({ api, state, onState, onSync }: Props) {
   const sync = state.sync;
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    void api.onSyncProgress(setProgress).then((f) => (stop = f));
+    return () => stop?.();
+  }, []);
   const changes = sync.pending.reduce((a, p) => a + p.changes, 0);
+  const running = busy || sync.syncing;
   return (
     <div class="page sync-page">
       <section class="card" data-testid="sync-panel">
@@ -29,6 +36,27 @@ export function SyncPage({ api, state, onState, onSync }: Props) {
               ? "Компьютер на связи со школьным сервером."
               : "Нет связи с сервером. Работайте как обычно: всё сохраняется здесь и уйдёт, когда связь появится."}
         </p>
+        {sync.configured && (
+          <p data-testid="sync-account">
+            Сервер: <b>{sync.server}</b>
+            {sync.user ? (
+              <>
+                , вход как <b>{sync.user}</b>
+              </>
+            ) : null}
+          </p>
+        )}
+        {sync.last_error && (
+          <p class="muted small" data-testid="sync-last-error">
+            Последняя попытка: {sync.last_error}
+          </p>
+        )}
+        {running && (
+          <p class="muted" data-testid="sync-running" role="status">
+            Идёт синхронизация{progress && progress.rounds > 0 ? `: получено ${count(progress.received, ["изменение", "изменения", "изменений"])}` : "…"}
+            {progress && progress.retries > 0 ? ` (повторных попыток: ${progress.retries})` : ""}
+          </p>
+        )}
         <p>
           Последняя синхронизация: <b>{sync.last_sync ? ruTime(sync.last_sync) : "ещё не было"}</b>
         </p>
@@ -50,18 +78,20 @@ export function SyncPage({ api, state, onState, onSync }: Props) {
           <button
             class="primary"
             data-testid="sync-now"
-            disabled={busy}
+            disabled={running}
             onClick={async () => {
               setBusy(true);
+              setProgress(null);
               const r = await api.syncNow();
               setBusy(false);
               if (r.ok) {
                 onSync(r.value);
-                setNote({ ok: true, text: "Синхронизировано" });
+                // No link is a status, not a failure: the summary above says so.
+                setNote(r.value.online ? { ok: true, text: "Синхронизировано" } : null);
               } else setNote({ ok: false, text: r.error.message });
             }}
           >
-            {busy ? "Синхронизирую…" : "Синхронизировать сейчас"}
+            {running ? "Синхронизирую…" : "Синхронизировать сейчас"}
           </button>
         )}
         {note && <p class={note.ok ? "ok" : "error"} data-testid="sync-note">{note.text}</p>}
@@ -124,13 +154,17 @@ function Conflicts({ api, onChange }: { api: Api; onChange: () => void }) {
 function Bundle({ api }: { api: Api }) {
   const [out, setOut] = useState("/media/usb/zhurnal.bundle");
   const [inp, setInp] = useState("/media/usb/zhurnal.bundle");
+  const [key, setKey] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const say = (r: Awaited<ReturnType<Api["bundleExport"]>>, verb: string) =>
+  const [exportedKey, setExportedKey] = useState<string | null>(null);
+  const say = (r: Awaited<ReturnType<Api["bundleExport"]>>, verb: string) => {
     setNote(
       r.ok
         ? { ok: true, text: `${verb}: ${count(r.value.documents, ["документ", "документа", "документов"])}, ${count(r.value.changes, ["изменение", "изменения", "изменений"])}` }
         : { ok: false, text: r.error.message },
     );
+    setExportedKey(r.ok ? r.value.public_key : null);
+  };
   return (
     <section class="card" data-testid="bundle">
       <h2>Перенос на флешке</h2>
@@ -149,6 +183,11 @@ function Bundle({ api }: { api: Api }) {
           Записать на флешку
         </button>
       </div>
+      {exportedKey && (
+        <p class="small" data-testid="bundle-key">
+          Ключ этого компьютера (нужен, чтобы загрузить пакет): <code>{exportedKey}</code>
+        </p>
+      )}
       <div class="row">
         <input class="path" data-testid="bundle-import-path" value={inp} onInput={(e) => setInp((e.target as HTMLInputElement).value)} />
         <button
@@ -159,7 +198,14 @@ function Bundle({ api }: { api: Api }) {
         >
           Выбрать…
         </button>
-        <button data-testid="bundle-import" onClick={async () => say(await api.bundleImport(inp), "Загружено")}>
+        <input
+          class="key"
+          data-testid="bundle-import-key"
+          placeholder="ключ компьютера, записавшего пакет"
+          value={key}
+          onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+        />
+        <button data-testid="bundle-import" onClick={async () => say(await api.bundleImport(inp, key), "Загружено")}>
           Загрузить с флешки
         </button>
       </div>
@@ -177,7 +223,10 @@ function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s
     return (
       <section class="card">
         <h2>Школьный сервер</h2>
-        <p>Этот компьютер подключён к серверу школы.</p>
+        <p>
+          Этот компьютер подключён к серверу школы{state.sync.server ? ` ${state.sync.server}` : ""}
+          {state.sync.user ? ` как ${state.sync.user}` : ""}.
+        </p>
         <button
           data-testid="logout"
           onClick={async () => {
