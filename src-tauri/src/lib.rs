@@ -6,12 +6,16 @@
 //!
 //! The school is the SQLite file of [`view::default_db_path`] (`ZHURNAL_DB` overrides it), the
 //! one `scripts/start.sh` uses; on first start the window offers the demo school. Everything
-//! works with no network. The builder is generic over the runtime so that the commands are
-//! tested with `tauri::test::mock_builder()` and no display.
+//! works with no network; when the device is enrolled with a school server, [`sync`] syncs in
+//! the background. The builder is generic over the runtime so that the commands are tested
+//! with `tauri::test::mock_builder()` and no display.
 
-use std::path::PathBuf;
+pub mod sync;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use zhurnal_service::view::{
     self, AppError, AppResult, AppState, BundleResult, CellResult, ConflictView, Finding, GridView,
     ImportResult, JournalRef, LessonEdit, LessonView, MovementEdit, Period, PersonalView,
@@ -23,6 +27,7 @@ pub struct Shared {
     app: Arc<Mutex<view::App>>,
     /// Where made documents are written (`pdf/` beside the school file).
     reports_dir: PathBuf,
+    sync: Arc<sync::Syncer>,
 }
 
 impl Shared {
@@ -32,11 +37,51 @@ impl Shared {
             .parent()
             .map(|d| d.join("pdf"))
             .unwrap_or_else(|| PathBuf::from("pdf"));
+        let sync = Arc::new(sync::Syncer::new(app.db_path().to_path_buf()));
+        let mut app = app;
+        if let Ok(Some(_)) = app.enrolment() {
+            sync.configured.store(true, Ordering::SeqCst);
+        }
         Self {
             app: Arc::new(Mutex::new(app)),
             reports_dir,
+            sync,
         }
     }
+
+    /// The commands' path to the school: the file's gate, the app, and a fresh read of the
+    /// file if the sync wrote to it since.
+    fn run<T>(
+        app: &Mutex<view::App>,
+        syncer: &sync::Syncer,
+        f: impl FnOnce(&mut view::App) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let _gate = syncer.gate.hold();
+        // A panic in an earlier command must not lock the teacher out of her journal: the
+        // school on disk is consistent after every acknowledged edit.
+        let mut guard = app.lock().unwrap_or_else(|p| p.into_inner());
+        if syncer.stale.swap(false, Ordering::SeqCst) {
+            if let Err(e) = guard.reload() {
+                syncer.stale.store(true, Ordering::SeqCst);
+                return Err(e);
+            }
+        }
+        f(&mut guard)
+    }
+
+    /// The sync status with the shell's `syncing` flag.
+    fn status(app: &Mutex<view::App>, syncer: &sync::Syncer) -> AppResult<SyncStatus> {
+        let mut st = Self::run(app, syncer, |a| a.sync_status())?;
+        st.syncing = syncer.syncing.load(Ordering::SeqCst);
+        Ok(st)
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::new(
+        view::code::STORE,
+        format!("внутренняя ошибка программы: {e}"),
+    )
 }
 
 /// Runs `f` on the school on a blocking thread, never on the window's main thread.
@@ -46,26 +91,52 @@ where
     F: FnOnce(&mut view::App) -> AppResult<T> + Send + 'static,
 {
     let app = state.app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        // A panic in an earlier command must not lock the teacher out of her journal: the
-        // school on disk is consistent after every acknowledged edit.
-        let mut guard = app.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut guard)
-    })
-    .await
-    .map_err(|e| {
-        AppError::new(
-            view::code::STORE,
-            format!("внутренняя ошибка программы: {e}"),
-        )
-    })?
+    let syncer = state.sync.clone();
+    tauri::async_runtime::spawn_blocking(move || Shared::run(&app, &syncer, f))
+        .await
+        .map_err(internal)?
 }
 
-fn not_yet<T>() -> AppResult<T> {
-    Err(AppError::new(
-        view::code::SYNC,
-        "синхронизация со школьным сервером в этой версии ещё не подключена: журнал хранится на этом компьютере",
-    ))
+/// [`with`] for an edit: a configured device syncs soon after.
+async fn edited<T, F>(state: &Shared, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut view::App) -> AppResult<T> + Send + 'static,
+{
+    let out = with(state, f).await?;
+    state.sync.edited();
+    Ok(out)
+}
+
+/// A document path the window sends back must be one the app made (in its report folder).
+fn made_report(dir: &Path, path: &str) -> AppResult<PathBuf> {
+    let refused = || {
+        AppError::new(
+            view::code::REPORT,
+            format!("«{path}» — не документ, сделанный программой"),
+        )
+    };
+    let file = std::fs::canonicalize(path).map_err(|_| refused())?;
+    let dir = std::fs::canonicalize(dir).map_err(|_| refused())?;
+    if file.starts_with(&dir) && file.extension().is_some_and(|e| e == "pdf") {
+        Ok(file)
+    } else {
+        Err(refused())
+    }
+}
+
+/// The name this computer gives itself to the server («ноутбук кабинета 12»).
+fn this_computer() -> String {
+    ["HOSTNAME", "COMPUTERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .chain(
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string()),
+        )
+        .find(|h| !h.is_empty())
+        .unwrap_or_else(|| "компьютер учителя".into())
 }
 
 #[tauri::command]
@@ -116,7 +187,7 @@ async fn set_cell(
     student_id: String,
     input: String,
 ) -> AppResult<CellResult> {
-    with(&state, move |a| {
+    edited(&state, move |a| {
         a.set_cell(&class_id, &subject_id, &lesson_id, &student_id, &input)
     })
     .await
@@ -131,7 +202,7 @@ async fn set_final(
     period: Period,
     input: String,
 ) -> AppResult<CellResult> {
-    with(&state, move |a| {
+    edited(&state, move |a| {
         a.set_final(&class_id, &subject_id, &student_id, period, &input)
     })
     .await
@@ -145,7 +216,7 @@ async fn add_lesson(
     subgroup: Option<u8>,
     date: String,
 ) -> AppResult<LessonView> {
-    with(&state, move |a| {
+    edited(&state, move |a| {
         a.add_lesson(&class_id, &subject_id, subgroup, &date)
     })
     .await
@@ -159,7 +230,7 @@ async fn save_lesson(
     lesson_id: String,
     edit: LessonEdit,
 ) -> AppResult<LessonView> {
-    with(&state, move |a| {
+    edited(&state, move |a| {
         a.save_lesson(&class_id, &subject_id, &lesson_id, &edit)
     })
     .await
@@ -167,7 +238,7 @@ async fn save_lesson(
 
 #[tauri::command]
 async fn undo(state: State<'_, Shared>) -> AppResult<Option<CellResult>> {
-    with(&state, |a| a.undo()).await
+    edited(&state, |a| a.undo()).await
 }
 
 #[tauri::command]
@@ -181,7 +252,7 @@ async fn import_roster(
     class_id: String,
     path: String,
 ) -> AppResult<ImportResult> {
-    with(&state, move |a| a.import_roster(&class_id, &path)).await
+    edited(&state, move |a| a.import_roster(&class_id, &path)).await
 }
 
 #[tauri::command]
@@ -191,7 +262,7 @@ async fn add_movement(
     student_id: String,
     movement: MovementEdit,
 ) -> AppResult<RosterView> {
-    with(&state, move |a| {
+    edited(&state, move |a| {
         a.add_movement(&class_id, &student_id, &movement)
     })
     .await
@@ -231,58 +302,167 @@ async fn make_report<R: Runtime>(
 }
 
 #[tauri::command]
-async fn save_report(path: String, dest: String) -> AppResult<()> {
-    tauri::async_runtime::spawn_blocking(move || view::save_report(&path, &dest))
-        .await
-        .map_err(|e| AppError::new(view::code::REPORT, e.to_string()))?
-}
-
-/// Sends a document to the default printer with `lp` (CUPS), as Debian and Astra Linux have it.
-#[tauri::command]
-async fn print_report(path: String) -> AppResult<()> {
-    let out = tauri::async_runtime::spawn_blocking(move || {
-        std::process::Command::new("lp").arg("--").arg(&path).output()
+async fn save_report(state: State<'_, Shared>, path: String, dest: String) -> AppResult<()> {
+    let file = made_report(&state.reports_dir, &path)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        view::save_report(&file.display().to_string(), &dest)
     })
     .await
-    .map_err(|e| AppError::new(view::code::REPORT, e.to_string()))?
-    .map_err(|_| {
-        AppError::new(
-            view::code::REPORT,
-            "печать недоступна: не найдена команда lp (CUPS). Сохраните документ и распечатайте его из программы просмотра PDF",
-        )
-    })?;
+    .map_err(internal)?
+}
+
+/// Runs a program and says, in Russian, what went wrong if it did not work.
+fn run_program(program: &str, args: &[&std::ffi::OsStr], missing: &str) -> AppResult<()> {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|_| AppError::new(view::code::REPORT, missing))?;
     if out.status.success() {
         Ok(())
     } else {
         Err(AppError::new(
             view::code::REPORT,
             format!(
-                "принтер не принял документ: {}",
+                "{program} не выполнил команду: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
             ),
         ))
     }
 }
 
+/// Sends a document to the default printer, with no network needed: on Linux with `lp`
+/// (CUPS, as Debian and Astra Linux have it), on Windows through the PDF viewer's «print»
+/// verb. Without either, the error says to open the document and print from the viewer.
+#[tauri::command]
+async fn print_report(state: State<'_, Shared>, path: String) -> AppResult<()> {
+    let file = made_report(&state.reports_dir, &path)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        if cfg!(windows) {
+            let script = format!(
+                "Start-Process -FilePath '{}' -Verb Print",
+                file.display().to_string().replace('\'', "''")
+            );
+            run_program(
+                "powershell",
+                &["-NoProfile".as_ref(), "-Command".as_ref(), script.as_ref()],
+                "печать недоступна: нет программы для PDF. Откройте документ и распечатайте его из программы просмотра",
+            )
+        } else {
+            run_program(
+                "lp",
+                &["--".as_ref(), file.as_os_str()],
+                "печать недоступна: не найдена команда lp (CUPS). Откройте документ и распечатайте его из программы просмотра PDF",
+            )
+        }
+    })
+    .await
+    .map_err(internal)?
+}
+
+/// Opens a document in the system's PDF viewer (`xdg-open`, Windows' `explorer`, macOS'
+/// `open`): the way to print when there is no CUPS, and to look at it full-size.
+#[tauri::command]
+async fn open_report(state: State<'_, Shared>, path: String) -> AppResult<()> {
+    let file = made_report(&state.reports_dir, &path)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let program = if cfg!(windows) {
+            "explorer"
+        } else if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        let spawned = std::process::Command::new(program).arg(&file).spawn();
+        spawned.map(drop).map_err(|_| {
+            AppError::new(
+                view::code::REPORT,
+                format!(
+                    "не удалось открыть программу просмотра ({program}). Документ сохранён: {}",
+                    file.display()
+                ),
+            )
+        })
+    })
+    .await
+    .map_err(internal)?
+}
+
 #[tauri::command]
 async fn sync_status(state: State<'_, Shared>) -> AppResult<SyncStatus> {
-    with(&state, |a| a.sync_status()).await
+    let (app, syncer) = (state.app.clone(), state.sync.clone());
+    tauri::async_runtime::spawn_blocking(move || Shared::status(&app, &syncer))
+        .await
+        .map_err(internal)?
 }
 
+/// Enrols this device with the school server as `login` and starts syncing. The file must not
+/// hold a school made here (the demo school): that would mix two schools.
 #[tauri::command]
-async fn login(server: String, login: String, password: String) -> AppResult<AppState> {
-    let _ = (server, login, password);
-    not_yet()
+async fn login(
+    state: State<'_, Shared>,
+    server: String,
+    login: String,
+    password: String,
+    device_name: Option<String>,
+) -> AppResult<AppState> {
+    let server = zhurnal_client::normalize_server(&server).map_err(sync::app_error)?;
+    let checked = server.clone();
+    with(&state, move |a| a.may_enrol(&checked)).await?;
+    let syncer = state.sync.clone();
+    let name = device_name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(this_computer);
+    tauri::async_runtime::spawn_blocking(move || {
+        // Only the profile row is written, by the client's own connection; the network wait
+        // holds nothing.
+        let mut client = syncer.client(false).map_err(sync::app_error)?;
+        client
+            .login(&server, &login, &password, &name)
+            .map_err(sync::app_error)
+    })
+    .await
+    .map_err(internal)??;
+    let state_now = with(&state, |a| a.enrolled()).await?;
+    state.sync.configured.store(true, Ordering::SeqCst);
+    state.sync.wake();
+    Ok(state_now)
 }
 
+/// Forgets the enrolment; the journals stay on this computer.
 #[tauri::command]
 async fn logout(state: State<'_, Shared>) -> AppResult<AppState> {
-    with(&state, |a| a.state()).await
+    state.sync.configured.store(false, Ordering::SeqCst);
+    with(&state, |a| a.logout()).await
 }
 
+/// Syncs now and returns the status. An unreachable server is not an error: the status says
+/// `online: false` with the reason, and everything stays saved here.
 #[tauri::command]
-async fn sync_now() -> AppResult<SyncStatus> {
-    not_yet()
+async fn sync_now<R: Runtime>(
+    handle: AppHandle<R>,
+    state: State<'_, Shared>,
+) -> AppResult<SyncStatus> {
+    let (app, syncer) = (state.app.clone(), state.sync.clone());
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Ok(mut s) = Shared::status(&app, &syncer) {
+            s.syncing = true;
+            let _ = handle.emit("sync-status", s);
+        }
+        let result = syncer.run(&mut |p| {
+            let _ = handle.emit("sync-progress", p);
+        });
+        let status = Shared::status(&app, &syncer);
+        if let Ok(s) = &status {
+            let _ = handle.emit("sync-status", s);
+        }
+        match result {
+            Ok(_) => status,
+            Err(e) if sync::is_offline(&e) => status,
+            Err(e) => Err(sync::app_error(e)),
+        }
+    })
+    .await
+    .map_err(internal)?
 }
 
 #[tauri::command]
@@ -298,28 +478,98 @@ async fn resolve_conflict(
     student: String,
     chosen_text: String,
 ) -> AppResult<()> {
-    with(&state, move |a| {
+    edited(&state, move |a| {
         a.resolve_conflict(&doc, &lesson, &student, &chosen_text)
     })
     .await
 }
 
+/// Writes everything the server has not acknowledged to `path` (a USB stick), signed with
+/// this device's key; the result names the key the other side needs.
 #[tauri::command]
-async fn bundle_export(path: String) -> AppResult<BundleResult> {
-    let _ = path;
-    not_yet()
+async fn bundle_export(state: State<'_, Shared>, path: String) -> AppResult<BundleResult> {
+    let syncer = state.sync.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut client = syncer.client(false).map_err(sync::app_error)?;
+        let exported = {
+            let _gate = syncer.gate.hold();
+            client.export_bundle().map_err(sync::app_error)?
+        };
+        let dest = PathBuf::from(&path);
+        let tmp = dest.with_extension("part");
+        std::fs::write(&tmp, &exported.file)
+            .and_then(|_| std::fs::rename(&tmp, &dest))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                AppError::new(
+                    view::code::SYNC,
+                    format!("не удалось записать «{path}»: {e}"),
+                )
+            })?;
+        Ok(BundleResult {
+            documents: exported.documents as u32,
+            changes: exported.changes as u32,
+            public_key: Some(exported.public_key),
+        })
+    })
+    .await
+    .map_err(internal)?
 }
 
+/// Applies another device's bundle from `path`, checked with that device's public key and the
+/// server's own permission rules; a bundle that fails any check changes nothing.
 #[tauri::command]
-async fn bundle_import(path: String) -> AppResult<BundleResult> {
-    let _ = path;
-    not_yet()
+async fn bundle_import(
+    state: State<'_, Shared>,
+    path: String,
+    public_key: String,
+) -> AppResult<BundleResult> {
+    let syncer = state.sync.clone();
+    let out = tauri::async_runtime::spawn_blocking(move || {
+        let file = std::fs::read(&path).map_err(|e| {
+            AppError::new(
+                view::code::SYNC,
+                format!("не удалось прочитать «{path}»: {e}"),
+            )
+        })?;
+        let mut client = syncer.client(false).map_err(sync::app_error)?;
+        let _gate = syncer.gate.hold();
+        let report = client
+            .import_bundle(&file, public_key.trim())
+            .map_err(sync::app_error)?;
+        if report.changes > 0 {
+            syncer.stale.store(true, Ordering::SeqCst);
+        }
+        Ok::<_, AppError>(BundleResult {
+            documents: report.documents as u32,
+            changes: report.changes as u32,
+            public_key: None,
+        })
+    })
+    .await
+    .map_err(internal)??;
+    state.sync.edited();
+    Ok(out)
 }
 
 /// The app's commands and state on any runtime (the real one, or the mock in tests).
 pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::Builder<R> {
     builder
         .manage(Shared::new(app))
+        .setup(|app| {
+            let shared = app.state::<Shared>();
+            // The preview shows made documents through the asset protocol, from their folder
+            // only (the configured scope covers the default file's folder; `--db` moves it).
+            let _ = std::fs::create_dir_all(&shared.reports_dir);
+            let _ = app
+                .asset_protocol_scope()
+                .allow_directory(&shared.reports_dir, true);
+            let (a, s) = (shared.app.clone(), shared.sync.clone());
+            shared
+                .sync
+                .spawn(app.handle().clone(), move || Shared::status(&a, &s).ok());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             app_state,
             open_demo,
@@ -340,6 +590,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             make_report,
             save_report,
             print_report,
+            open_report,
             sync_status,
             login,
             logout,

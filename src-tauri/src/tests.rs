@@ -199,7 +199,9 @@ fn the_demo_school_from_first_start_to_a_paper_copy() {
     let seen = progress.clone();
     w.webview.listen_any("report-progress", move |e| {
         let p: Value = serde_json::from_str(e.payload()).unwrap();
-        seen.lock().unwrap().push(p["done"].as_u64().unwrap());
+        seen.lock()
+            .unwrap()
+            .push((p["done"].as_u64().unwrap(), p["total"].as_u64().unwrap()));
     });
     let r = ok(
         &w,
@@ -212,7 +214,12 @@ fn the_demo_school_from_first_start_to_a_paper_copy() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"%PDF"));
     assert!(r["pages"].as_u64().unwrap() > 10, "{r}");
-    assert_eq!(*progress.lock().unwrap(), [0, 1, 2, 3]);
+    // The reports engine's own progress, section by section, up to its total.
+    let seen = progress.lock().unwrap().clone();
+    assert!(seen.len() > 3, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    let (done, total) = *seen.last().unwrap();
+    assert!(total > 0 && done == total, "{seen:?}");
 
     let copy = dir.path().join("copy.pdf");
     ok(
@@ -221,6 +228,25 @@ fn the_demo_school_from_first_start_to_a_paper_copy() {
         json!({"path": path, "dest": copy.to_str().unwrap()}),
     );
     assert_eq!(std::fs::read(&copy).unwrap(), bytes);
+    // Only documents the app made are copied, printed or opened.
+    let e = call(
+        &w,
+        "save_report",
+        json!({"path": db.to_str().unwrap(), "dest": copy.to_str().unwrap()}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "report", "{e}");
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes);
+
+    // A school made here (the demo) is never enrolled with a server: it would mix two schools.
+    let e = call(
+        &w,
+        "login",
+        json!({"server": "http://127.0.0.1:9", "login": "x", "password": "y"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("--db"), "{e}");
 
     let status = ok(&w, "sync_status", json!({}));
     assert_eq!(status["configured"], false);
@@ -250,4 +276,239 @@ fn the_school_file_can_be_named_on_the_command_line() {
     );
     assert_eq!(args(&["--db=/tmp/b.sqlite3"]), Path::new("/tmp/b.sqlite3"));
     assert_eq!(args(&[]), zhurnal_service::view::default_db_path());
+}
+
+/// A school server on 127.0.0.1:0 with 7Б until the end of September and one account, the
+/// algebra teacher's.
+struct Server {
+    base: String,
+    teacher: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+const PASSWORD: &str = "секретный-пароль";
+
+impl Server {
+    fn start() -> Self {
+        use zhurnal_server::{http, NewAccount, Person, SchoolServer};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("server.db");
+        let options = zhurnal_service::DemoOptions {
+            classes: vec![(7, "Б".into())],
+            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
+            ..Default::default()
+        };
+        zhurnal_service::create_demo(&db, 3, &options).unwrap();
+        let server = std::sync::Arc::new(SchoolServer::open(&db).unwrap());
+        let teacher = {
+            let mut st = server.storage();
+            let school = st.school().unwrap();
+            let class = school.class_by_name("7Б").unwrap().clone();
+            let algebra = school.subject_by_name("Алгебра").unwrap().id;
+            class.teaches(algebra).unwrap().teacher
+        };
+        server
+            .add_account(&NewAccount {
+                login: "algebra".into(),
+                password: Some(PASSWORD.into()),
+                person: Person::Staff(teacher),
+            })
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                http::serve(server, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = rx.recv().unwrap();
+        Server {
+            base: format!("http://{addr}"),
+            teacher: teacher.to_string(),
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn pending(status: &Value) -> u64 {
+    status["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["changes"].as_u64().unwrap())
+        .sum()
+}
+
+/// A new device logs in to a real server, receives the school with its first sync, works as
+/// the enrolled teacher, sends a mark, carries a signed bundle, goes offline without an error,
+/// and logs out keeping the journal.
+#[test]
+fn a_device_logs_in_syncs_and_goes_offline_without_an_error() {
+    let mut server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("device.sqlite3");
+    let w = open(&db);
+    assert_eq!(ok(&w, "app_state", json!({}))["has_school"], false);
+
+    let e = call(
+        &w,
+        "login",
+        json!({"server": server.base, "login": "algebra", "password": "не тот"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "sync", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("неверный логин"),
+        "{e}"
+    );
+    let e = call(
+        &w,
+        "login",
+        json!({"server": "school.local", "login": "algebra", "password": PASSWORD}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid", "{e}");
+    assert_eq!(ok(&w, "sync_status", json!({}))["configured"], false);
+
+    let state = ok(
+        &w,
+        "login",
+        json!({"server": server.base, "login": "algebra", "password": PASSWORD,
+               "device_name": "ноутбук кабинета 12"}),
+    );
+    assert_eq!(state["sync"]["configured"], true);
+    assert_eq!(state["sync"]["server"], server.base.as_str());
+
+    // The first sync brings the school; the device works as the enrolled teacher.
+    let status = ok(&w, "sync_now", json!({}));
+    assert_eq!(status["online"], true, "{status}");
+    assert!(status["last_sync"].is_string(), "{status}");
+    assert_eq!(pending(&status), 0, "{status}");
+    let state = ok(&w, "app_state", json!({}));
+    assert_eq!(state["has_school"], true, "{state}");
+    assert_eq!(state["profile"]["id"], server.teacher.as_str(), "{state}");
+    let journal = ok(&w, "my_journals", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["class_name"] == "7Б" && j["subject_name"] == "Алгебра")
+        .cloned()
+        .expect("the teacher's journal came with the sync");
+    assert_eq!(journal["access"], "write");
+    let grid = ok(
+        &w,
+        "grid",
+        json!({"class_id": journal["class_id"], "subject_id": journal["subject_id"],
+               "subgroup": null, "period": "Q1"}),
+    );
+    ok(
+        &w,
+        "set_cell",
+        json!({"class_id": journal["class_id"], "subject_id": journal["subject_id"],
+               "lesson_id": grid["lessons"][0]["id"], "student_id": grid["students"][0]["id"],
+               "input": "5"}),
+    );
+    let status = ok(&w, "sync_status", json!({}));
+    assert_eq!(pending(&status), 1, "{status}");
+    assert!(status["pending"][0]["label"]
+        .as_str()
+        .unwrap()
+        .contains("Алгебра"));
+    // Working as someone else would be refused by the server: the app says so first.
+    let other = ok(&w, "staff_list", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] != server.teacher.as_str())
+        .cloned()
+        .unwrap();
+    let e = call(&w, "set_profile", json!({"staff_id": other["id"]})).unwrap_err();
+    assert_eq!(e["code"], "invalid", "{e}");
+
+    // A bundle of what the server has not seen, signed with this device's key.
+    let bundle = dir.path().join("usb.bundle");
+    let b = ok(
+        &w,
+        "bundle_export",
+        json!({"path": bundle.to_str().unwrap()}),
+    );
+    assert_eq!(b["changes"], 1, "{b}");
+    let key = str_of(&b["public_key"]);
+    assert_eq!(key.len(), 64);
+    assert!(std::fs::metadata(&bundle).unwrap().len() > 0);
+    let wrong = "0".repeat(64);
+    let e = call(
+        &w,
+        "bundle_import",
+        json!({"path": bundle.to_str().unwrap(), "public_key": wrong}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "sync", "{e}");
+    let again = ok(
+        &w,
+        "bundle_import",
+        json!({"path": bundle.to_str().unwrap(), "public_key": key}),
+    );
+    assert_eq!(
+        again["changes"], 0,
+        "its own changes are already here: {again}"
+    );
+
+    let status = ok(&w, "sync_now", json!({}));
+    assert_eq!(pending(&status), 0, "the mark is on the server: {status}");
+    assert_eq!(status["online"], true);
+
+    // The server goes away: a status, not an error; the next mark waits here.
+    server.stop();
+    ok(
+        &w,
+        "set_cell",
+        json!({"class_id": journal["class_id"], "subject_id": journal["subject_id"],
+               "lesson_id": grid["lessons"][0]["id"], "student_id": grid["students"][1]["id"],
+               "input": "4"}),
+    );
+    let status = ok(&w, "sync_now", json!({}));
+    assert_eq!(status["online"], false, "{status}");
+    assert!(
+        status["last_error"].as_str().unwrap().contains("нет связи"),
+        "{status}"
+    );
+    assert_eq!(pending(&status), 1, "{status}");
+    assert!(status["last_sync"].is_string());
+
+    // Logging out keeps the journal and the teacher.
+    let state = ok(&w, "logout", json!({}));
+    assert_eq!(state["sync"]["configured"], false);
+    assert_eq!(state["profile"]["id"], server.teacher.as_str());
+    assert_eq!(call(&w, "sync_now", json!({})).unwrap_err()["code"], "sync");
 }

@@ -1,1 +1,232 @@
-//! Nothing here: the stories are in tests/e2e.rs (run by scripts/e2e.sh).
+//! The harness of the end-to-end stories, the screenshots and the app benchmark: the built
+//! `zhurnal-app` started by tauri-driver (WebKitWebDriver underneath) on a school file of its
+//! own, driven through the DOM with fantoccini. Elements are found by the `data-testid`s listed
+//! in ui/TESTIDS.md.
+//!
+//! `scripts/e2e.sh` starts Xvfb and tauri-driver and passes `ZHURNAL_E2E_DRIVER` (the driver's
+//! URL) and `ZHURNAL_E2E_APP` (the binary).
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use zhurnal_service::view::{Access, App};
+
+pub use fantoccini;
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the end-to-end stories with scripts/e2e.sh")
+    })
+}
+
+/// Starts the app on the school file `db` (a new process with a new window).
+pub async fn start(db: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        json!({"application": env("ZHURNAL_E2E_APP"), "args": ["--db", db.to_str().unwrap()]}),
+    );
+    caps.insert("browserName".into(), json!("wry"));
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&env("ZHURNAL_E2E_DRIVER"))
+        .await
+        .expect("tauri-driver starts the app")
+}
+
+/// Runs `body` against the app started on `db`, and ends the session (and with it the app)
+/// whatever happens in `body`, so that a failed story leaves no window behind.
+pub async fn with_app<F, Fut>(db: &Path, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let c = start(db).await;
+    let outcome = tokio::spawn(body(c.clone())).await;
+    let _ = c.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// A CSS selector for a `data-testid`.
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+pub async fn wait(c: &Client, css: &str, secs: u64) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(secs))
+        .every(Duration::from_millis(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear in {secs} s: {e}"))
+}
+
+pub async fn wait_id(c: &Client, id: &str, secs: u64) -> Element {
+    wait(c, &testid(id), secs).await
+}
+
+pub async fn click_id(c: &Client, id: &str) {
+    wait_id(c, id, 20).await.click().await.unwrap();
+}
+
+/// Puts the grid's cursor on cell `(r, j)` with a click, the cell scrolled into the middle of
+/// the grid first (WebDriver's own scrolling can leave it under the frozen name column).
+pub async fn click_cell(c: &Client, r: usize, j: usize) {
+    let id = format!("cell-{r}-{j}");
+    let cell = wait_id(c, &id, 20).await;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center', inline: 'center'});",
+        vec![serde_json::to_value(&cell).unwrap()],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    cell.click()
+        .await
+        .unwrap_or_else(|e| panic!("click on {id}: {e}"));
+}
+
+/// An element's `textContent` (WebKitWebDriver's *Get Element Text* answers "" for some).
+pub async fn text_content(c: &Client, css: &str) -> String {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().trim().to_string()
+}
+
+/// Chooses a `<select>`'s option by value the way a user's choice arrives: the value set and
+/// a `change` event (clicking an `<option>` through WebKitWebDriver does not always fire one).
+pub async fn choose(c: &Client, id: &str, value: &str) {
+    wait_id(c, id, 20).await;
+    let ok = c
+        .execute(
+            "const s = document.querySelector(arguments[0]);
+             if (![...s.options].some(o => o.value === arguments[1])) return false;
+             s.value = arguments[1];
+             s.dispatchEvent(new Event('input', {bubbles: true}));
+             s.dispatchEvent(new Event('change', {bubbles: true}));
+             return true;",
+            vec![json!(testid(id)), json!(value)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok, json!(true), "{id} has no option {value}");
+}
+
+/// Waits until every typed edit is durable (the grid says so).
+pub async fn wait_saved(c: &Client) {
+    let start = Instant::now();
+    loop {
+        let s = wait_id(c, "save-status", 10).await;
+        if s.attr("data-state").await.unwrap().as_deref() == Some("saved") {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "edits not saved");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub async fn cell_text(c: &Client, r: usize, j: usize) -> String {
+    text_content(c, &testid(&format!("cell-{r}-{j}"))).await
+}
+
+/// Chooses the profile with this staff id on the screen after the school, and waits for the
+/// journal list.
+pub async fn choose_profile(c: &Client, staff_id: &str) {
+    wait_id(c, "profile-picker", 60).await;
+    choose(c, "profile-select", staff_id).await;
+    click_id(c, "profile-confirm").await;
+    wait_journals(c).await;
+}
+
+/// The journal list is shown (own journals, or only the class's journals to read).
+pub async fn wait_journals(c: &Client) {
+    wait(c, "[data-testid^=\"journal-\"][data-class]", 60).await;
+}
+
+/// Opens a journal from the list and waits for its grid.
+pub async fn open_journal(c: &Client, class: &str, subject: &str, access: &str) {
+    let css = format!(
+        "[data-testid^=\"journal-\"][data-class=\"{class}\"][data-subject=\"{subject}\"][data-access=\"{access}\"]"
+    );
+    wait(c, &css, 30).await.click().await.unwrap();
+    wait_id(c, "cell-0-0", 30).await;
+}
+
+/// Who is who in 7Б, read from the school file itself.
+pub struct People {
+    /// Teaches algebra in 7Б (the whole class, no subgroups).
+    pub algebra_teacher: String,
+    /// The class teacher of 7Б.
+    pub class_teacher: String,
+    /// A subject of 7Б the class teacher does not teach (read only to him).
+    pub other_subject: String,
+}
+
+pub fn people(db: &Path) -> People {
+    // Choosing profiles is remembered in the school file: ask a copy of it, so that the app
+    // still starts on the profile picker.
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = scratch.path().join("copy.sqlite3");
+    std::fs::copy(db, &copy).unwrap();
+    let wal = db.with_extension("sqlite3-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, copy.with_extension("sqlite3-wal")).unwrap();
+    }
+    let mut app = App::open(&copy).unwrap();
+    let staff = app.staff_list().unwrap();
+    let class_teacher = staff
+        .iter()
+        .find(|s| s.description.contains("классный руководитель 7Б"))
+        .expect("7Б has a class teacher")
+        .id
+        .clone();
+    let mut algebra_teacher = None;
+    for s in &staff {
+        app.set_profile(&s.id).unwrap();
+        let journals = app.my_journals().unwrap();
+        if journals.iter().any(|j| {
+            j.class_name == "7Б"
+                && j.subject_name == "Алгебра"
+                && j.subgroup.is_none()
+                && j.access == Access::Write
+        }) {
+            algebra_teacher = Some(s.id.clone());
+            break;
+        }
+    }
+    app.set_profile(&class_teacher).unwrap();
+    let other_subject = app
+        .my_journals()
+        .unwrap()
+        .into_iter()
+        .find(|j| j.class_name == "7Б" && j.access == Access::Read && j.subgroup.is_none())
+        .map(|j| j.subject_name)
+        .expect("the class teacher reads another teacher's subject");
+    drop(app);
+    People {
+        algebra_teacher: algebra_teacher.expect("7Б has an algebra teacher"),
+        class_teacher,
+        other_subject,
+    }
+}
+
+/// A demo school with one class, 7Б, in `dir` (quicker than the whole demo school).
+pub fn demo_school(dir: &Path) -> PathBuf {
+    let db = dir.join("school.sqlite3");
+    let options = zhurnal_service::DemoOptions {
+        classes: vec![(7, "Б".into())],
+        ..Default::default()
+    };
+    zhurnal_service::create_demo(&db, 1, &options).unwrap();
+    db
+}
