@@ -1,28 +1,100 @@
 #!/usr/bin/env bash
-# End-to-end stories of the real app: the release-like debug build of src-tauri with the built
-# ui/dist, driven through tauri-driver and Debian's WebKitWebDriver under Xvfb by the Rust
-# WebDriver client fantoccini (src-tauri/e2e). Starts Xvfb and tauri-driver, runs the stories,
-# and stops tauri-driver with SIGTERM (never SIGKILL: it must stop the app and the driver).
+# End-to-end stories of the real app: the debug build of src-tauri with the built ui/dist,
+# driven through tauri-driver and Debian's WebKitWebDriver under Xvfb by the Rust WebDriver
+# client fantoccini (src-tauri/e2e). Builds the UI and the app, installs tauri-driver, starts a
+# display of its own (Xvfb) and tauri-driver, runs the stories, and on every exit path stops
+# tauri-driver with SIGTERM (never SIGKILL: it must take WebKitWebDriver and the app with it)
+# and then Xvfb.
 #
-# Needs: scripts/setup.sh (xvfb, webkit2gtk-driver, the WebKitGTK headers), ui/dist built
-# (npm run build in ui/), and tauri-driver (scripts/install-tauri-driver.sh; done here).
+#   scripts/e2e.sh                 # all stories
+#   scripts/e2e.sh quarterly       # the stories whose name contains "quarterly"
+#   E2E_USE_DISPLAY=1 scripts/e2e.sh   # on the current $DISPLAY instead of a private Xvfb
+#   scripts/e2e.sh --example screenshots docs/images   # an example of src-tauri/e2e instead
+#                                                     # (screenshots; bench_app: scripts/bench-app.sh)
+#
+# Needs what scripts/setup.sh installs (xvfb, webkit2gtk-driver, the WebKitGTK headers), node
+# and npm for the UI, and network access to crates.io the first time (tauri-driver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$PWD"
 # The app is its own workspace with its own target dir (APP_TARGET_DIR to share a warm one).
-export CARGO_TARGET_DIR="${APP_TARGET_DIR:-$PWD/src-tauri/target}"
+export CARGO_TARGET_DIR="${APP_TARGET_DIR:-$root/src-tauri/target}"
 
-if [ ! -f ui/dist/index.html ]; then
-    echo "e2e: ui/dist is not built; run: (cd ui && npm ci && npm run build)" >&2
-    exit 1
-fi
+for tool in Xvfb WebKitWebDriver npm; do
+    command -v "$tool" >/dev/null || {
+        echo "e2e: $tool is missing; run scripts/setup.sh (and install node/npm)" >&2
+        exit 1
+    }
+done
+
+# The UI the app embeds. `npm install`, not `npm ci`: see scripts/test.sh.
+(cd ui && npm install --no-audit --no-fund --silent && npm run build --silent >/dev/null)
 scripts/install-tauri-driver.sh
-driver="$PWD/target/tools/bin/tauri-driver"
+driver="$root/target/tools/bin/tauri-driver"
 
 cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-app
 app="$CARGO_TARGET_DIR/debug/zhurnal-app"
-cargo test --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --no-run
+example=""
+if [ "${1:-}" = "--example" ]; then
+    example="${2:?e2e: --example needs a name}"
+    shift 2
+    cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --example "$example"
+else
+    cargo test --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --no-run
+fi
 
-# tauri-driver cannot listen on port 0 and tell us the port, so take a random free one.
+work="$(mktemp -d "${TMPDIR:-/tmp}/zhurnal-e2e.XXXXXX")"
+driver_pid=""
+xvfb_pid=""
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [ -n "$driver_pid" ]; then
+        # SIGTERM only: tauri-driver then ends WebKitWebDriver, which ends the app.
+        kill -TERM "$driver_pid" 2>/dev/null || true
+        wait "$driver_pid" 2>/dev/null || true
+    fi
+    # An app whose session was never closed (a story that crashed its test process): it runs
+    # on a school file under $work; stop it, with SIGTERM too.
+    local left
+    left="$(pgrep -f -- "--db $work/" || true)"
+    if [ -n "$left" ]; then
+        kill -TERM $left 2>/dev/null || true
+        sleep 1
+    fi
+    if [ -n "$xvfb_pid" ]; then
+        kill -TERM "$xvfb_pid" 2>/dev/null || true
+        wait "$xvfb_pid" 2>/dev/null || true
+    fi
+    if [ "$status" -ne 0 ] && [ -s "$work/tauri-driver.log" ]; then
+        echo "e2e: the last lines of tauri-driver's log:" >&2
+        tail -n 30 "$work/tauri-driver.log" >&2
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -z "${E2E_USE_DISPLAY:-}" ]; then
+    # A display of our own, never the user's: Xvfb picks a free number and writes it to fd 3.
+    Xvfb -displayfd 3 -screen 0 1366x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+    xvfb_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$work/display" ] && break
+        kill -0 "$xvfb_pid" 2>/dev/null || { cat "$work/xvfb.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    [ -s "$work/display" ] || { echo "e2e: Xvfb did not start" >&2; exit 1; }
+    export DISPLAY=":$(head -n1 "$work/display")"
+fi
+# No accessibility bus in a bare session: keeps WebKitGTK from waiting for one.
+export NO_AT_BRIDGE=1
+# Software rendering: Xvfb has no GPU, and WebKitGTK's DMA-BUF renderer fails without one.
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
+
+# tauri-driver cannot listen on port 0 and report the port, so take a random free one.
 free_port() {
     local p
     while :; do
@@ -30,42 +102,25 @@ free_port() {
         (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
     done
 }
-
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-
-if [ -z "${E2E_USE_DISPLAY:-}" ]; then
-    # A display of our own, never the user's.
-    display=""
-    for n in $(seq 90 140); do
-        if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
-    done
-    [ -n "$display" ] || { echo "e2e: no free X display number" >&2; exit 1; }
-    Xvfb "$display" -screen 0 1366x800x24 -nolisten tcp >/dev/null 2>&1 &
-    pids+=($!)
-    export DISPLAY="$display"
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
-fi
-# No accessibility bus in a bare session: keeps WebKitGTK from waiting for one.
-export NO_AT_BRIDGE=1
-
 port="$(free_port)"
 native="$(free_port)"
+while [ "$native" = "$port" ]; do native="$(free_port)"; done
 "$driver" --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver \
-    >"$CARGO_TARGET_DIR/tauri-driver.log" 2>&1 &
-pids=("$!" "${pids[@]}")
+    >"$work/tauri-driver.log" 2>&1 &
+driver_pid=$!
 for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kill -0 "$driver_pid" 2>/dev/null || { echo "e2e: tauri-driver did not start" >&2; exit 1; }
     sleep 0.1
 done
 
-ZHURNAL_E2E_DRIVER="http://127.0.0.1:$port" ZHURNAL_E2E_APP="$app" \
-    cargo test --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e -- --test-threads=1 "$@"
+export ZHURNAL_E2E_DRIVER="http://127.0.0.1:$port" ZHURNAL_E2E_APP="$app"
+# The stories' school files go under $work, so that any app left running can be told by its
+# arguments and stopped.
+export TMPDIR="$work"
+if [ -n "$example" ]; then
+    "$CARGO_TARGET_DIR/debug/examples/$example" "$@"
+else
+    cargo test --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --test e2e \
+        -- --test-threads=1 "$@"
+fi
