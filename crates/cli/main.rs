@@ -11,6 +11,11 @@ use std::process::ExitCode;
 use zhurnal_domain::{Attendance, CellInput};
 use zhurnal_service::{CellEdit, Zhurnal};
 
+// mimalloc: a year journal makes and drops millions of small strings and boxes, and glibc's
+// malloc and free took a third of its time (perf); scripts/bench-reports.sh measures both.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "zhurnal",
