@@ -30,11 +30,23 @@ pub async fn start(db: &Path) -> Client {
         json!({"application": env("ZHURNAL_E2E_APP"), "args": ["--db", db.to_str().unwrap()]}),
     );
     caps.insert("browserName".into(), json!("wry"));
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&env("ZHURNAL_E2E_DRIVER"))
-        .await
-        .expect("tauri-driver starts the app")
+    // tauri-driver answers before the WebKitWebDriver it started listens: a new session can
+    // then fail to reach it ("client error (Connect)"), with no app started. Try again.
+    let mut last = None;
+    for _ in 0..20 {
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&env("ZHURNAL_E2E_DRIVER"))
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+    panic!("tauri-driver does not start the app: {last:?}")
 }
 
 /// Runs `body` against the app started on `db`, and ends the session (and with it the app)
