@@ -34,7 +34,17 @@ fn add_lesson(store: &mut Store, day: u32) -> zhurnal_domain::LessonId {
 }
 
 fn set_mark(store: &mut Store, lesson: zhurnal_domain::LessonId, s: u8, m: &str) -> Result<()> {
-    store.edit(jid(), teacher(), |doc, ed| {
+    set_mark_as(store, teacher(), lesson, s, m)
+}
+
+fn set_mark_as(
+    store: &mut Store,
+    author: StaffId,
+    lesson: zhurnal_domain::LessonId,
+    s: u8,
+    m: &str,
+) -> Result<()> {
+    store.edit(jid(), author, |doc, ed| {
         let patch = LessonPatch {
             marks: vec![(student(s), Marks::from_stored(m).unwrap())],
             ..Default::default()
@@ -378,14 +388,7 @@ fn what_another_connection_writes_is_read_again() {
     a.create(jid()).unwrap();
     let lesson = add_lesson(&mut a, 3);
     let mut b = Store::open(&path).unwrap();
-    b.edit(jid(), StaffId::from_raw([8; 16]), |doc, ed| {
-        let patch = LessonPatch {
-            marks: vec![(student(1), Marks::from_stored("4").unwrap())],
-            ..Default::default()
-        };
-        journal::save_lesson(doc, ed, lesson, patch)
-    })
-    .unwrap();
+    set_mark_as(&mut b, StaffId::from_raw([8; 16]), lesson, 1, "4").unwrap();
     let l = journal::lesson(a.doc(jid()).unwrap(), lesson)
         .unwrap()
         .unwrap();
@@ -409,14 +412,7 @@ fn an_edit_racing_another_connections_commit_keeps_both_through_a_compaction() {
     let mut b = Store::open(&path).unwrap();
     a.edit(jid(), teacher(), |doc, ed| {
         // `b` commits after `a` has read the document and before `a` writes.
-        b.edit(jid(), StaffId::from_raw([8; 16]), |doc, ed| {
-            let patch = LessonPatch {
-                marks: vec![(student(1), Marks::from_stored("4").unwrap())],
-                ..Default::default()
-            };
-            journal::save_lesson(doc, ed, lesson, patch)
-        })
-        .unwrap();
+        set_mark_as(&mut b, StaffId::from_raw([8; 16]), lesson, 1, "4").unwrap();
         let patch = LessonPatch {
             marks: vec![(student(2), Marks::from_stored("5").unwrap())],
             ..Default::default()
