@@ -100,6 +100,29 @@ pub struct Stats {
     pub finals: i64,
 }
 
+/// A stored document as the file holds it (snapshot and chunks), and its number of chunks.
+fn read_stored(conn: &Connection, path: &Path, id: DocId) -> Result<(Doc, usize)> {
+    let snapshot: Vec<u8> = conn
+        .query_row(
+            "SELECT snapshot FROM docs WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::NoSuchDocument(id))?;
+    let chunks = conn
+        .prepare_cached("SELECT data FROM chunks WHERE doc = ?1 ORDER BY seq")?
+        .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut parts: Vec<&[u8]> = vec![&snapshot];
+    parts.extend(chunks.iter().map(|c| c.as_slice()));
+    let doc = Doc::load(id, &parts).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    Ok((doc, chunks.len()))
+}
+
 /// The local store and the documents loaded from it.
 pub struct Store {
     conn: Connection,
@@ -285,29 +308,9 @@ impl Store {
         if self.docs.contains_key(&id) {
             return Ok(());
         }
-        let snapshot: Option<Vec<u8>> = self
-            .conn
-            .query_row(
-                "SELECT snapshot FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let snapshot = snapshot.ok_or(StoreError::NoSuchDocument(id))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT data FROM chunks WHERE doc = ?1 ORDER BY seq")?;
-        let chunks = stmt
-            .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut parts: Vec<&[u8]> = vec![&snapshot];
-        parts.extend(chunks.iter().map(|c| c.as_slice()));
-        let mut doc = Doc::load(id, &parts).map_err(|e| StoreError::Corrupt {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        })?;
+        let (mut doc, chunks) = read_stored(&self.conn, &self.path, id)?;
         doc.take_touched();
-        self.chunk_counts.insert(id, chunks.len());
+        self.chunk_counts.insert(id, chunks);
         self.docs.insert(id, doc);
         Ok(())
     }
@@ -533,23 +536,9 @@ impl Store {
         let stale = version != self.seen;
         let mut count = self.chunk_counts.get(&id).copied().unwrap_or(0) + 1;
         if stale {
-            let snapshot: Vec<u8> = tx.query_row(
-                "SELECT snapshot FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )?;
-            let chunks = tx
-                .prepare_cached("SELECT data FROM chunks WHERE doc = ?1 ORDER BY seq")?
-                .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut parts: Vec<&[u8]> = vec![&snapshot];
-            parts.extend(chunks.iter().map(|c| c.as_slice()));
-            let mut stored = Doc::load(id, &parts).map_err(|e| StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: e.to_string(),
-            })?;
+            let (mut stored, chunks) = read_stored(&tx, &self.path, id)?;
             doc.merge(&mut stored)?;
-            count = chunks.len() + 1;
+            count = chunks + 1;
         }
         let mut touched = touched;
         // What the merge brought (all of the document, if anything).
