@@ -1,9 +1,8 @@
 //! From parsed layout markup to PDF bytes.
 //!
-//! genpdfi drives the pages: its `Document` asks a page decorator to prepare every new page
-//! and then asks the root element to fill it, until the root has nothing more. Here the
-//! decorator (`Pages`) sizes the page for the orientation of its section, applies the
-//! margins and prints the running header and footer; the root element (`Flow`) prints the
+//! The pages are driven here, over genpdfi's renderer: every new page is first prepared
+//! (`Pages`: the page sized for the orientation of its section, the margins applied, the
+//! running header and footer printed), then the body (`Flow`) fills it, printing the
 //! sections' blocks one after another, each block reporting how much of itself fitted.
 //! Paragraphs break between lines, tables between row groups (repeating their header rows),
 //! and a new section always starts a new page.
@@ -28,7 +27,7 @@ use crate::pdf::{self, PageBox};
 use genpdfi::fonts::{Font, FontFamily};
 use genpdfi::render::Area;
 use genpdfi::style::LineStyle;
-use genpdfi::{Element, Margins, Position, RenderResult, Size};
+use genpdfi::{Margins, Position, Size};
 use std::cell::RefCell;
 use std::rc::Rc;
 use table::TableBox;
@@ -199,7 +198,12 @@ fn check_glyphs(doc: &Document) -> Result<(), LayoutError> {
 /// What one pass makes: the PDF, the box of every page and the section of every page.
 type Pass = (Vec<u8>, Vec<PageBox>, Vec<usize>);
 
-/// One pass of genpdfi over the document; returns the PDF and the box of every page.
+/// One pass over the document; returns the PDF and the box of every page.
+///
+/// The pages are driven here rather than by `genpdfi::Document::render`: each page's PDF
+/// layer is then at hand, so that text goes into the page as whole runs of glyphs (see
+/// [`text::TextLayout::print_line`]), and a pass that only finds where the pages fall loads
+/// no PDF fonts and writes nothing.
 fn render_once(
     doc: &Document,
     measures: &Rc<Measures>,
@@ -209,15 +213,15 @@ fn render_once(
     layout_only: bool,
 ) -> Result<Pass, LayoutError> {
     let serif = fonts::family(&fonts::SERIF).map_err(LayoutError::pdf)?;
-    let mut gdoc = genpdfi::Document::new(serif);
+    let mut font_cache = genpdfi::fonts::FontCache::new(serif);
     let sans = if doc.uses_font(FontName::Sans) {
         let family = fonts::family(&fonts::SANS).map_err(LayoutError::pdf)?;
-        Some(gdoc.add_font_family(family))
+        Some(font_cache.add_font_family(family))
     } else {
         None
     };
     let fonts = Fonts {
-        serif: gdoc.font_cache().default_font_family(),
+        serif: font_cache.default_font_family(),
         sans,
     };
     let paper = if mixed {
@@ -225,12 +229,23 @@ fn render_once(
     } else {
         doc.sections[0].orientation.size_mm()
     };
-    gdoc.set_paper_size(Size::new(paper.0, paper.1));
-    gdoc.set_title(doc.title.clone());
-    gdoc.set_minimal_conformance();
-    gdoc.set_font_size(doc.style.size);
+    let paper_size = Size::new(paper.0, paper.1);
+    let mut renderer = genpdfi::render::Renderer::new(paper_size, &doc.title)
+        .map_err(LayoutError::pdf)?
+        .with_conformance(printpdf::PdfConformance::Custom(
+            printpdf::CustomPdfConformance {
+                requires_icc_profile: false,
+                requires_xmp_metadata: false,
+                ..Default::default()
+            },
+        ));
+    if !layout_only {
+        font_cache
+            .load_pdf_fonts(&renderer)
+            .map_err(LayoutError::pdf)?;
+    }
     let shared = Rc::new(RefCell::new(Shared::default()));
-    gdoc.set_page_decorator(Pages {
+    let pages = Pages {
         sections: doc
             .sections
             .iter()
@@ -244,13 +259,10 @@ fn render_once(
                 line: s.line,
             })
             .collect(),
-        fonts,
-        measures: measures.clone(),
         total,
         shared: shared.clone(),
-        layout_only,
-    });
-    gdoc.push(Flow {
+    };
+    let mut flow = Flow {
         sections: doc
             .sections
             .iter()
@@ -261,21 +273,32 @@ fn render_once(
             })
             .collect(),
         current: 0,
-        fonts,
-        measures: measures.clone(),
         shared: shared.clone(),
         tick,
-        layout_only,
-    });
+    };
+    loop {
+        let has_more = {
+            let layer = renderer.last_page().last_layer();
+            let cx = Cx {
+                font_cache: &font_cache,
+                fonts,
+                measures,
+                draw: !layout_only,
+                pdf: (!layout_only).then(|| layer.layer().clone()),
+            };
+            let area = pages.decorate(&cx, layer.area())?;
+            flow.page(&cx, area)?
+        };
+        if !has_more {
+            break;
+        }
+        renderer.add_page(paper_size);
+    }
     let mut bytes = Vec::new();
-    let result = gdoc.render(&mut bytes);
-    let mut sh = shared.borrow_mut();
-    if let Some(e) = sh.error.take() {
-        return Err(e);
+    if !layout_only {
+        renderer.write(&mut bytes).map_err(LayoutError::pdf)?;
     }
-    if !(layout_only && sh.laid_out) {
-        result.map_err(LayoutError::pdf)?;
-    }
+    let sh = shared.borrow();
     let pages = sh
         .pages
         .iter()
@@ -286,7 +309,7 @@ fn render_once(
             shift_down_mm: if mixed { paper.1 - o.size_mm().1 } else { 0.0 },
         })
         .collect();
-    Ok((bytes, pages, std::mem::take(&mut sh.page_sections)))
+    Ok((bytes, pages, sh.page_sections.clone()))
 }
 
 /// The font families of the document being rendered.
@@ -298,12 +321,14 @@ pub(crate) struct Fonts {
 
 /// What a block needs to lay itself out.
 pub(crate) struct Cx<'a> {
-    pub(crate) ctx: &'a genpdfi::Context,
+    pub(crate) font_cache: &'a genpdfi::fonts::FontCache,
     pub(crate) fonts: Fonts,
     pub(crate) measures: &'a Measures,
     /// Whether to draw: a pass that only finds where the pages fall measures everything and
     /// draws nothing (drawing is most of a pass: glyph lookups, kerning, PDF operations).
     pub(crate) draw: bool,
+    /// The PDF layer of the page being drawn (when drawing).
+    pub(crate) pdf: Option<printpdf::PdfLayerReference>,
 }
 
 /// How much of a block fitted.
@@ -324,36 +349,19 @@ struct Shared {
     pages: Vec<Orientation>,
     /// The section of every page begun.
     page_sections: Vec<usize>,
-    /// The first layout error (genpdfi's error type cannot carry it).
-    error: Option<LayoutError>,
-    /// The last page is laid out and the flow stopped genpdfi before it wrote the file.
-    laid_out: bool,
-}
-
-fn stash(shared: &Rc<RefCell<Shared>>, e: LayoutError) -> genpdfi::error::Error {
-    let message = e.to_string();
-    shared.borrow_mut().error.get_or_insert(e);
-    genpdfi::error::Error::new(message, genpdfi::error::ErrorKind::Internal)
 }
 
 /// Prepares every page: its size, margins, running header and footer.
 struct Pages {
     /// The sections without their bodies.
     sections: Vec<Section>,
-    fonts: Fonts,
-    measures: Rc<Measures>,
     total: Option<usize>,
     shared: Rc<RefCell<Shared>>,
-    layout_only: bool,
 }
 
-impl genpdfi::PageDecorator for Pages {
-    fn decorate_page<'a>(
-        &mut self,
-        context: &genpdfi::Context,
-        area: Area<'a>,
-        _style: genpdfi::style::Style,
-    ) -> Result<Area<'a>, genpdfi::error::Error> {
+impl Pages {
+    /// Begins a page: notes its section and orientation, then prepares its area.
+    fn decorate<'a>(&self, cx: &Cx, area: Area<'a>) -> Result<Area<'a>, LayoutError> {
         let (index, page) = {
             let mut sh = self.shared.borrow_mut();
             let index = sh.section.min(self.sections.len() - 1);
@@ -361,18 +369,8 @@ impl genpdfi::PageDecorator for Pages {
             sh.page_sections.push(index);
             (index, sh.pages.len())
         };
-        let cx = Cx {
-            ctx: context,
-            fonts: self.fonts,
-            measures: &self.measures,
-            draw: !self.layout_only,
-        };
-        self.prepare(&cx, area, index, page)
-            .map_err(|e| stash(&self.shared, e))
+        self.prepare(cx, area, index, page)
     }
-}
-
-impl Pages {
     fn prepare<'a>(
         &self,
         cx: &Cx,
@@ -483,13 +481,9 @@ fn substitute(block: &Block, page: usize, total: usize) -> Block {
 struct Flow {
     sections: Vec<FlowSection>,
     current: usize,
-    fonts: Fonts,
-    measures: Rc<Measures>,
     shared: Rc<RefCell<Shared>>,
     /// Told when a section is laid out.
     tick: Option<std::sync::mpsc::Sender<()>>,
-    /// Stop genpdfi after the last page, before it writes the file (only pages are wanted).
-    layout_only: bool,
 }
 
 struct FlowSection {
@@ -499,42 +493,12 @@ struct FlowSection {
     pages: usize,
 }
 
-impl Element for Flow {
-    fn render(
-        &mut self,
-        context: &genpdfi::Context,
-        area: Area<'_>,
-        _style: genpdfi::style::Style,
-    ) -> Result<RenderResult, genpdfi::error::Error> {
-        let measures = self.measures.clone();
-        let cx = Cx {
-            ctx: context,
-            fonts: self.fonts,
-            measures: &measures,
-            draw: !self.layout_only,
-        };
-        let result = self.page(&cx, area).map_err(|e| stash(&self.shared, e))?;
-        if self.layout_only && !result.has_more {
-            // genpdfi has no "lay out only": an error is the way to stop it before it writes.
-            self.shared.borrow_mut().laid_out = true;
-            return Err(genpdfi::error::Error::new(
-                "layout only",
-                genpdfi::error::ErrorKind::Internal,
-            ));
-        }
-        Ok(result)
-    }
-}
-
 impl Flow {
-    /// Fills one page.
-    fn page(&mut self, cx: &Cx, area: Area<'_>) -> Result<RenderResult, LayoutError> {
+    /// Fills one page; whether more pages are needed.
+    fn page(&mut self, cx: &Cx, area: Area<'_>) -> Result<bool, LayoutError> {
         let size = area.size();
         let (width, height) = (f32::from(size.width), f32::from(size.height));
-        let more = RenderResult {
-            size,
-            has_more: true,
-        };
+        let more = true;
         let sec = &mut self.sections[self.current];
         sec.pages += 1;
         let continuation = sec.pages > 1;
@@ -593,10 +557,7 @@ impl Flow {
             self.shared.borrow_mut().section = self.current;
             return Ok(more);
         }
-        Ok(RenderResult {
-            size: Size::new(width, y.min(height)),
-            has_more: false,
-        })
+        Ok(false)
     }
 }
 

@@ -7,9 +7,11 @@
 
 use super::{Cx, LayoutError};
 use crate::markup::{Align, Fit, FontName, Inline, Paragraph, TextStyle};
-use genpdfi::render::Area;
+use genpdfi::render::{Area, TextSection};
 use genpdfi::style::Style;
 use genpdfi::{Mm, Position};
+use printpdf::lopdf::content::Operation;
+use printpdf::lopdf::{Object, StringFormat};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -120,7 +122,7 @@ impl TextLayout {
         };
         let x = x + offset;
         let section = |x: f32| {
-            area.text_section(&cx.ctx.font_cache, Position::new(x, y), line.metrics)
+            area.text_section(cx.font_cache, Position::new(x, y), line.metrics)
                 .ok_or_else(|| {
                     LayoutError::Internal(format!("no room for a line at y = {y:.1} mm"))
                 })
@@ -130,16 +132,16 @@ impl TextLayout {
                 return Ok(());
             }
             let mut s = section(x)?;
+            let mut runs = Runs::default();
             for w in &line.words {
                 if let Some(sp) = &w.space {
-                    s.print_str(&sp.text, cx.style(&sp.style))
-                        .map_err(LayoutError::pdf)?;
+                    runs.push(sp);
                 }
                 for p in &w.pieces {
-                    s.print_str(&p.text, cx.style(&p.style))
-                        .map_err(LayoutError::pdf)?;
+                    runs.push(p);
                 }
             }
+            runs.print(cx, &mut s)?;
         } else {
             // Justified: every word at its own position.
             let mut wx = x;
@@ -148,15 +150,94 @@ impl TextLayout {
                     wx += w.space_width() + extra;
                 }
                 let mut s = section(wx)?;
+                let mut runs = Runs::default();
                 for p in &w.pieces {
-                    s.print_str(&p.text, cx.style(&p.style))
-                        .map_err(LayoutError::pdf)?;
+                    runs.push(p);
                 }
+                runs.print(cx, &mut s)?;
                 wx += w.width;
             }
         }
         Ok(())
     }
+}
+
+/// The text of a line as runs of one style each (neighbouring pieces in the same style are
+/// printed together).
+#[derive(Default)]
+struct Runs<'a> {
+    runs: Vec<(std::borrow::Cow<'a, str>, &'a TextStyle)>,
+}
+
+impl<'a> Runs<'a> {
+    fn push(&mut self, p: &'a Piece) {
+        match self.runs.last_mut() {
+            Some((text, style)) if **style == p.style => text.to_mut().push_str(&p.text),
+            _ => self
+                .runs
+                .push((std::borrow::Cow::Borrowed(&p.text), &p.style)),
+        }
+    }
+
+    fn print(&self, cx: &Cx, s: &mut TextSection<'_, '_>) -> Result<(), LayoutError> {
+        for (text, style) in &self.runs {
+            print_run(cx, s, text, style)?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints `text` in `style` where the text section stands.
+///
+/// genpdfi writes every glyph as a PDF string of its own in the page's operations (an
+/// allocation and an array element each, a quarter of a million for a year journal, all held
+/// until the file is written). Here only the first character goes through genpdfi, which
+/// places the section and sets the font and colour; the rest follows as one `TJ` of whole
+/// runs of glyphs, broken only where a kerning pair moves the next glyph (the same glyph ids
+/// and kerning genpdfi would write, and printpdf's font subsetting reads `TJ` strings of any
+/// length).
+fn print_run(
+    cx: &Cx,
+    s: &mut TextSection<'_, '_>,
+    text: &str,
+    style: &TextStyle,
+) -> Result<(), LayoutError> {
+    let style = cx.style(style);
+    let Some(first) = text.chars().next() else {
+        return Ok(());
+    };
+    let Some(layer) = &cx.pdf else {
+        return s.print_str(text, style).map_err(LayoutError::pdf);
+    };
+    let (head, rest) = text.split_at(first.len_utf8());
+    s.print_str(head, style).map_err(LayoutError::pdf)?;
+    if rest.is_empty() {
+        return Ok(());
+    }
+    let font = style.font(cx.font_cache);
+    // Over the whole text: the kerning before the second character depends on the first.
+    let kerning = font.kerning(cx.font_cache, text.chars());
+    let glyphs = font.glyph_ids(cx.font_cache, text.chars());
+    let mut array = Vec::new();
+    let mut run: Vec<u8> = Vec::with_capacity(2 * glyphs.len());
+    for (kern, glyph) in kerning.iter().zip(&glyphs).skip(1) {
+        let adjust = (-kern * 1000.0) as i64;
+        if adjust != 0 {
+            if !run.is_empty() {
+                array.push(Object::String(
+                    std::mem::take(&mut run),
+                    StringFormat::Hexadecimal,
+                ));
+            }
+            array.push(Object::Integer(adjust));
+        }
+        run.extend_from_slice(&glyph.to_be_bytes());
+    }
+    if !run.is_empty() {
+        array.push(Object::String(run, StringFormat::Hexadecimal));
+    }
+    layer.add_operation(Operation::new("TJ", vec![Object::Array(array)]));
+    Ok(())
 }
 
 enum Token {
@@ -199,7 +280,7 @@ impl Cx<'_> {
         {
             return *w;
         }
-        let w = f32::from(self.style(style).str_width(&self.ctx.font_cache, s));
+        let w = f32::from(self.style(style).str_width(self.font_cache, s));
         self.measures
             .widths
             .borrow_mut()
@@ -217,7 +298,7 @@ impl Cx<'_> {
         if let Some(m) = self.measures.metrics.borrow().get(&key) {
             return *m;
         }
-        let m = self.style(style).metrics(&self.ctx.font_cache);
+        let m = self.style(style).metrics(self.font_cache);
         self.measures.metrics.borrow_mut().insert(key, m);
         m
     }

@@ -216,3 +216,50 @@ fn what_cannot_fit_is_an_error_naming_its_line() {
     );
     assert!(e.to_string().contains("строка 3"), "{e}");
 }
+
+/// The glyphs of a line go into the page as whole runs, one PDF string per run between
+/// kerning adjustments, not one string per glyph (a year journal has a quarter of a million
+/// glyphs, and genpdfi's own writing held an allocation for each until the file was written).
+#[test]
+fn text_goes_into_the_page_as_runs_of_glyphs_kerned_between_runs() {
+    let markup = r#"<document><section><p>Журнал успеваемости AVATAR 7Б</p>
+        <table widths="1* 1*"><tr><td>Иванова Анна</td><td><b>отлично</b> и хорошо</td></tr></table>
+        </section></document>"#;
+    let pdf = render_markup(markup).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let (mut strings, mut glyphs, mut adjustments) = (0, 0, 0);
+    for page in doc.get_pages().values() {
+        let content = doc.get_and_decode_page_content(*page).unwrap();
+        for op in content.operations.iter().filter(|op| op.operator == "TJ") {
+            for item in op.operands[0].as_array().unwrap() {
+                match item {
+                    lopdf::Object::String(bytes, _) => {
+                        strings += 1;
+                        glyphs += bytes.len() / 2;
+                    }
+                    lopdf::Object::Integer(_) => adjustments += 1,
+                    other => panic!("unexpected in TJ: {other:?}"),
+                }
+            }
+        }
+    }
+    let letters = [
+        "Журнал успеваемости AVATAR 7Б",
+        "Иванова Анна",
+        "отлично и хорошо",
+    ]
+    .concat()
+    .chars()
+    .count();
+    assert_eq!(glyphs, letters, "every character printed once");
+    assert!(adjustments > 0, "«AVATAR» is kerned");
+    // A run starts each piece of one style and each kerned pair; nothing like one per glyph.
+    assert!(
+        strings <= 6 + 2 * adjustments,
+        "{strings} strings, {adjustments} adjustments"
+    );
+    assert_eq!(
+        text(&pdf).split_whitespace().collect::<Vec<_>>().join(" "),
+        "Журнал успеваемости AVATAR 7Б Иванова Анна отлично и хорошо"
+    );
+}
