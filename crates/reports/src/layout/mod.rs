@@ -16,6 +16,7 @@
 //! A running header or footer may show `{page}` and `{pages}`; for `{pages}` the document is
 //! laid out twice, the second time knowing the count.
 
+mod draw;
 pub(crate) mod table;
 pub(crate) mod text;
 
@@ -24,10 +25,10 @@ use crate::markup::{
     Block, Document, FontName, Inline, Orientation, Paragraph, Section, Signature,
 };
 use crate::pdf::{self, PageBox};
+use draw::{PageText, Region};
 use genpdfi::fonts::{Font, FontFamily};
-use genpdfi::render::Area;
 use genpdfi::style::LineStyle;
-use genpdfi::{Margins, Position, Size};
+use genpdfi::{Position, Size};
 use std::cell::RefCell;
 use std::rc::Rc;
 use table::TableBox;
@@ -284,10 +285,14 @@ fn render_once(
                 fonts,
                 measures,
                 draw: !layout_only,
-                pdf: (!layout_only).then(|| layer.layer().clone()),
+                page: (!layout_only).then(|| PageText::new(layer.layer().clone(), paper.1)),
             };
-            let area = pages.decorate(&cx, layer.area())?;
-            flow.page(&cx, area)?
+            let area = pages.decorate(&cx, Region::sheet(layer.area()))?;
+            let more = flow.page(&cx, area)?;
+            if let Some(page) = &cx.page {
+                page.close();
+            }
+            more
         };
         if !has_more {
             break;
@@ -327,8 +332,8 @@ pub(crate) struct Cx<'a> {
     /// Whether to draw: a pass that only finds where the pages fall measures everything and
     /// draws nothing (drawing is most of a pass: glyph lookups, kerning, PDF operations).
     pub(crate) draw: bool,
-    /// The PDF layer of the page being drawn (when drawing).
-    pub(crate) pdf: Option<printpdf::PdfLayerReference>,
+    /// The text of the page being drawn (when drawing).
+    pub(crate) page: Option<PageText>,
 }
 
 /// How much of a block fitted.
@@ -361,7 +366,7 @@ struct Pages {
 
 impl Pages {
     /// Begins a page: notes its section and orientation, then prepares its area.
-    fn decorate<'a>(&self, cx: &Cx, area: Area<'a>) -> Result<Area<'a>, LayoutError> {
+    fn decorate<'a>(&self, cx: &Cx, area: Region<'a>) -> Result<Region<'a>, LayoutError> {
         let (index, page) = {
             let mut sh = self.shared.borrow_mut();
             let index = sh.section.min(self.sections.len() - 1);
@@ -374,15 +379,15 @@ impl Pages {
     fn prepare<'a>(
         &self,
         cx: &Cx,
-        mut area: Area<'a>,
+        mut area: Region<'a>,
         index: usize,
         page: usize,
-    ) -> Result<Area<'a>, LayoutError> {
+    ) -> Result<Region<'a>, LayoutError> {
         let s = &self.sections[index];
         let (w, h) = s.orientation.size_mm();
         area.set_size(Size::new(w, h));
         let m = s.margins;
-        area.add_margins(Margins::trbl(m.top, m.right, m.bottom, m.left));
+        area.add_margins(m.top, m.right, m.bottom, m.left);
         let total = self.total.unwrap_or(page.max(99));
         let width = f32::from(area.size().width);
         let page_blocks = |blocks: &[Block]| -> Vec<BlockBox> {
@@ -395,7 +400,7 @@ impl Pages {
         let mut header = page_blocks(&s.header);
         let header_h = stack(cx, &area, &mut header, s.line)?;
         if header_h > 0.0 {
-            area.add_offset(Position::new(0, header_h + RUNNING_GAP));
+            area.add_offset(0.0, header_h + RUNNING_GAP);
         }
         // Footer at the bottom.
         let mut footer = page_blocks(&s.footer);
@@ -414,7 +419,7 @@ impl Pages {
                 return Err(LayoutError::RunningTooTall { line: s.line });
             }
             let mut at = area.clone();
-            at.add_offset(Position::new(0, body_h + RUNNING_GAP));
+            at.add_offset(0.0, body_h + RUNNING_GAP);
             stack(cx, &at, &mut footer, s.line)?;
             area.set_height(mm(body_h));
         }
@@ -423,12 +428,17 @@ impl Pages {
 }
 
 /// Prints running blocks one under another; they must fit.
-fn stack(cx: &Cx, area: &Area<'_>, blocks: &mut [BlockBox], line: u32) -> Result<f32, LayoutError> {
+fn stack(
+    cx: &Cx,
+    area: &Region<'_>,
+    blocks: &mut [BlockBox],
+    line: u32,
+) -> Result<f32, LayoutError> {
     let mut y = 0.0;
     let n = blocks.len();
     for (i, b) in blocks.iter_mut().enumerate() {
         let mut sub = area.clone();
-        sub.add_offset(Position::new(0, y));
+        sub.add_offset(0.0, y);
         match b.render(cx, &sub, true)? {
             Progress::Done(h) => y += h + if i + 1 < n { b.space_after() } else { 0.0 },
             Progress::More(_) => return Err(LayoutError::RunningTooTall { line }),
@@ -495,7 +505,7 @@ struct FlowSection {
 
 impl Flow {
     /// Fills one page; whether more pages are needed.
-    fn page(&mut self, cx: &Cx, area: Area<'_>) -> Result<bool, LayoutError> {
+    fn page(&mut self, cx: &Cx, area: Region<'_>) -> Result<bool, LayoutError> {
         let size = area.size();
         let (width, height) = (f32::from(size.width), f32::from(size.height));
         let more = true;
@@ -525,7 +535,7 @@ impl Flow {
                 return Ok(more);
             }
             let mut sub = area.clone();
-            sub.add_offset(Position::new(0, y + before));
+            sub.add_offset(0.0, y + before);
             if placed && b.keep_with_next() {
                 let need = b.measure(cx, width)? + KEEP_WITH_NEXT;
                 if y + before + need > height + EPS {
@@ -639,7 +649,12 @@ impl BlockBox {
         })
     }
 
-    fn render(&mut self, cx: &Cx, area: &Area<'_>, at_top: bool) -> Result<Progress, LayoutError> {
+    fn render(
+        &mut self,
+        cx: &Cx,
+        area: &Region<'_>,
+        at_top: bool,
+    ) -> Result<Progress, LayoutError> {
         let width = f32::from(area.size().width);
         let height = f32::from(area.size().height);
         match self {
@@ -671,7 +686,7 @@ impl ParagraphBox {
         self.layout.as_ref().expect("laid out above")
     }
 
-    fn render(&mut self, cx: &Cx, area: &Area<'_>) -> Result<Progress, LayoutError> {
+    fn render(&mut self, cx: &Cx, area: &Region<'_>) -> Result<Progress, LayoutError> {
         let width = f32::from(area.size().width);
         let height = f32::from(area.size().height);
         if self.layout.is_none() {
@@ -788,7 +803,7 @@ impl SignatureLayout {
         }
     }
 
-    fn print(&self, cx: &Cx, area: &Area<'_>) -> Result<(), LayoutError> {
+    fn print(&self, cx: &Cx, area: &Region<'_>) -> Result<(), LayoutError> {
         if !cx.draw {
             return Ok(());
         }
@@ -798,6 +813,7 @@ impl SignatureLayout {
             y += self.label.lines[i].height;
         }
         area.draw_line(
+            cx.page.as_ref(),
             vec![
                 Position::new(self.line_x, self.rule_y),
                 Position::new(self.line_x + self.line_w, self.rule_y),

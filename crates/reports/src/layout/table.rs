@@ -4,10 +4,10 @@
 //! Rows joined by a `rowspan` form a group that is never split between pages; a group taller
 //! than a whole page is an error naming its line, not a silent cut.
 
+use super::draw::Region;
 use super::text::{mm, TextLayout};
 use super::{Cx, LayoutError, Progress, EPS};
 use crate::markup::{Column, Table, VAlign, MM_PER_PT};
-use genpdfi::render::Area;
 use genpdfi::style::LineStyle;
 use genpdfi::Position;
 
@@ -68,7 +68,7 @@ impl TableBox {
     pub(crate) fn render(
         &mut self,
         cx: &Cx,
-        area: &Area<'_>,
+        area: &Region<'_>,
         at_top: bool,
     ) -> Result<Progress, LayoutError> {
         let width = f32::from(area.size().width);
@@ -232,7 +232,7 @@ fn lay_out(cx: &Cx, t: &Table, width: f32) -> Result<Grid, LayoutError> {
 /// Draws rows `from..=to` with their top at `y0`.
 fn draw_rows(
     cx: &Cx,
-    area: &Area<'_>,
+    area: &Region<'_>,
     t: &Table,
     grid: &Grid,
     from: usize,
@@ -247,7 +247,7 @@ fn draw_rows(
         row_y.push(row_y.last().copied().unwrap_or(y0) + grid.row_h[r]);
     }
     if t.border > 0.0 {
-        draw_borders(area, t, grid, from, to, &row_y);
+        draw_borders(cx, area, t, grid, from, to, &row_y);
     }
     let pad = t.padding;
     for (c, tl) in t.cells.iter().zip(&grid.text) {
@@ -276,11 +276,20 @@ fn draw_rows(
 
 /// The grid lines of rows `from..=to`: each line as long as it runs without a spanning cell
 /// across it, so a 33 × 13 table page is about 50 strokes rather than 900 cell edges.
-fn draw_borders(area: &Area<'_>, t: &Table, grid: &Grid, from: usize, to: usize, row_y: &[f32]) {
+fn draw_borders(
+    cx: &Cx,
+    area: &Region<'_>,
+    t: &Table,
+    grid: &Grid,
+    from: usize,
+    to: usize,
+    row_y: &[f32],
+) {
     let style = LineStyle::new().with_thickness(mm(t.border * MM_PER_PT));
     let ncols = t.columns.len();
     let line = |a: (f32, f32), b: (f32, f32)| {
         area.draw_line(
+            cx.page.as_ref(),
             vec![Position::new(a.0, a.1), Position::new(b.0, b.1)],
             style,
         )

@@ -5,13 +5,11 @@
 //! a whole line is broken between letters (after, with [`Fit::Shrink`], the text has been set
 //! smaller first). Every character of the input ends up on some line.
 
+use super::draw::Region;
 use super::{Cx, LayoutError};
 use crate::markup::{Align, Fit, FontName, Inline, Paragraph, TextStyle};
-use genpdfi::render::{Area, TextSection};
 use genpdfi::style::Style;
-use genpdfi::{Mm, Position};
-use printpdf::lopdf::content::Operation;
-use printpdf::lopdf::{Object, StringFormat};
+use genpdfi::Mm;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -96,7 +94,7 @@ impl TextLayout {
     pub(crate) fn print_line(
         &self,
         cx: &Cx,
-        area: &Area<'_>,
+        area: &Region<'_>,
         i: usize,
         x: f32,
         y: f32,
@@ -121,17 +119,19 @@ impl TextLayout {
             }
         };
         let x = x + offset;
-        let section = |x: f32| {
-            area.text_section(cx.font_cache, Position::new(x, y), line.metrics)
-                .ok_or_else(|| {
-                    LayoutError::Internal(format!("no room for a line at y = {y:.1} mm"))
-                })
+        let Some(page) = &cx.page else {
+            return Ok(());
+        };
+        let print = |x: f32, runs: &Runs| {
+            let (sx, sy) = area.on_sheet(x, y);
+            let styled: Vec<(&str, Style)> = runs
+                .runs
+                .iter()
+                .map(|(text, style)| (text.as_ref(), cx.style(style)))
+                .collect();
+            page.line(cx.font_cache, sx, sy, line.metrics, &styled);
         };
         if extra == 0.0 {
-            if line.words.is_empty() {
-                return Ok(());
-            }
-            let mut s = section(x)?;
             let mut runs = Runs::default();
             for w in &line.words {
                 if let Some(sp) = &w.space {
@@ -141,7 +141,7 @@ impl TextLayout {
                     runs.push(p);
                 }
             }
-            runs.print(cx, &mut s)?;
+            print(x, &runs);
         } else {
             // Justified: every word at its own position.
             let mut wx = x;
@@ -149,12 +149,11 @@ impl TextLayout {
                 if w.space.is_some() {
                     wx += w.space_width() + extra;
                 }
-                let mut s = section(wx)?;
                 let mut runs = Runs::default();
                 for p in &w.pieces {
                     runs.push(p);
                 }
-                runs.print(cx, &mut s)?;
+                print(wx, &runs);
                 wx += w.width;
             }
         }
@@ -178,66 +177,6 @@ impl<'a> Runs<'a> {
                 .push((std::borrow::Cow::Borrowed(&p.text), &p.style)),
         }
     }
-
-    fn print(&self, cx: &Cx, s: &mut TextSection<'_, '_>) -> Result<(), LayoutError> {
-        for (text, style) in &self.runs {
-            print_run(cx, s, text, style)?;
-        }
-        Ok(())
-    }
-}
-
-/// Prints `text` in `style` where the text section stands.
-///
-/// genpdfi writes every glyph as a PDF string of its own in the page's operations (an
-/// allocation and an array element each, a quarter of a million for a year journal, all held
-/// until the file is written). Here only the first character goes through genpdfi, which
-/// places the section and sets the font and colour; the rest follows as one `TJ` of whole
-/// runs of glyphs, broken only where a kerning pair moves the next glyph (the same glyph ids
-/// and kerning genpdfi would write, and printpdf's font subsetting reads `TJ` strings of any
-/// length).
-fn print_run(
-    cx: &Cx,
-    s: &mut TextSection<'_, '_>,
-    text: &str,
-    style: &TextStyle,
-) -> Result<(), LayoutError> {
-    let style = cx.style(style);
-    let Some(first) = text.chars().next() else {
-        return Ok(());
-    };
-    let Some(layer) = &cx.pdf else {
-        return s.print_str(text, style).map_err(LayoutError::pdf);
-    };
-    let (head, rest) = text.split_at(first.len_utf8());
-    s.print_str(head, style).map_err(LayoutError::pdf)?;
-    if rest.is_empty() {
-        return Ok(());
-    }
-    let font = style.font(cx.font_cache);
-    // Over the whole text: the kerning before the second character depends on the first.
-    let kerning = font.kerning(cx.font_cache, text.chars());
-    let glyphs = font.glyph_ids(cx.font_cache, text.chars());
-    let mut array = Vec::new();
-    let mut run: Vec<u8> = Vec::with_capacity(2 * glyphs.len());
-    for (kern, glyph) in kerning.iter().zip(&glyphs).skip(1) {
-        let adjust = (-kern * 1000.0) as i64;
-        if adjust != 0 {
-            if !run.is_empty() {
-                array.push(Object::String(
-                    std::mem::take(&mut run),
-                    StringFormat::Hexadecimal,
-                ));
-            }
-            array.push(Object::Integer(adjust));
-        }
-        run.extend_from_slice(&glyph.to_be_bytes());
-    }
-    if !run.is_empty() {
-        array.push(Object::String(run, StringFormat::Hexadecimal));
-    }
-    layer.add_operation(Operation::new("TJ", vec![Object::Array(array)]));
-    Ok(())
 }
 
 enum Token {

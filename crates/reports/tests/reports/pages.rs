@@ -230,6 +230,27 @@ fn text_goes_into_the_page_as_runs_of_glyphs_kerned_between_runs() {
     let (mut strings, mut glyphs, mut adjustments) = (0, 0, 0);
     for page in doc.get_pages().values() {
         let content = doc.get_and_decode_page_content(*page).unwrap();
+        // Text objects are closed before anything else is drawn (a reader may refuse a path
+        // inside one), and only text operators are inside.
+        let mut in_text = false;
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "BT" => {
+                    assert!(!in_text, "BT inside a text object");
+                    in_text = true;
+                }
+                "ET" => {
+                    assert!(in_text, "ET outside a text object");
+                    in_text = false;
+                }
+                "Td" | "Tf" | "TJ" | "Tj" | "TL" | "rg" | "g" => {}
+                other => assert!(!in_text, "«{other}» inside a text object"),
+            }
+        }
+        assert!(
+            !in_text,
+            "a text object is left open at the end of the page"
+        );
         for op in content.operations.iter().filter(|op| op.operator == "TJ") {
             for item in op.operands[0].as_array().unwrap() {
                 match item {
