@@ -58,27 +58,48 @@ pub(crate) fn finish(
 /// level 3 3.46 × 10^9, 723 KB; level 1 3.32 × 10^9, 968 KB. Level 6 is the usual trade.
 const DEFLATE_LEVEL: u32 = 6;
 
-/// Compresses every stream not compressed yet (page contents, fonts, metadata).
+/// Compresses every stream not compressed yet (page contents, fonts, metadata), on every
+/// core: the streams are independent, and compressing them is most of this step.
 fn compress(doc: &mut lopdf::Document) -> Result<(), lopdf::Error> {
+    let mut streams: Vec<&mut Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|object| match object {
+            Object::Stream(stream) if stream.dict.get(b"Filter").is_err() => Some(stream),
+            _ => None,
+        })
+        .collect();
+    // Largest first, dealt out in turn: the cores get about equal shares.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut shares: Vec<Vec<&mut Stream>> = (0..cores).map(|_| Vec::new()).collect();
+    for (i, stream) in streams.into_iter().enumerate() {
+        shares[i % cores].push(stream);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .into_iter()
+            .map(|share| scope.spawn(move || share.into_iter().try_for_each(deflate)))
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().expect("compressing a stream does not panic"))
+    })
+}
+
+/// Compresses one stream, if that makes it smaller.
+fn deflate(stream: &mut Stream) -> Result<(), lopdf::Error> {
     use std::io::Write;
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        if stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 3),
-            flate2::Compression::new(DEFLATE_LEVEL),
-        );
-        encoder.write_all(&stream.content)?;
-        let compressed = encoder.finish()?;
-        // The filter's name and its dictionary entry cost about 20 bytes.
-        if compressed.len() + 20 < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
-        }
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(stream.content.len() / 3),
+        flate2::Compression::new(DEFLATE_LEVEL),
+    );
+    encoder.write_all(&stream.content)?;
+    let compressed = encoder.finish()?;
+    // The filter's name and its dictionary entry cost about 20 bytes.
+    if compressed.len() + 20 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(compressed);
     }
     Ok(())
 }
