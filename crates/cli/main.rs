@@ -506,7 +506,22 @@ fn apply_one(z: &mut Zhurnal, cell: &CellArgs, value: Value<'_>) -> Result<Strin
     }
 }
 
+/// Transparent huge pages off for this process. mimalloc asks the kernel for huge pages, and
+/// the kernel then zeroes (and first finds, compacting if it must) 2 MB at a time: after
+/// another program has used and freed much memory (Chromium, a build), a year journal spent
+/// 0.4 s of its 0.9 s in the kernel doing that, and 0.05 s with them off (GNU time, alternating
+/// with Chromium, `MIMALLOC_ALLOW_THP=0` being the same switch); peak memory 134 → 103 MB.
+#[cfg(target_os = "linux")]
+fn no_transparent_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes no pointers; if it fails, nothing changes.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
