@@ -41,6 +41,8 @@ pub(crate) const EPS: f32 = 0.01;
 const KEEP_WITH_NEXT: f32 = 20.0;
 /// Gap between a running header or footer and the body, mm.
 const RUNNING_GAP: f32 = 3.0;
+/// Least height of a page's body that its running header and footer must leave, mm.
+const MIN_BODY: f32 = 10.0;
 
 /// Why markup that parsed could not be laid out. Messages name the line of the markup.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -401,6 +403,10 @@ impl Pages {
         let header_h = stack(cx, &area, &mut header, s.line)?;
         if header_h > 0.0 {
             area.add_offset(0.0, header_h + RUNNING_GAP);
+            // As for the footer below: a body with no room would only ever begin new pages.
+            if f32::from(area.size().height) < MIN_BODY {
+                return Err(LayoutError::RunningTooTall { line: s.line });
+            }
         }
         // Footer at the bottom.
         let mut footer = page_blocks(&s.footer);
@@ -415,7 +421,7 @@ impl Pages {
         }
         if footer_h > 0.0 {
             let body_h = f32::from(area.size().height) - footer_h - RUNNING_GAP;
-            if body_h < 10.0 {
+            if body_h < MIN_BODY {
                 return Err(LayoutError::RunningTooTall { line: s.line });
             }
             let mut at = area.clone();

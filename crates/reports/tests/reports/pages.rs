@@ -284,3 +284,36 @@ fn text_goes_into_the_page_as_runs_of_glyphs_kerned_between_runs() {
         "Журнал успеваемости AVATAR 7Б Иванова Анна отлично и хорошо"
     );
 }
+
+/// A running header that leaves no room for the body is an error naming its line, for every
+/// height it may have: never a document that keeps adding empty pages.
+#[test]
+fn a_header_that_leaves_no_room_is_an_error_not_endless_pages() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut outcomes = Vec::new();
+        for n in 40..70 {
+            let lines: String = (0..n).map(|i| format!("строка {i}<br/>")).collect();
+            let markup = format!(
+                "<document><section>\n<header><p>{lines}</p></header>\n<p>Текст.</p></section></document>"
+            );
+            outcomes.push((n, render_markup(&markup).map(|_| ())));
+        }
+        let _ = tx.send(outcomes);
+    });
+    let outcomes = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("every header height gives a document or an error within a minute");
+    let mut refused = 0;
+    for (n, outcome) in outcomes {
+        match outcome {
+            Ok(()) => assert_eq!(
+                refused, 0,
+                "{n} lines fit after a taller header was refused"
+            ),
+            Err(ReportError::Layout(LayoutError::RunningTooTall { line: 1 })) => refused += 1,
+            Err(e) => panic!("{n} lines: {e:?}"),
+        }
+    }
+    assert!(refused > 0, "some header is too tall for the page");
+}
