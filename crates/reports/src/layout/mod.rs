@@ -204,8 +204,8 @@ type Pass = (Vec<u8>, Vec<PageBox>, Vec<usize>);
 /// One pass over the document; returns the PDF and the box of every page.
 ///
 /// The pages are driven here rather than by `genpdfi::Document::render`: each page's PDF
-/// layer is then at hand, so that text goes into the page as whole runs of glyphs (see
-/// [`text::TextLayout::print_line`]), and a pass that only finds where the pages fall loads
+/// layer is then at hand, so that a page's text goes into it as whole runs of glyphs (see
+/// [`draw`]), and a pass that only finds where the pages fall loads
 /// no PDF fonts and writes nothing.
 fn render_once(
     doc: &Document,
@@ -286,7 +286,6 @@ fn render_once(
                 font_cache: &font_cache,
                 fonts,
                 measures,
-                draw: !layout_only,
                 page: (!layout_only).then(|| PageText::new(layer.layer().clone(), paper.1)),
             };
             let area = pages.decorate(&cx, Region::sheet(layer.area()))?;
@@ -331,11 +330,17 @@ pub(crate) struct Cx<'a> {
     pub(crate) font_cache: &'a genpdfi::fonts::FontCache,
     pub(crate) fonts: Fonts,
     pub(crate) measures: &'a Measures,
-    /// Whether to draw: a pass that only finds where the pages fall measures everything and
-    /// draws nothing (drawing is most of a pass: glyph lookups, kerning, PDF operations).
-    pub(crate) draw: bool,
-    /// The text of the page being drawn (when drawing).
+    /// The text of the page being drawn; `None` in a pass that only finds where the pages
+    /// fall, which measures everything and draws nothing (drawing is most of a pass: glyph
+    /// lookups, kerning, PDF operations).
     pub(crate) page: Option<PageText>,
+}
+
+impl Cx<'_> {
+    /// Whether this pass draws.
+    pub(crate) fn draws(&self) -> bool {
+        self.page.is_some()
+    }
 }
 
 /// How much of a block fitted.
@@ -810,7 +815,7 @@ impl SignatureLayout {
     }
 
     fn print(&self, cx: &Cx, area: &Region<'_>) -> Result<(), LayoutError> {
-        if !cx.draw {
+        if !cx.draws() {
             return Ok(());
         }
         let mut y = 0.0;

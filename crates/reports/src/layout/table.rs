@@ -239,7 +239,7 @@ fn draw_rows(
     to: usize,
     y0: f32,
 ) -> Result<(), LayoutError> {
-    if !cx.draw {
+    if !cx.draws() {
         return Ok(());
     }
     let mut row_y = vec![y0];

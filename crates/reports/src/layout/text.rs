@@ -99,9 +99,9 @@ impl TextLayout {
         x: f32,
         y: f32,
     ) -> Result<(), LayoutError> {
-        if !cx.draw {
+        let Some(page) = &cx.page else {
             return Ok(());
-        }
+        };
         let line = &self.lines[i];
         let indent = if i == 0 { self.indent } else { 0.0 };
         let free = (self.width - indent - line.width).max(0.0);
@@ -119,9 +119,6 @@ impl TextLayout {
             }
         };
         let x = x + offset;
-        let Some(page) = &cx.page else {
-            return Ok(());
-        };
         let print = |x: f32, runs: &Runs| {
             let (sx, sy) = area.on_sheet(x, y);
             let styled: Vec<(&str, Style)> = runs
