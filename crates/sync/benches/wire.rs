@@ -74,6 +74,9 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
             .sum::<usize>();
         let body = wire::encode_request_with(&req, cdict.as_ref());
         f.up += body.len();
+        if with_dict && f.round_trips == 0 {
+            show("request", &body, cdict.as_ref());
+        }
         let sent = req;
         let req =
             wire::decode_request_with(&body, sdict.as_ref()).expect("our own request decodes");
@@ -95,6 +98,9 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
         let resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
         let body = wire::encode_response_to(&resp, &req, answer_dict);
         f.down += body.len();
+        if with_dict && f.round_trips == 0 {
+            show("response", &body, cdict.as_ref());
+        }
         let resp = wire::decode_response_to(&body, &sent, cdict.as_ref())
             .expect("our own response decodes");
         f.round_trips += 1;
@@ -118,6 +124,20 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
     f.up_zstd = f.up;
     f.down_zstd = f.down;
     (f, plain_up)
+}
+
+/// Where the bytes of a body go, field by field.
+fn show(what: &str, body: &[u8], dict: Option<&wire::Dictionary>) {
+    let Some(parts) = wire::breakdown(body, dict) else {
+        return;
+    };
+    println!(
+        "{what}: {} B; its fields alone (postcard B → zstd B):",
+        body.len()
+    );
+    for (name, plain, z) in parts.into_iter().filter(|p| p.1 > 1) {
+        println!("  {name:>16}: {plain:>6} → {z:>5}");
+    }
 }
 
 /// Runs automerge's sync protocol between the two copies of every document until quiet.

@@ -18,7 +18,7 @@ pub fn offer(doc: &Doc, bookmark: &[ChangeHash]) -> DocOffer {
             .automerge()
             .get_changes(bookmark)
             .into_iter()
-            .map(|mut c| c.bytes().into_owned())
+            .map(|c| c.raw_bytes().to_vec())
             .collect(),
     }
 }

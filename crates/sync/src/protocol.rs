@@ -35,7 +35,9 @@ pub struct DocOffer {
     pub doc: String,
     /// The client's heads.
     pub heads: Vec<Hash>,
-    /// Every change not yet acknowledged by the server, each in automerge's change format.
+    /// Every change not yet acknowledged by the server, each in automerge's change format as
+    /// stored, never DEFLATEd on its own (the wire takes changes apart and compresses the
+    /// whole message; a DEFLATEd chunk would travel as opaque bytes).
     pub changes: Vec<Vec<u8>>,
 }
 

@@ -442,7 +442,7 @@ pub fn respond(
             .automerge()
             .get_changes(&known)
             .into_iter()
-            .map(|mut c| c.bytes().into_owned())
+            .map(|c| c.raw_bytes().to_vec())
             .collect();
         spent += changes.iter().map(Vec::len).sum::<usize>();
         out.docs.push(DocUpdate {

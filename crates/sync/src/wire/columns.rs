@@ -572,6 +572,70 @@ impl<'a, T> Cur<'a, T> {
     }
 }
 
+/// Each field of a message: (name, postcard bytes, zstd bytes alone).
+pub(super) fn breakdown(msg: &Message) -> Vec<(&'static str, usize, usize)> {
+    fn one<T: Serialize>(name: &'static str, v: &T) -> (&'static str, usize, usize) {
+        let b = postcard::to_allocvec(v).expect("serializes");
+        let z = zstd::bulk::compress(&b, super::LEVEL)
+            .expect("compresses")
+            .len();
+        (name, b.len(), z)
+    }
+    let c = &msg.changes;
+    let mut out = vec![
+        one("doc_keys", &msg.doc_keys),
+        one("nheads", &msg.nheads),
+        one("heads", &msg.heads),
+        one("nchanges", &msg.nchanges),
+        one("kinds", &c.kinds),
+        one("raw", &c.raw),
+        one("ndeps", &c.ndeps),
+        one("deps", &c.deps),
+        one("actors", &c.actors),
+        one("actor", &c.actor),
+        one("seq", &c.seq),
+        one("start_op", &c.start_op),
+        one("time", &c.time),
+        one("messages", &c.messages),
+        one("message", &c.message),
+        one("nothers", &c.nothers),
+        one("others", &c.others),
+        one("layouts", &c.layouts),
+        one("layout", &c.layout),
+        one("key_ctl", &c.key_ctl),
+        one("keys", &c.keys),
+        one("extra", &c.extra),
+    ];
+    for col in &c.columns {
+        let (_, b, z) = one("", col);
+        out.push((column_name(col.spec), b, z));
+    }
+    out
+}
+
+fn column_name(spec: u32) -> &'static str {
+    match spec {
+        0x01 => "col obj actor",
+        0x02 => "col obj ctr",
+        0x11 => "col key actor",
+        0x13 => "col key ctr",
+        0x15 => "col key str",
+        0x21 => "col id actor",
+        0x23 => "col id ctr",
+        0x34 => "col insert",
+        0x42 => "col action",
+        0x56 => "col value meta",
+        0x57 => "col value",
+        0x60 => "col pred group",
+        0x61 => "col pred actor",
+        0x63 => "col pred ctr",
+        0x70 => "col succ group",
+        0x80 => "col expand",
+        0x90 => "col mark name",
+        _ => "col other",
+    }
+}
+
 /// Takes a [`Message`] apart again, document by document.
 /// `dict`: the dictionary the body names (already checked to be the receiver's).
 pub(super) fn decode(
