@@ -72,14 +72,21 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
             .iter()
             .map(|o| o.changes.iter().map(Vec::len).sum::<usize>())
             .sum::<usize>();
-        let body = wire::encode_request_with(&req, cdict.as_ref());
+        let body = wire::encode_request_with(
+            &req,
+            wire::Shorthand {
+                dict: cdict.as_ref(),
+                short_hashes: with_dict,
+            },
+        );
         f.up += body.len();
         if with_dict && f.round_trips == 0 {
             show("request", &body, cdict.as_ref());
         }
         let sent = req;
-        let req =
-            wire::decode_request_with(&body, sdict.as_ref()).expect("our own request decodes");
+        let mut lookup = server::DocLookup::new(&day.school, day.who.user, &mut server_docs);
+        let req = wire::decode_request_with(&body, sdict.as_ref(), Some(&mut lookup))
+            .expect("our own request decodes");
         let answer_dict = wire::body_dictionary(&body).and(sdict.as_ref());
         let plan = server::check(
             &req,
@@ -289,13 +296,13 @@ fn main() {
         println!("| {name} | {up} | {down} | {} | {rt} |", up + down);
     };
     row(
-        "zhurnal wire 2, with the roster dictionary",
+        "zhurnal wire 3 as the client sends it (dictionary, short hashes)",
         o.up,
         o.down,
         o.round_trips,
     );
     row(
-        "zhurnal wire 2, no dictionary",
+        "zhurnal wire 3 standing alone (no dictionary, full hashes)",
         o_nodict.up,
         o_nodict.down,
         o_nodict.round_trips,
@@ -331,7 +338,7 @@ fn main() {
     println!("| protocol | up, B | down, B | up+down, B | round trips |");
     println!("|---|---|---|---|---|");
     row(
-        "zhurnal wire 2",
+        "zhurnal wire 3",
         first.0.up,
         first.0.down,
         first.0.round_trips,

@@ -98,6 +98,9 @@ pub enum ErrorCode {
     TooLarge,
     /// The account has a one-time password that must be changed first.
     PasswordChangeRequired,
+    /// The body refers to something the receiver does not hold (a dictionary of other class
+    /// lists, a change it cannot find by its short hash): send it again in full.
+    UnknownReference,
 }
 
 impl ErrorCode {
@@ -117,13 +120,17 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::TooLarge => "too_large",
             Self::PasswordChangeRequired => "password_change_required",
+            Self::UnknownReference => "unknown_reference",
         }
     }
 
     /// The HTTP status this code is answered with (docs/sync-http.md).
     pub fn http_status(self) -> u16 {
         match self {
-            Self::BadRequest | Self::BadChange | Self::UnsupportedVersion => 400,
+            Self::BadRequest
+            | Self::BadChange
+            | Self::UnsupportedVersion
+            | Self::UnknownReference => 400,
             Self::Unauthorized | Self::BadCredentials | Self::RevokedDevice => 401,
             Self::NoAccess
             | Self::ReadOnly
@@ -157,7 +164,7 @@ pub struct Rejection {
 mod tests {
     use super::ErrorCode::{self, *};
 
-    const ALL: [ErrorCode; 14] = [
+    const ALL: [ErrorCode; 15] = [
         BadRequest,
         UnsupportedVersion,
         NoAccess,
@@ -172,6 +179,7 @@ mod tests {
         RateLimited,
         TooLarge,
         PasswordChangeRequired,
+        UnknownReference,
     ];
 
     #[test]
@@ -205,12 +213,13 @@ mod tests {
                 "rate_limited",
                 "too_large",
                 "password_change_required",
+                "unknown_reference",
             ]
         );
         let statuses: Vec<u16> = ALL.iter().map(|c| c.http_status()).collect();
         assert_eq!(
             statuses,
-            [400, 400, 403, 403, 403, 403, 401, 409, 400, 401, 401, 429, 413, 403]
+            [400, 400, 403, 403, 403, 403, 401, 409, 400, 401, 401, 429, 413, 403, 400]
         );
     }
 }

@@ -72,6 +72,53 @@ impl DocSource for BTreeMap<DocId, Doc> {
     }
 }
 
+/// How many changes [`DocLookup`] walks back from a document's heads before it gives up (the
+/// client then resends its request in full).
+pub const LOOKUP_WALK: usize = 4096;
+
+/// The server's documents as the wire looks up a request's short hashes in them: only the
+/// documents `user` may read; in each, the heads first (a client's bookmark is the heads the
+/// server answered its last sync with, so usually they are still the heads), then back through
+/// the dependencies, newest first, at most [`LOOKUP_WALK`] changes.
+pub struct DocLookup<'a> {
+    school: &'a School,
+    user: StaffId,
+    docs: &'a mut dyn DocSource,
+}
+
+impl<'a> DocLookup<'a> {
+    pub fn new(school: &'a School, user: StaffId, docs: &'a mut dyn DocSource) -> Self {
+        DocLookup { school, user, docs }
+    }
+}
+
+impl crate::wire::HashLookup for DocLookup<'_> {
+    fn lookup(&mut self, doc: &str, prefix: &[u8; 8]) -> Option<Hash> {
+        let id: DocId = doc.parse().ok()?;
+        if access(self.school, self.user, id) == Access::None {
+            return None;
+        }
+        let am = self.docs.doc(id)?.automerge();
+        let mut queue: std::collections::VecDeque<ChangeHash> = am.get_heads().into();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(h) = queue.pop_front() {
+            if !seen.insert(h) {
+                continue;
+            }
+            if h.0.starts_with(prefix) {
+                return Some(h.into());
+            }
+            if seen.len() >= LOOKUP_WALK {
+                break;
+            }
+            if let Some(meta) = am.get_change_meta_by_hash(&h) {
+                queue.extend(meta.deps);
+            }
+        }
+        None
+    }
+}
+
 /// What an accepted request changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {

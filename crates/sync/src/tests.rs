@@ -5,6 +5,7 @@
 use crate::client::{self, bookmark_after};
 use crate::protocol::{ErrorCode, Rejection};
 use crate::server::{self, ActorBook, DeviceId, Principal};
+use crate::wire::{self, Dictionary, Shorthand};
 use std::collections::BTreeMap;
 use zhurnal_domain::{Class, Lesson, Marks, StaffId, SubjectId};
 use zhurnal_journal::automerge::{ActorId, ChangeHash};
@@ -23,6 +24,8 @@ struct Client {
     actor: ActorId,
     docs: BTreeMap<DocId, Doc>,
     bookmarks: BTreeMap<DocId, Vec<ChangeHash>>,
+    /// Requests the server could not read in short and were sent again in full.
+    resent: usize,
 }
 
 impl Client {
@@ -35,6 +38,7 @@ impl Client {
             actor: ActorId::random(),
             docs: BTreeMap::new(),
             bookmarks: BTreeMap::new(),
+            resent: 0,
         }
     }
 
@@ -51,14 +55,39 @@ impl Client {
     }
 }
 
-/// One round trip between a client and the server, as a transport would drive it.
+/// One round trip between a client and the server, as a transport would drive it: the request
+/// crosses the wire in short (the roster dictionary of the client's own copies, short hashes),
+/// and again in full if the server cannot read it so; the answer refers to the request.
 fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
     let offers = c
         .docs
         .values()
         .map(|d| client::offer(d, c.bookmarks.get(&d.id()).map_or(&[][..], |b| b)))
         .collect();
-    let req = client::request(offers);
+    let sent = client::request(offers);
+    let cschool = c
+        .docs
+        .get(&DocId::school(2025))
+        .map(|d| zhurnal_journal::school::school(d).unwrap());
+    let cdict = cschool.map(|school| Dictionary::of_reader(&school, c.who.user, &mut c.docs));
+    let sdict = Dictionary::of_reader(&s.school, c.who.user, &mut s.docs);
+    let short = Shorthand {
+        dict: cdict.as_ref(),
+        short_hashes: true,
+    };
+    let body = wire::encode_request_with(&sent, short);
+    let mut lookup = server::DocLookup::new(&s.school, c.who.user, &mut s.docs);
+    let (req, answer_dict) = match wire::decode_request_with(&body, Some(&sdict), Some(&mut lookup))
+    {
+        Ok(req) => (req, wire::body_dictionary(&body).map(|_| &sdict)),
+        Err(e) => {
+            assert_eq!(e.code(), ErrorCode::UnknownReference, "{e}");
+            c.resent += 1;
+            let body = wire::encode_request(&sent);
+            (wire::decode_request(&body).unwrap(), None)
+        }
+    };
+    assert_eq!(req, sent, "the request crossed the wire unchanged");
     let plan = server::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
     for (id, changes) in plan.apply {
         match s.docs.get_mut(&id) {
@@ -78,6 +107,9 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
     }
     let resp = server::respond(&req, &c.who, &s.school, &mut s.docs, usize::MAX);
     assert!(!resp.more);
+    let body = wire::encode_response_to(&resp, &req, answer_dict);
+    let dict = answer_dict.and(cdict.as_ref());
+    assert_eq!(wire::decode_response_to(&body, &sent, dict).unwrap(), resp);
     for inc in client::incoming(&resp)? {
         let doc = match c.docs.get_mut(&inc.doc) {
             Some(doc) => {
@@ -223,6 +255,9 @@ fn teachers_work_offline_then_sync_in_any_order_and_everyone_sees_the_same_journ
         sync(&mut clients[i], &mut w.server).unwrap();
     }
     let [alice, _bob, carol] = clients;
+    // Every request after the first went in short and the server read it: the dictionaries
+    // matched and every short hash was found, also where others had written since.
+    assert_eq!((alice.resent, carol.resent), (0, 0));
     let alg = |c: &Client| journal::lessons(&c.docs[&jid(&w, w.algebra)]).unwrap();
     assert_eq!(alg(&alice), alg(&carol));
     assert_eq!(

@@ -59,26 +59,36 @@ impl Dictionary {
     /// The dictionary of a set of documents: the ids in the school document and in every class
     /// list among them (other documents add nothing), documents taken in the order of their
     /// keys, a list's students in its alphabetical order. Both sides pass the documents the
-    /// user may read; a document that does not read adds nothing.
-    pub fn from_docs<'a>(docs: impl IntoIterator<Item = &'a Doc>) -> Self {
+    /// user may read ([`Dictionary::of_reader`]); a document that does not read adds nothing.
+    pub fn from_docs<'d>(docs: impl IntoIterator<Item = &'d Doc>) -> Self {
         let mut docs: Vec<&Doc> = docs.into_iter().collect();
         docs.sort_by_cached_key(|d| d.id().to_string());
         let mut words = Vec::new();
         for d in docs {
-            match d.id().kind {
-                DocKind::School => {
-                    if let Ok(s) = zhurnal_journal::school::school(d) {
-                        words.extend(s.classes.iter().map(|c| c.id.to_string()));
-                        words.extend(s.subjects.iter().map(|c| c.id.to_string()));
-                        words.extend(s.staff.iter().map(|c| c.id.to_string()));
-                    }
-                }
-                DocKind::Roster(_) => {
-                    if let Ok(list) = zhurnal_journal::roster::students(d) {
-                        words.extend(list.iter().map(|s| s.id.to_string()));
-                    }
-                }
-                _ => {}
+            words_of(d, &mut words);
+        }
+        Self::new(words)
+    }
+
+    /// The dictionary of the documents of `docs` that `user` may read by `school`'s rules: what
+    /// the server and the user's device both build, each from its own copies.
+    pub fn of_reader(
+        school: &zhurnal_journal::school::School,
+        user: zhurnal_domain::StaffId,
+        docs: &mut dyn crate::server::DocSource,
+    ) -> Self {
+        let mut ids: Vec<(String, zhurnal_journal::DocId)> = docs
+            .ids()
+            .into_iter()
+            .filter(|id| matches!(id.kind, DocKind::School | DocKind::Roster(_)))
+            .filter(|id| crate::access(school, user, *id) != crate::Access::None)
+            .map(|id| (id.to_string(), id))
+            .collect();
+        ids.sort();
+        let mut words = Vec::new();
+        for (_, id) in ids {
+            if let Some(d) = docs.doc(id) {
+                words_of(d, &mut words);
             }
         }
         Self::new(words)
@@ -98,13 +108,45 @@ impl Dictionary {
     }
 }
 
+/// The words a document adds to a [`Dictionary`].
+fn words_of(d: &Doc, words: &mut Vec<String>) {
+    match d.id().kind {
+        DocKind::School => {
+            if let Ok(s) = zhurnal_journal::school::school(d) {
+                words.extend(s.classes.iter().map(|c| c.id.to_string()));
+                words.extend(s.subjects.iter().map(|c| c.id.to_string()));
+                words.extend(s.staff.iter().map(|c| c.id.to_string()));
+            }
+        }
+        DocKind::Roster(_) => {
+            if let Ok(list) = zhurnal_journal::roster::students(d) {
+                words.extend(list.iter().map(|s| s.id.to_string()));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A hash: `k` changes back in the document's list (for heads: `k` from its end), the `i`-th
-/// hash both sides know, or in full.
+/// hash both sides know, in full, or (format 3) by its first 8 bytes, for the receiver to look
+/// up among the changes of the document it holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Ref {
     Back(u32),
     Known(u32),
     Full([u8; 32]),
+    Short([u8; 8]),
+}
+
+/// What the receiver checks its look-ups of short hashes against: the first 8 bytes of the
+/// SHA-256 of the full hashes, sorted and without repeats. A prefix that matched another
+/// change than the sender meant cannot pass unnoticed.
+pub(super) fn short_check(hashes: &std::collections::BTreeSet<[u8; 32]>) -> [u8; 8] {
+    let mut h = Sha256::new();
+    for x in hashes {
+        h.update(x);
+    }
+    h.finalize()[..8].try_into().expect("8 bytes")
 }
 
 /// Strings as `/`-separated parts: a dictionary word by number, or literal bytes.
@@ -387,6 +429,9 @@ pub(super) struct Encoder<'a> {
     pub msg: Message,
     dict: Option<&'a Dictionary>,
     known: HashMap<[u8; 32], u32>,
+    /// Hashes not in the message nor known travel short (the receiver looks them up).
+    short: bool,
+    shortened: std::collections::BTreeSet<[u8; 32]>,
     actors: BTreeMap<Vec<u8>, u32>,
     messages: BTreeMap<Vec<u8>, u32>,
     layouts: BTreeMap<Vec<u32>, u32>,
@@ -396,8 +441,8 @@ pub(super) struct Encoder<'a> {
 
 impl<'a> Encoder<'a> {
     /// `known`: hashes the receiver holds in this order (the heads of the request a response
-    /// answers).
-    pub fn new(dict: Option<&'a Dictionary>, known: &[Hash]) -> Self {
+    /// answers); `short`: other hashes outside the message go by their first 8 bytes.
+    pub fn new(dict: Option<&'a Dictionary>, known: &[Hash], short: bool) -> Self {
         let mut k = HashMap::new();
         for (i, h) in known.iter().enumerate() {
             k.entry(h.0).or_insert(i as u32);
@@ -406,6 +451,8 @@ impl<'a> Encoder<'a> {
             msg: Message::default(),
             dict,
             known: k,
+            short,
+            shortened: Default::default(),
             actors: BTreeMap::new(),
             messages: BTreeMap::new(),
             layouts: BTreeMap::new(),
@@ -414,9 +461,11 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    pub fn finish(mut self) -> Message {
+    /// The message, and the check of its short hashes if it has any.
+    pub fn finish(mut self) -> (Message, Option<[u8; 8]>) {
         self.msg.changes.columns = std::mem::take(&mut self.columns).into_values().collect();
-        self.msg
+        let check = (!self.shortened.is_empty()).then(|| short_check(&self.shortened));
+        (self.msg, check)
     }
 
     pub fn doc(&mut self, key: &str, heads: &[Hash], changes: &[Vec<u8>]) {
@@ -439,9 +488,13 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    fn reference(&self, h: &[u8; 32]) -> Ref {
+    fn reference(&mut self, h: &[u8; 32]) -> Ref {
         match self.known.get(h) {
             Some(&i) => Ref::Known(i),
+            None if self.short => {
+                self.shortened.insert(*h);
+                Ref::Short(h[..8].try_into().expect("8 bytes"))
+            }
             None => Ref::Full(*h),
         }
     }
@@ -458,8 +511,8 @@ impl<'a> Encoder<'a> {
             let (rebuilt, hash) = build(&h);
             (rebuilt == bytes).then_some((h, body, hash))
         });
-        let c = &mut self.msg.changes;
         let Some((h, body, hash)) = parsed else {
+            let c = &mut self.msg.changes;
             c.kinds.push(0);
             c.raw.push(bytes.to_vec());
             return None;
@@ -477,22 +530,23 @@ impl<'a> Encoder<'a> {
             keys.push(decoded);
         }
         if rebuild_rest(&body) != h.rest {
+            let c = &mut self.msg.changes;
             c.kinds.push(0);
             c.raw.push(bytes.to_vec());
             return None;
         }
-        c.kinds.push(1);
-        c.ndeps.push(h.deps.len() as u32);
-        for d in &h.deps {
-            let r = match at.get(d) {
+        let deps: Vec<Ref> = h
+            .deps
+            .iter()
+            .map(|d| match at.get(d) {
                 Some(&j) => Ref::Back((i - j) as u32),
-                None => match self.known.get(d) {
-                    Some(&k) => Ref::Known(k),
-                    None => Ref::Full(*d),
-                },
-            };
-            c.deps.push(r);
-        }
+                None => self.reference(d),
+            })
+            .collect();
+        let c = &mut self.msg.changes;
+        c.kinds.push(1);
+        c.ndeps.push(deps.len() as u32);
+        c.deps.extend(deps);
         let a = intern(&mut self.actors, &mut c.actors, &h.actor.to_vec());
         c.actor.push(a);
         let (s, o, t) = (h.seq as i64, h.start_op as i64, h.time);
@@ -637,13 +691,26 @@ fn column_name(spec: u32) -> &'static str {
 }
 
 /// Takes a [`Message`] apart again, document by document.
-/// `dict`: the dictionary the body names (already checked to be the receiver's).
+/// `dict`: the dictionary the body names (already checked to be the receiver's); `lookup`
+/// finds short hashes, which must then pass `check` (from the body's header).
 pub(super) fn decode(
     msg: &Message,
     dict: Option<&Dictionary>,
     known: &[Hash],
+    mut lookup: Option<&mut dyn super::HashLookup>,
+    check: Option<[u8; 8]>,
     budget: &mut Budget,
 ) -> Result<Vec<Unpacked>, WireError> {
+    let mut found = std::collections::BTreeSet::new();
+    let mut short = |doc: &str, prefix: &[u8; 8]| -> Result<[u8; 32], WireError> {
+        let h = lookup
+            .as_deref_mut()
+            .and_then(|l| l.lookup(doc, prefix))
+            .filter(|h| h.0.starts_with(prefix))
+            .ok_or(WireError::UnknownHash)?;
+        found.insert(h.0);
+        Ok(h.0)
+    };
     let c = &msg.changes;
     let mut doc_keys = StringReader::new(&msg.doc_keys, dict);
     let mut keys = StringReader::new(&c.keys, dict);
@@ -719,6 +786,7 @@ pub(super) fn decode(
                     Ref::Back(k) => back(&hashes, i, *k)?,
                     Ref::Known(k) => known_hash(*k)?,
                     Ref::Full(h) => *h,
+                    Ref::Short(p) => short(&key, p)?,
                 });
             }
             let act = table(&c.actors, *actor.next()?)?;
@@ -817,9 +885,15 @@ pub(super) fn decode(
                 Ref::Back(k) => back(&hashes, n, *k)?,
                 Ref::Known(k) => known_hash(*k)?,
                 Ref::Full(h) => *h,
+                Ref::Short(p) => short(&key, p)?,
             }));
         }
         out.push((key, hs, changes));
     }
-    Ok(out)
+    match check {
+        None if found.is_empty() => Ok(out),
+        None => Err(malformed("сокращённые ссылки без проверочной суммы")),
+        Some(c) if c == short_check(&found) => Ok(out),
+        Some(_) => Err(WireError::UnknownHash),
+    }
 }
