@@ -218,11 +218,6 @@ pub fn students(doc: &Doc) -> Result<Vec<Student>> {
             subgroups: subgroups.remove(&id).unwrap_or_default(),
         });
     }
-    out.sort_by(|a, b| {
-        a.name
-            .sort_key()
-            .cmp(&b.name.sort_key())
-            .then(a.id.cmp(&b.id))
-    });
+    out.sort_by_cached_key(|s| (s.name.sort_key(), s.id));
     Ok(out)
 }

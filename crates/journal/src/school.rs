@@ -167,7 +167,8 @@ pub fn school(doc: &Doc) -> Result<School> {
     let mut classes: Vec<Class> = records(doc, "classes")?;
     classes.sort_by_key(|c| (c.grade, c.letter.clone()));
     let mut staff: Vec<Staff> = records(doc, "staff")?;
-    staff.sort_by_key(|s| s.name.sort_key());
+    // The key lowercases a name: once per member, not once per comparison.
+    staff.sort_by_cached_key(|s| s.name.sort_key());
     Ok(School {
         name: get_str(am, &info, "name").unwrap_or_default(),
         director,
