@@ -13,7 +13,6 @@ use std::time::Instant;
 use zhurnal_journal::automerge::sync::{State, SyncDoc};
 use zhurnal_journal::automerge::Automerge;
 use zhurnal_journal::{Doc, DocId};
-use zhurnal_sync::access::{access, Access};
 use zhurnal_sync::{client, server, wire};
 
 struct Figures {
@@ -59,14 +58,10 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
             .collect();
         let req = client::request(offers);
         // Both sides build the dictionary from the documents the teacher may read.
-        let cdict = with_dict.then(|| wire::Dictionary::from_docs(client_docs.values()));
-        let sdict = with_dict.then(|| {
-            wire::Dictionary::from_docs(
-                server_docs
-                    .values()
-                    .filter(|d| access(&day.school, day.who.user, d.id()) != Access::None),
-            )
-        });
+        let cdict = with_dict
+            .then(|| wire::Dictionary::of_reader(&day.school, day.who.user, &mut client_docs));
+        let sdict = with_dict
+            .then(|| wire::Dictionary::of_reader(&day.school, day.who.user, &mut server_docs));
         plain_up += req
             .docs
             .iter()
@@ -77,6 +72,7 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
             wire::Shorthand {
                 dict: cdict.as_ref(),
                 short_hashes: with_dict,
+                fold_unchanged: with_dict,
             },
         );
         f.up += body.len();

@@ -28,7 +28,10 @@ pub fn pending(doc: &Doc, bookmark: &[ChangeHash]) -> usize {
     doc.automerge().get_changes(bookmark).len()
 }
 
-pub fn request(offers: Vec<DocOffer>) -> SyncRequest {
+/// A request of these offers, sorted by document key (so that the wire can fold the documents
+/// without changes).
+pub fn request(mut offers: Vec<DocOffer>) -> SyncRequest {
+    offers.sort_by(|a, b| a.doc.cmp(&b.doc));
     SyncRequest {
         version: PROTOCOL_VERSION,
         docs: offers,

@@ -76,8 +76,9 @@ impl DocSource for BTreeMap<DocId, Doc> {
 /// client then resends its request in full).
 pub const LOOKUP_WALK: usize = 4096;
 
-/// The server's documents as the wire looks up a request's short hashes in them: only the
-/// documents `user` may read; in each, the heads first (a client's bookmark is the heads the
+/// The server's documents as a request in short refers to them: only the documents `user`
+/// may read, with their heads (for folded documents); a short hash is looked up in a
+/// document's heads first (a client's bookmark is the heads the
 /// server answered its last sync with, so usually they are still the heads), then back through
 /// the dependencies, newest first, at most [`LOOKUP_WALK`] changes.
 pub struct DocLookup<'a> {
@@ -92,8 +93,8 @@ impl<'a> DocLookup<'a> {
     }
 }
 
-impl crate::wire::HashLookup for DocLookup<'_> {
-    fn lookup(&mut self, doc: &str, prefix: &[u8; 8]) -> Option<Hash> {
+impl crate::wire::Holdings for DocLookup<'_> {
+    fn lookup(&mut self, doc: &str, prefix: &[u8]) -> Option<Hash> {
         let id: DocId = doc.parse().ok()?;
         if access(self.school, self.user, id) == Access::None {
             return None;
@@ -116,6 +117,22 @@ impl crate::wire::HashLookup for DocLookup<'_> {
             }
         }
         None
+    }
+
+    fn heads(&mut self) -> Vec<(String, Vec<Hash>)> {
+        let mut out = Vec::new();
+        for id in self.docs.ids() {
+            if access(self.school, self.user, id) == Access::None {
+                continue;
+            }
+            if let Some(d) = self.docs.doc(id) {
+                out.push((
+                    id.to_string(),
+                    d.heads().into_iter().map(Hash::from).collect(),
+                ));
+            }
+        }
+        out
     }
 }
 

@@ -24,8 +24,8 @@ struct Client {
     actor: ActorId,
     docs: BTreeMap<DocId, Doc>,
     bookmarks: BTreeMap<DocId, Vec<ChangeHash>>,
-    /// Requests the server could not read in short and were sent again in full.
-    resent: usize,
+    /// Why requests were sent again, spelt out further.
+    resent: Vec<wire::WireError>,
 }
 
 impl Client {
@@ -38,7 +38,7 @@ impl Client {
             actor: ActorId::random(),
             docs: BTreeMap::new(),
             bookmarks: BTreeMap::new(),
-            resent: 0,
+            resent: Vec::new(),
         }
     }
 
@@ -71,22 +71,36 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
         .map(|d| zhurnal_journal::school::school(d).unwrap());
     let cdict = cschool.map(|school| Dictionary::of_reader(&school, c.who.user, &mut c.docs));
     let sdict = Dictionary::of_reader(&s.school, c.who.user, &mut s.docs);
-    let short = Shorthand {
-        dict: cdict.as_ref(),
-        short_hashes: true,
-    };
-    let body = wire::encode_request_with(&sent, short);
-    let mut lookup = server::DocLookup::new(&s.school, c.who.user, &mut s.docs);
-    let (req, answer_dict) = match wire::decode_request_with(&body, Some(&sdict), Some(&mut lookup))
-    {
-        Ok(req) => (req, wire::body_dictionary(&body).map(|_| &sdict)),
-        Err(e) => {
-            assert_eq!(e.code(), ErrorCode::UnknownReference, "{e}");
-            c.resent += 1;
-            let body = wire::encode_request(&sent);
-            (wire::decode_request(&body).unwrap(), None)
+    // As the client does: folded, then listed, then in full.
+    let levels = [
+        Shorthand {
+            dict: cdict.as_ref(),
+            short_hashes: true,
+            fold_unchanged: true,
+        },
+        Shorthand {
+            dict: cdict.as_ref(),
+            short_hashes: true,
+            fold_unchanged: false,
+        },
+        Shorthand::default(),
+    ];
+    let mut decoded = None;
+    for short in levels {
+        let body = wire::encode_request_with(&sent, short);
+        let mut lookup = server::DocLookup::new(&s.school, c.who.user, &mut s.docs);
+        match wire::decode_request_with(&body, Some(&sdict), Some(&mut lookup)) {
+            Ok(req) => {
+                decoded = Some((req, wire::body_dictionary(&body).map(|_| &sdict)));
+                break;
+            }
+            Err(e) => {
+                assert_eq!(e.code(), ErrorCode::UnknownReference, "{e}");
+                c.resent.push(e);
+            }
         }
-    };
+    }
+    let (req, answer_dict) = decoded.expect("a request in full always reads");
     assert_eq!(req, sent, "the request crossed the wire unchanged");
     let plan = server::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
     for (id, changes) in plan.apply {
@@ -255,9 +269,15 @@ fn teachers_work_offline_then_sync_in_any_order_and_everyone_sees_the_same_journ
         sync(&mut clients[i], &mut w.server).unwrap();
     }
     let [alice, _bob, carol] = clients;
-    // Every request after the first went in short and the server read it: the dictionaries
-    // matched and every short hash was found, also where others had written since.
-    assert_eq!((alice.resent, carol.resent), (0, 0));
+    // Every request went in short and the server read it: the dictionaries matched and every
+    // short hash was found, also where others had written since. Only where others had
+    // written a document Carol offered nothing of was her fold refused, and she listed them.
+    assert_eq!(alice.resent, []);
+    assert!(
+        carol.resent.iter().all(|e| *e == wire::WireError::Unfolded) && !carol.resent.is_empty(),
+        "{:?}",
+        carol.resent
+    );
     let alg = |c: &Client| journal::lessons(&c.docs[&jid(&w, w.algebra)]).unwrap();
     assert_eq!(alg(&alice), alg(&carol));
     assert_eq!(

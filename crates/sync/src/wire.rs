@@ -2,7 +2,8 @@
 //!
 //! A body is one version byte ([`WIRE_VERSION`], now 3), a flags byte (bit 0: the 8-byte
 //! [`Dictionary::id`] the body was coded with follows; bit 1: the 8-byte check of its short
-//! hashes follows), those, and a zstd frame holding
+//! hashes follows; bit 2: the 8-byte digest of the folded documents follows), those, and a
+//! zstd frame holding
 //! the message in postcard's compact binary encoding after a reversible transform of its
 //! automerge changes ([`columns`]): the message is stored column by column — every change's
 //! dependencies, then actors, sequence numbers, times, …, then each op column of every change
@@ -10,8 +11,13 @@
 //! recomputes the hashes), ids found in the [`Dictionary`] as numbers, a response's heads as
 //! references to the heads of the request it answers, and in a request to the server the
 //! other hashes (the server's heads the client last saw, which its new changes depend on) by
-//! their first 8 bytes: the server looks them up in its documents ([`HashLookup`]) and checks
-//! what it found against the body's check. A change that does not rebuild to
+//! their first 4 bytes: the server looks them up in its documents ([`Holdings`]) and checks
+//! what it found against the body's check. A request to the server may also *fold* the
+//! documents it offers nothing of: instead of their keys and heads it carries one digest of
+//! them, which the server compares with the same digest of its own readable documents not
+//! listed — equal, and it knows the device holds each of them at the server's heads; not
+//! equal (someone else wrote one of them since), and the device lists them. A change that does
+//! not rebuild to
 //! exactly its own bytes travels as it is; automerge identifies a change by the hash of its
 //! bytes, so every change comes out byte-identical.
 //!
@@ -22,7 +28,8 @@
 //! bombs), a body that does not decode is [`WireError::Malformed`], another version byte is
 //! [`WireError::UnknownVersion`], and a body coded with a dictionary the receiver does not
 //! hold is [`WireError::UnknownDictionary`] and one whose short hashes the receiver cannot find
-//! is [`WireError::UnknownHash`] (for both the sender resends the body in full,
+//! is [`WireError::UnknownHash`], one whose folded documents differ from the receiver's is
+//! [`WireError::Unfolded`] (for all three the sender resends the body spelt out further,
 //! [`ErrorCode::UnknownReference`]). Each maps to a stable [`ErrorCode`] for the HTTP answer.
 
 mod columns;
@@ -50,9 +57,11 @@ pub const WIRE_VERSION: u8 = 3;
 const WIRE_VERSION_1: u8 = 1;
 const WIRE_VERSION_2: u8 = 2;
 
-/// Flags: a dictionary id follows; a check of short hashes follows.
+/// Flags: a dictionary id follows; a check of short hashes follows; a digest of folded
+/// documents follows.
 const FLAG_DICT: u8 = 1;
 const FLAG_SHORT: u8 = 2;
+const FLAG_FOLD: u8 = 4;
 
 /// zstd level: small messages dominate, and level 19 costs little at their size.
 const LEVEL: i32 = 19;
@@ -70,25 +79,54 @@ pub enum WireError {
     UnknownDictionary,
     #[error("сообщение ссылается на изменения, которых получатель не нашёл у себя; отправьте его полностью")]
     UnknownHash,
+    #[error(
+        "документы, которые не перечислены в сообщении, у получателя изменились; перечислите их"
+    )]
+    Unfolded,
 }
 
 /// What a body may refer to instead of spelling it out, because the receiver holds it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Shorthand<'a> {
     /// Ids by their number in this dictionary (both sides build it from the documents the user
-    /// reads: [`Dictionary::from_docs`]).
+    /// reads: [`Dictionary::of_reader`]).
     pub dict: Option<&'a Dictionary>,
-    /// Hashes outside the message by their first 8 bytes, for a receiver that holds those
-    /// changes and looks them up ([`HashLookup`]): a request to the server.
+    /// Hashes outside the message by their first 4 bytes, for a receiver that holds those
+    /// changes and looks them up ([`Holdings`]): a request to the server.
     pub short_hashes: bool,
+    /// Documents offered without changes go as one digest of their keys and heads, for a
+    /// receiver that knows what the sender holds ([`Holdings::heads`]): a request to the
+    /// server, whose documents are sorted by key (otherwise nothing is folded).
+    pub fold_unchanged: bool,
 }
 
-/// Finds a change of a document by the first bytes of its hash (the server's documents, for
-/// the short hashes of a request).
-pub trait HashLookup {
+/// What the server holds, as a request in short refers to it.
+pub trait Holdings {
     /// The hash of the change of the document keyed `doc` whose hash begins with `prefix`;
     /// `None` if there is none. A wrong guess is caught by the body's check.
-    fn lookup(&mut self, doc: &str, prefix: &[u8; 8]) -> Option<Hash>;
+    fn lookup(&mut self, doc: &str, prefix: &[u8]) -> Option<Hash>;
+    /// Every document the sender may hold (the user may read), by key, with its heads.
+    fn heads(&mut self) -> Vec<(String, Vec<Hash>)>;
+}
+
+/// The digest of folded documents: the first 8 bytes of the SHA-256 of their keys and sorted
+/// heads, in the order of their keys.
+fn fold_digest<'a>(docs: impl IntoIterator<Item = (&'a str, &'a [Hash])>) -> [u8; 8] {
+    use sha2::Digest;
+    let mut docs: Vec<(&str, &[Hash])> = docs.into_iter().collect();
+    docs.sort_by_key(|d| d.0);
+    let mut h = sha2::Sha256::new();
+    for (key, heads) in docs {
+        let mut heads = heads.to_vec();
+        heads.sort();
+        h.update((key.len() as u64).to_le_bytes());
+        h.update(key.as_bytes());
+        h.update((heads.len() as u64).to_le_bytes());
+        for x in heads {
+            h.update(x.0);
+        }
+    }
+    h.finalize()[..8].try_into().expect("8 bytes")
 }
 
 impl WireError {
@@ -97,7 +135,9 @@ impl WireError {
         match self {
             WireError::TooLarge { .. } => ErrorCode::TooLarge,
             WireError::Malformed(_) => ErrorCode::BadRequest,
-            WireError::UnknownDictionary | WireError::UnknownHash => ErrorCode::UnknownReference,
+            WireError::UnknownDictionary | WireError::UnknownHash | WireError::Unfolded => {
+                ErrorCode::UnknownReference
+            }
             WireError::UnknownVersion(_) => ErrorCode::UnsupportedVersion,
         }
     }
@@ -136,13 +176,24 @@ pub fn encode_request(req: &SyncRequest) -> Vec<u8> {
 
 /// A request as a body, referring to what the receiver holds as `shorthand` allows.
 pub fn encode_request_with(req: &SyncRequest, shorthand: Shorthand<'_>) -> Vec<u8> {
+    let fold = shorthand.fold_unchanged
+        && req.docs.windows(2).all(|w| w[0].doc < w[1].doc)
+        && req.docs.iter().any(|d| d.changes.is_empty());
     let mut enc = Encoder::new(shorthand.dict, &[], shorthand.short_hashes);
-    for d in &req.docs {
+    for d in req.docs.iter().filter(|d| !fold || !d.changes.is_empty()) {
         enc.doc(&d.doc, &d.heads, &d.changes);
     }
     let (mut msg, check) = enc.finish();
     msg.version = req.version;
-    encode(&msg, shorthand.dict, check)
+    let folded = fold.then(|| {
+        fold_digest(
+            req.docs
+                .iter()
+                .filter(|d| d.changes.is_empty())
+                .map(|d| (d.doc.as_str(), d.heads.as_slice())),
+        )
+    });
+    encode(&msg, shorthand.dict, check, folded)
 }
 
 /// A body standing alone as a request.
@@ -151,13 +202,14 @@ pub fn decode_request(body: &[u8]) -> Result<SyncRequest, WireError> {
 }
 
 /// A body as a request; `dict` is the receiver's dictionary (a body coded without one decodes
-/// too, a body coded with another is [`WireError::UnknownDictionary`]) and `lookup` finds
-/// short hashes (one it cannot find, or a body with short hashes and no `lookup`, is
-/// [`WireError::UnknownHash`]).
+/// too, a body coded with another is [`WireError::UnknownDictionary`]) and `holdings` finds
+/// short hashes (one it cannot find, or a body with short hashes and no `holdings`, is
+/// [`WireError::UnknownHash`]) and the folded documents (which must match,
+/// [`WireError::Unfolded`]).
 pub fn decode_request_with(
     body: &[u8],
     dict: Option<&Dictionary>,
-    lookup: Option<&mut dyn HashLookup>,
+    mut holdings: Option<&mut dyn Holdings>,
 ) -> Result<SyncRequest, WireError> {
     match open(body, dict)? {
         Opened::V1(plain) => {
@@ -179,16 +231,42 @@ pub fn decode_request_with(
                 docs,
             })
         }
-        Opened::V2(plain, dict, check) => {
+        Opened::V2(plain, head) => {
             let (msg, budget): (Message, usize) = parse(&plain)?;
-            let docs = columns::decode(&msg, dict, &[], lookup, check, &mut Budget(budget))?
-                .into_iter()
-                .map(|(doc, heads, changes)| DocOffer {
-                    doc,
-                    heads,
-                    changes,
-                })
-                .collect();
+            let mut budget = Budget(budget);
+            let lookup = holdings.as_deref_mut();
+            let mut docs: Vec<DocOffer> =
+                columns::decode(&msg, head.dict, &[], lookup, head.check, &mut budget)?
+                    .into_iter()
+                    .map(|(doc, heads, changes)| DocOffer {
+                        doc,
+                        heads,
+                        changes,
+                    })
+                    .collect();
+            if let Some(digest) = head.fold {
+                let listed: std::collections::BTreeSet<&str> =
+                    docs.iter().map(|d| d.doc.as_str()).collect();
+                let others: Vec<(String, Vec<Hash>)> = holdings
+                    .ok_or(WireError::Unfolded)?
+                    .heads()
+                    .into_iter()
+                    .filter(|(k, _)| !listed.contains(k.as_str()))
+                    .collect();
+                if fold_digest(others.iter().map(|(k, h)| (k.as_str(), h.as_slice()))) != digest {
+                    return Err(WireError::Unfolded);
+                }
+                for (doc, mut heads) in others {
+                    budget.spend(doc.len() + 32 * heads.len())?;
+                    heads.sort();
+                    docs.push(DocOffer {
+                        doc,
+                        heads,
+                        changes: Vec::new(),
+                    });
+                }
+                docs.sort_by(|a, b| a.doc.cmp(&b.doc));
+            }
             Ok(SyncRequest {
                 version: msg.version,
                 docs,
@@ -242,7 +320,7 @@ fn encode_response_inner(
     let (mut msg, check) = enc.finish();
     msg.more = resp.more;
     msg.remaining = resp.remaining;
-    encode(&msg, dict, check)
+    encode(&msg, dict, check, None)
 }
 
 /// A body made by [`encode_response`] as a response.
@@ -286,16 +364,26 @@ fn decode_response_inner(
                 remaining: packed.remaining,
             })
         }
-        Opened::V2(plain, dict, check) => {
+        Opened::V2(plain, head) => {
+            if head.fold.is_some() {
+                return Err(WireError::Malformed("свёрнутые документы в ответе".into()));
+            }
             let (msg, budget): (Message, usize) = parse(&plain)?;
-            let docs = columns::decode(&msg, dict, known, None, check, &mut Budget(budget))?
-                .into_iter()
-                .map(|(doc, heads, changes)| DocUpdate {
-                    doc,
-                    heads,
-                    changes,
-                })
-                .collect();
+            let docs = columns::decode(
+                &msg,
+                head.dict,
+                known,
+                None,
+                head.check,
+                &mut Budget(budget),
+            )?
+            .into_iter()
+            .map(|(doc, heads, changes)| DocUpdate {
+                doc,
+                heads,
+                changes,
+            })
+            .collect();
             Ok(SyncResponse {
                 docs,
                 more: msg.more,
@@ -314,7 +402,7 @@ pub fn breakdown(
     dict: Option<&Dictionary>,
 ) -> Option<Vec<(&'static str, usize, usize)>> {
     match open(body, dict).ok()? {
-        Opened::V2(plain, _, _) => {
+        Opened::V2(plain, _) => {
             let (msg, _): (Message, usize) = parse(&plain).ok()?;
             Some(columns::breakdown(&msg))
         }
@@ -322,7 +410,12 @@ pub fn breakdown(
     }
 }
 
-fn encode(msg: &Message, dict: Option<&Dictionary>, check: Option<[u8; 8]>) -> Vec<u8> {
+fn encode(
+    msg: &Message,
+    dict: Option<&Dictionary>,
+    check: Option<[u8; 8]>,
+    fold: Option<[u8; 8]>,
+) -> Vec<u8> {
     let plain = postcard::to_allocvec(msg).expect("the messages serialize to postcard");
     let mut flags = 0;
     if dict.is_some() {
@@ -331,12 +424,15 @@ fn encode(msg: &Message, dict: Option<&Dictionary>, check: Option<[u8; 8]>) -> V
     if check.is_some() {
         flags |= FLAG_SHORT;
     }
+    if fold.is_some() {
+        flags |= FLAG_FOLD;
+    }
     let mut out = vec![WIRE_VERSION, flags];
     if let Some(d) = dict {
         out.extend_from_slice(&d.id());
     }
-    if let Some(c) = check {
-        out.extend_from_slice(&c);
+    for x in [check, fold].into_iter().flatten() {
+        out.extend_from_slice(&x);
     }
     let compressed =
         zstd::bulk::compress(&plain, LEVEL).expect("zstd compresses an in-memory buffer");
@@ -346,8 +442,18 @@ fn encode(msg: &Message, dict: Option<&Dictionary>, check: Option<[u8; 8]>) -> V
 
 enum Opened<'a> {
     V1(Vec<u8>),
-    /// Formats 2 and 3: the message, its dictionary and the check of its short hashes.
-    V2(Vec<u8>, Option<&'a Dictionary>, Option<[u8; 8]>),
+    /// Formats 2 and 3: the message and what its header says.
+    V2(Vec<u8>, BodyHead<'a>),
+}
+
+/// What the header of a format 2 or 3 body says besides its version.
+struct BodyHead<'a> {
+    /// The receiver's dictionary, checked to be the one the body names.
+    dict: Option<&'a Dictionary>,
+    /// The check of the short hashes.
+    check: Option<[u8; 8]>,
+    /// The digest of the folded documents.
+    fold: Option<[u8; 8]>,
 }
 
 /// Checks the version, dictionary and flags and inflates the frame.
@@ -367,7 +473,7 @@ fn open<'a>(body: &[u8], dict: Option<&'a Dictionary>) -> Result<Opened<'a>, Wir
             let known = if version == WIRE_VERSION_2 {
                 FLAG_DICT
             } else {
-                FLAG_DICT | FLAG_SHORT
+                FLAG_DICT | FLAG_SHORT | FLAG_FOLD
             };
             if flags & !known != 0 {
                 return Err(WireError::Malformed(format!(
@@ -395,7 +501,16 @@ fn open<'a>(body: &[u8], dict: Option<&'a Dictionary>) -> Result<Opened<'a>, Wir
                 0 => None,
                 _ => Some(eight("проверочной суммы ссылок")?),
             };
-            Ok(Opened::V2(inflate(rest)?, used, check))
+            let fold = match flags & FLAG_FOLD {
+                0 => None,
+                _ => Some(eight("суммы свёрнутых документов")?),
+            };
+            let head = BodyHead {
+                dict: used,
+                check,
+                fold,
+            };
+            Ok(Opened::V2(inflate(rest)?, head))
         }
         v => Err(WireError::UnknownVersion(v)),
     }
@@ -679,7 +794,7 @@ mod tests {
             &req,
             Shorthand {
                 dict: Some(&dict),
-                short_hashes: false,
+                ..Default::default()
             },
         );
         let without = encode_request(&req);
@@ -719,12 +834,15 @@ mod tests {
         assert!(decode_response(&short).is_err());
     }
 
-    /// A receiver that holds these changes.
-    struct Holds(Vec<Hash>);
+    /// A receiver that holds these changes, and these documents at these heads.
+    struct Holds(Vec<Hash>, Vec<(String, Vec<Hash>)>);
 
-    impl HashLookup for Holds {
-        fn lookup(&mut self, _doc: &str, prefix: &[u8; 8]) -> Option<Hash> {
+    impl Holdings for Holds {
+        fn lookup(&mut self, _doc: &str, prefix: &[u8]) -> Option<Hash> {
             self.0.iter().copied().find(|h| h.0.starts_with(prefix))
+        }
+        fn heads(&mut self) -> Vec<(String, Vec<Hash>)> {
+            self.1.clone()
         }
     }
 
@@ -745,13 +863,13 @@ mod tests {
             ],
         };
         let short = Shorthand {
-            dict: None,
             short_hashes: true,
+            ..Default::default()
         };
         let body = encode_request_with(&req, short);
         let full = encode_request(&req);
         // Two hashes outside the message (the bookmark the first change depends on, and the
-        // other document's head) go by 8 bytes instead of 32; the body carries an 8-byte check.
+        // other document's head) go by 4 bytes instead of 32; the body carries an 8-byte check.
         assert!(
             body.len() + 20 < full.len(),
             "{} vs {}",
@@ -759,7 +877,7 @@ mod tests {
             full.len()
         );
 
-        let mut holds = Holds(vec![bookmark[0], other]);
+        let mut holds = Holds(vec![bookmark[0], other], vec![]);
         assert_eq!(
             decode_request_with(&body, None, Some(&mut holds)).unwrap(),
             req
@@ -772,17 +890,14 @@ mod tests {
             h
         };
         for lookup in [
-            Some(Holds(vec![other])),
+            Some(Holds(vec![other], vec![])),
             None,
-            Some(Holds(vec![forged, other])),
+            Some(Holds(vec![forged, other], vec![])),
         ] {
             let mut lookup = lookup;
-            let err = decode_request_with(
-                &body,
-                None,
-                lookup.as_mut().map(|l| l as &mut dyn HashLookup),
-            )
-            .unwrap_err();
+            let err =
+                decode_request_with(&body, None, lookup.as_mut().map(|l| l as &mut dyn Holdings))
+                    .unwrap_err();
             assert_eq!(err, WireError::UnknownHash);
             assert_eq!(err.code(), ErrorCode::UnknownReference);
             assert!(err.to_string().contains("полностью"), "{err}");
@@ -803,6 +918,102 @@ mod tests {
     }
 
     #[test]
+    fn documents_offered_without_changes_fold_into_one_digest() {
+        let (doc, bookmark) = marked_journal(3);
+        let cbookmark: Vec<_> = bookmark.iter().map(|&h| h.into()).collect();
+        let mut offers = vec![
+            DocOffer {
+                doc: "2025/school".into(),
+                heads: vec![Hash([1; 32])],
+                changes: vec![],
+            },
+            crate::client::offer(&doc, &cbookmark),
+            DocOffer {
+                doc: "2025/roster/x".into(),
+                heads: vec![Hash([2; 32]), Hash([3; 32])],
+                changes: vec![],
+            },
+        ];
+        let req = crate::client::request(offers.clone());
+        let fold = Shorthand {
+            short_hashes: true,
+            fold_unchanged: true,
+            ..Default::default()
+        };
+        let listed = Shorthand {
+            short_hashes: true,
+            ..Default::default()
+        };
+        let body = encode_request_with(&req, fold);
+        assert!(body.len() < encode_request_with(&req, listed).len());
+        let server = |school: Hash, extra: bool| {
+            let mut docs = vec![
+                ("2025/school".to_string(), vec![school]),
+                (
+                    "2025/roster/x".to_string(),
+                    vec![Hash([3; 32]), Hash([2; 32])],
+                ),
+                (req.docs[0].doc.clone(), vec![Hash([9; 32])]),
+            ];
+            if extra {
+                docs.push(("2025/roster/y".to_string(), vec![Hash([4; 32])]));
+            }
+            let mut changes = bookmark.clone();
+            changes.extend([Hash([1; 32]), Hash([2; 32]), Hash([3; 32])]);
+            Holds(changes, docs)
+        };
+        let mut same = server(Hash([1; 32]), false);
+        assert_eq!(
+            decode_request_with(&body, None, Some(&mut same)).unwrap(),
+            req
+        );
+        // Someone wrote the school document since; the server holds a document the device does
+        // not; or the receiver cannot tell: the device lists its documents.
+        let cases = [
+            (Some(server(Hash([5; 32]), false)), WireError::Unfolded),
+            (Some(server(Hash([1; 32]), true)), WireError::Unfolded),
+            (None, WireError::UnknownHash),
+        ];
+        for (mut other, expected) in cases {
+            let other = other.as_mut().map(|h| h as &mut dyn Holdings);
+            let err = decode_request_with(&body, None, other).unwrap_err();
+            assert_eq!(err, expected);
+            assert_eq!(err.code(), ErrorCode::UnknownReference);
+        }
+        let listed_body = encode_request_with(&req, listed);
+        let mut moved = server(Hash([5; 32]), true);
+        assert_eq!(
+            decode_request_with(&listed_body, None, Some(&mut moved)).unwrap(),
+            req
+        );
+        // Not sorted by key: nothing is folded (the receiver could not restore the order).
+        offers.swap(0, 2);
+        let unsorted = SyncRequest {
+            version: PROTOCOL_VERSION,
+            docs: offers,
+        };
+        let body = encode_request_with(&unsorted, fold);
+        assert_eq!(body[1] & FLAG_FOLD, 0);
+        let mut same = server(Hash([1; 32]), false);
+        assert_eq!(
+            decode_request_with(&body, None, Some(&mut same)).unwrap(),
+            unsorted
+        );
+        // A response never folds.
+        let mut resp = encode_response(&SyncResponse {
+            docs: vec![],
+            more: false,
+            remaining: 0,
+        });
+        resp[1] |= FLAG_FOLD;
+        resp.splice(2..2, [0u8; 8]);
+        assert!(matches!(
+            decode_response(&resp),
+            Err(WireError::Malformed(_))
+        ));
+    }
+
+    #[test]
     fn a_format_2_body_still_decodes_and_its_flags_are_checked() {
         let req = sample_request();
         let mut body = encode_request(&req);
@@ -812,7 +1023,7 @@ mod tests {
         // Format 2 had no short hashes; unknown flags are refused in both formats.
         for (version, flags) in [
             (WIRE_VERSION_2, FLAG_SHORT),
-            (WIRE_VERSION, 4),
+            (WIRE_VERSION, 8),
             (WIRE_VERSION, 0x80),
         ] {
             body[0] = version;
@@ -928,7 +1139,8 @@ mod tests {
             };
             let dict = Dictionary::new(["k1".to_string(), "c".to_string()]);
             prop_assert_eq!(&decode_request(&encode_request(&req)).unwrap(), &req);
-            let body = encode_request_with(&req, Shorthand { dict: Some(&dict), short_hashes: true });
+            let short = Shorthand { dict: Some(&dict), short_hashes: true, fold_unchanged: true };
+            let body = encode_request_with(&req, short);
             // A change that travels as it is (DEFLATEd ones, here) is not a target of
             // back-references: what depends on it names it in short, so the receiver must
             // hold it to read the body in short.
@@ -938,7 +1150,8 @@ mod tests {
                 .map(|c| zhurnal_journal::automerge::Change::from_bytes(c.clone()).unwrap().hash().into())
                 .collect();
             all.push(Hash([3; 32]));
-            let mut lookup = Holds(all);
+            // With no changes the document is folded: the receiver holds it at these heads.
+            let mut lookup = Holds(all, vec![("2025/school".into(), vec![Hash([3; 32])])]);
             prop_assert_eq!(decode_request_with(&body, Some(&dict), Some(&mut lookup)).unwrap(), req);
         }
 

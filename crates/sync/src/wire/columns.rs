@@ -22,7 +22,7 @@ use crate::protocol::Hash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use zhurnal_journal::{Doc, DocKind};
+use zhurnal_journal::DocKind;
 
 /// automerge's key-string column: column 1, type string.
 const KEY_STR: u32 = 0x15;
@@ -56,22 +56,12 @@ impl Dictionary {
         d
     }
 
-    /// The dictionary of a set of documents: the ids in the school document and in every class
-    /// list among them (other documents add nothing), documents taken in the order of their
-    /// keys, a list's students in its alphabetical order. Both sides pass the documents the
-    /// user may read ([`Dictionary::of_reader`]); a document that does not read adds nothing.
-    pub fn from_docs<'d>(docs: impl IntoIterator<Item = &'d Doc>) -> Self {
-        let mut docs: Vec<&Doc> = docs.into_iter().collect();
-        docs.sort_by_cached_key(|d| d.id().to_string());
-        let mut words = Vec::new();
-        for d in docs {
-            words_of(d, &mut words);
-        }
-        Self::new(words)
-    }
-
-    /// The dictionary of the documents of `docs` that `user` may read by `school`'s rules: what
-    /// the server and the user's device both build, each from its own copies.
+    /// The dictionary of what `user` may read by `school`'s rules among `docs`: the parts of
+    /// document keys that are not ids (the kinds, the years of the readable school and class
+    /// list documents), the ids of `school`'s classes, subjects and staff, then the students of
+    /// every readable class list, lists in the order of their keys, a list's students in its
+    /// alphabetical order. The server and the user's device both build it, each from its own
+    /// copies and its school as read; a class list that does not read adds nothing.
     pub fn of_reader(
         school: &zhurnal_journal::school::School,
         user: zhurnal_domain::StaffId,
@@ -85,10 +75,19 @@ impl Dictionary {
             .map(|id| (id.to_string(), id))
             .collect();
         ids.sort();
-        let mut words = Vec::new();
-        for (_, id) in ids {
-            if let Some(d) = docs.doc(id) {
-                words_of(d, &mut words);
+        let mut words = key_words(ids.iter().map(|(_, id)| id.year));
+        words.extend(school.classes.iter().map(|c| c.id.to_string()));
+        words.extend(school.subjects.iter().map(|c| c.id.to_string()));
+        words.extend(school.staff.iter().map(|c| c.id.to_string()));
+        for (_, id) in ids
+            .into_iter()
+            .filter(|(_, id)| matches!(id.kind, DocKind::Roster(_)))
+        {
+            if let Some(list) = docs
+                .doc(id)
+                .and_then(|d| zhurnal_journal::roster::students(d).ok())
+            {
+                words.extend(list.iter().map(|s| s.id.to_string()));
             }
         }
         Self::new(words)
@@ -108,35 +107,31 @@ impl Dictionary {
     }
 }
 
-/// The words a document adds to a [`Dictionary`].
-fn words_of(d: &Doc, words: &mut Vec<String>) {
-    match d.id().kind {
-        DocKind::School => {
-            if let Ok(s) = zhurnal_journal::school::school(d) {
-                words.extend(s.classes.iter().map(|c| c.id.to_string()));
-                words.extend(s.subjects.iter().map(|c| c.id.to_string()));
-                words.extend(s.staff.iter().map(|c| c.id.to_string()));
-            }
-        }
-        DocKind::Roster(_) => {
-            if let Ok(list) = zhurnal_journal::roster::students(d) {
-                words.extend(list.iter().map(|s| s.id.to_string()));
-            }
-        }
-        _ => {}
-    }
+/// The words every [`Dictionary`] starts with: the parts of document keys that are not ids.
+fn key_words(years: impl Iterator<Item = i32>) -> Vec<String> {
+    let years: std::collections::BTreeSet<i32> = years.collect();
+    ["school", "roster", "personal", "journal"]
+        .into_iter()
+        .map(String::from)
+        .chain(years.into_iter().map(|y| y.to_string()))
+        .collect()
 }
 
 /// A hash: `k` changes back in the document's list (for heads: `k` from its end), the `i`-th
-/// hash both sides know, in full, or (format 3) by its first 8 bytes, for the receiver to look
-/// up among the changes of the document it holds.
+/// hash both sides know, in full, or (format 3) by its first [`SHORT`] bytes, for the receiver
+/// to look up among the changes of the document it holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Ref {
     Back(u32),
     Known(u32),
     Full([u8; 32]),
-    Short([u8; 8]),
+    Short([u8; SHORT]),
 }
+
+/// How many bytes of a hash a short reference keeps. The receiver looks the prefix up among
+/// the few changes near a document's heads (a wrong match is about as likely as 1 in 2^32
+/// per change it passes, and the check below catches it), so four are plenty.
+pub const SHORT: usize = 4;
 
 /// What the receiver checks its look-ups of short hashes against: the first 8 bytes of the
 /// SHA-256 of the full hashes, sorted and without repeats. A prefix that matched another
@@ -328,7 +323,7 @@ fn malformed(what: &str) -> WireError {
 pub(super) struct Budget(pub usize);
 
 impl Budget {
-    fn spend(&mut self, n: usize) -> Result<(), WireError> {
+    pub(super) fn spend(&mut self, n: usize) -> Result<(), WireError> {
         self.0 = self
             .0
             .checked_sub(n)
@@ -441,7 +436,7 @@ pub(super) struct Encoder<'a> {
 
 impl<'a> Encoder<'a> {
     /// `known`: hashes the receiver holds in this order (the heads of the request a response
-    /// answers); `short`: other hashes outside the message go by their first 8 bytes.
+    /// answers); `short`: other hashes outside the message go by their first [`SHORT`] bytes.
     pub fn new(dict: Option<&'a Dictionary>, known: &[Hash], short: bool) -> Self {
         let mut k = HashMap::new();
         for (i, h) in known.iter().enumerate() {
@@ -493,7 +488,7 @@ impl<'a> Encoder<'a> {
             Some(&i) => Ref::Known(i),
             None if self.short => {
                 self.shortened.insert(*h);
-                Ref::Short(h[..8].try_into().expect("8 bytes"))
+                Ref::Short(h[..SHORT].try_into().expect("a prefix"))
             }
             None => Ref::Full(*h),
         }
@@ -697,12 +692,12 @@ pub(super) fn decode(
     msg: &Message,
     dict: Option<&Dictionary>,
     known: &[Hash],
-    mut lookup: Option<&mut dyn super::HashLookup>,
+    mut lookup: Option<&mut (dyn super::Holdings + '_)>,
     check: Option<[u8; 8]>,
     budget: &mut Budget,
 ) -> Result<Vec<Unpacked>, WireError> {
     let mut found = std::collections::BTreeSet::new();
-    let mut short = |doc: &str, prefix: &[u8; 8]| -> Result<[u8; 32], WireError> {
+    let mut short = |doc: &str, prefix: &[u8; SHORT]| -> Result<[u8; 32], WireError> {
         let h = lookup
             .as_deref_mut()
             .and_then(|l| l.lookup(doc, prefix))
