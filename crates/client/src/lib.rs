@@ -40,7 +40,8 @@ use zhurnal_service::{ServiceError, SyncStatus};
 use zhurnal_store::{Profile, Store, StoreError};
 use zhurnal_sync::bundle::{self, BundleError, DeviceKey};
 use zhurnal_sync::server::{ActorBook, DeviceId, DocSource, Principal};
-use zhurnal_sync::{wire, Rejection};
+use zhurnal_sync::wire::{self, Shorthand};
+use zhurnal_sync::{ErrorCode, Rejection};
 
 pub use retry::Backoff;
 pub use transport::{Answer, Http, LinkError, Transport};
@@ -119,6 +120,8 @@ pub struct SyncReport {
     /// Bytes of request and answer bodies, all rounds.
     pub bytes_up: usize,
     pub bytes_down: usize,
+    /// Requests the server could not read in short, sent again spelt out further.
+    pub resent: u32,
     /// What still needs attention after the sync (conflicts, mostly).
     pub status: SyncStatus,
 }
@@ -312,7 +315,10 @@ impl Client {
             Some(s) => normalize_server(s)?,
             None => profile.server.clone(),
         };
-        let result = self.sync_rounds(&server, &profile.token, progress);
+        let user = profile.user_id.parse::<StaffId>().map_err(|_| {
+            ClientError::Protocol("в профиле устройства неверный id пользователя".into())
+        })?;
+        let result = self.sync_rounds(&server, &profile.token, user, progress);
         let now = chrono::Utc::now().timestamp();
         match &result {
             Ok(_) => self.store.record_sync_ok(now)?,
@@ -321,10 +327,31 @@ impl Client {
         result
     }
 
+    /// The roster dictionary of this device's copies of what `user` reads: the server builds
+    /// the same from its own copies ([`wire::Dictionary::of_reader`]). `None` before the first
+    /// sync brought a school.
+    fn dictionary(&mut self, user: StaffId) -> Result<Option<wire::Dictionary>> {
+        let Some(school) = local::latest_school(&mut self.store)? else {
+            return Ok(None);
+        };
+        Ok(Some(wire::Dictionary::of_reader(
+            &school,
+            user,
+            &mut StoreDocs(&mut self.store),
+        )))
+    }
+
+    /// Rounds until the server has nothing more. Each request goes in short — ids by the roster
+    /// dictionary, the server's changes by 4-byte hash prefixes, the documents with nothing to
+    /// send folded into one digest — and, should the server not read it so
+    /// (`unknown_reference`: someone else wrote one of the folded documents since, its class
+    /// lists differ from this device's, it cannot find a change), again spelt out further:
+    /// first every document listed, then in full. The rest of the sync keeps that form.
     fn sync_rounds(
         &mut self,
         server: &str,
         token: &str,
+        user: StaffId,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<SyncReport> {
         let before: usize = local::pending(&mut self.store, server)?
@@ -336,9 +363,21 @@ impl Client {
             ..Default::default()
         };
         let mut p = Progress::default();
+        // 0: folded; 1: listed; 2: in full.
+        let mut level = 0;
         loop {
             let req = local::request(&mut self.store, server)?;
-            let body = wire::encode_request(&req);
+            let dict = if level < 2 {
+                self.dictionary(user)?
+            } else {
+                None
+            };
+            let form = |level: usize| Shorthand {
+                dict: dict.as_ref().filter(|_| level < 2),
+                short_hashes: level < 2,
+                fold_unchanged: level < 1,
+            };
+            let mut body = wire::encode_request_with(&req, form(level));
             // A body that arrives cut or garbled is a failed round like a dropped connection.
             let mut failed = 0;
             let resp = loop {
@@ -349,10 +388,22 @@ impl Client {
                     wire::CONTENT_TYPE,
                     &body,
                     &mut p.retries,
-                )?;
+                );
+                let answer = match answer {
+                    Err(ClientError::Refused { code, .. })
+                        if code == ErrorCode::UnknownReference.as_str() && level < 2 =>
+                    {
+                        report.bytes_up += body.len();
+                        report.resent += 1;
+                        level += 1;
+                        body = wire::encode_request_with(&req, form(level));
+                        continue;
+                    }
+                    a => a?,
+                };
                 report.bytes_up += body.len();
                 report.bytes_down += answer.body.len();
-                match wire::decode_response(&answer.body) {
+                match wire::decode_response_to(&answer.body, &req, form(level).dict) {
                     Ok(r) => break r,
                     Err(e) => {
                         failed += 1;

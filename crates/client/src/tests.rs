@@ -30,6 +30,11 @@ struct Inner {
     faults: VecDeque<Fault>,
     handled: usize,
     budget: usize,
+    /// Reads no body in short (as if its class lists differed from every device's).
+    full_only: bool,
+    /// Bodies that came in short, and that came in full.
+    short_bodies: usize,
+    full_bodies: usize,
 }
 
 #[derive(Clone)]
@@ -79,7 +84,30 @@ impl Fake {
                 serde_json::json!({"code": "unauthorized", "message": "нет токена", "doc": null}),
             );
         };
-        let req = wire::decode_request(body).unwrap();
+        let error = |code: ErrorCode, message: String| {
+            json(
+                code.http_status(),
+                serde_json::json!({"code": code.as_str(), "message": message, "doc": null}),
+            )
+        };
+        let dict = (!inner.full_only)
+            .then(|| wire::Dictionary::of_reader(&inner.school, who.user, &mut inner.docs));
+        let mut lookup = server::DocLookup::new(&inner.school, who.user, &mut inner.docs);
+        let decoded = if inner.full_only {
+            wire::decode_request(body)
+        } else {
+            wire::decode_request_with(body, dict.as_ref(), Some(&mut lookup))
+        };
+        let req = match decoded {
+            Ok(req) => req,
+            Err(e) => return error(e.code(), e.to_string()),
+        };
+        let answer_dict = wire::body_dictionary(body).and(dict.as_ref());
+        if wire::body_dictionary(body).is_some() {
+            inner.short_bodies += 1;
+        } else {
+            inner.full_bodies += 1;
+        }
         let plan = match server::check(&req, &who, &inner.school, &inner.book, &mut inner.docs) {
             Ok(p) => p,
             Err(r) => {
@@ -107,7 +135,7 @@ impl Fake {
         let resp = server::respond(&req, &who, &inner.school, &mut inner.docs, budget);
         Answer {
             status: 200,
-            body: wire::encode_response(&resp),
+            body: wire::encode_response_to(&resp, &req, answer_dict),
             retry_after: None,
         }
     }
@@ -187,6 +215,9 @@ fn world() -> World {
             faults: VecDeque::new(),
             handled: 0,
             budget: usize::MAX,
+            full_only: false,
+            short_bodies: 0,
+            full_bodies: 0,
         }))),
         dir: dir.path().to_path_buf(),
         _dir: dir,
@@ -284,6 +315,68 @@ fn a_first_sync_downloads_what_the_user_may_read_and_a_mark_reaches_the_class_te
         .unwrap()
         .unwrap();
     assert_eq!(l.marks[&w.student].to_stored(), "5");
+}
+
+#[test]
+fn requests_go_in_short_and_again_in_full_when_the_server_cannot_read_them_so() {
+    let w = world();
+    let mut a = w.device("alice", "alice", "пароль-1");
+    a.sync(None, &mut quiet).unwrap();
+    let bodies = |w: &World| {
+        let i = w.fake.0.lock().unwrap();
+        (i.short_bodies, i.full_bodies)
+    };
+    // The first sync brought the school: from now on the device has the dictionary.
+    assert_eq!(bodies(&w), (0, 1));
+
+    w.mark(&mut a, w.alice, "5");
+    let short = a.sync(None, &mut quiet).unwrap();
+    assert_eq!(
+        (short.sent, short.rounds, short.resent),
+        (1, 1, 0),
+        "{short:?}"
+    );
+    assert_eq!(bodies(&w), (1, 1));
+
+    // Her other laptop writes the journal; this one, with nothing to send, folds it with the
+    // rest, is told it changed, and lists its documents: one more request, nothing lost.
+    let mut other = w.device("alice-2", "alice", "пароль-1");
+    other.sync(None, &mut quiet).unwrap();
+    let elsewhere = w.mark(&mut other, w.alice, "4");
+    other.sync(None, &mut quiet).unwrap();
+    let listed = a.sync(None, &mut quiet).unwrap();
+    assert_eq!((listed.resent, listed.received), (1, 1), "{listed:?}");
+    assert!(
+        journal::lesson(a.store().doc(w.algebra).unwrap(), elsewhere)
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(bodies(&w), (3, 2), "bodies read, in short and in full");
+
+    // A server that reads nothing in short: refused once, then sent in full, nothing lost.
+    w.fake.0.lock().unwrap().full_only = true;
+    let lesson = w.mark(&mut a, w.alice, "3");
+    let full = a.sync(None, &mut quiet).unwrap();
+    assert_eq!(
+        (full.sent, full.rounds, full.retries, full.resent),
+        (1, 1, 0, 2),
+        "{full:?}"
+    );
+    assert_eq!(bodies(&w), (3, 3));
+    assert!(
+        full.bytes_up > 2 * short.bytes_up,
+        "the short body and then the full one: {} B, against {} B in short",
+        full.bytes_up,
+        short.bytes_up
+    );
+    let l = journal::lesson(
+        w.fake.0.lock().unwrap().docs.get(&w.algebra).unwrap(),
+        lesson,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(l.marks[&w.student].to_stored(), "3");
+    assert_eq!(a.status().unwrap().sync.pending, 0);
 }
 
 #[test]

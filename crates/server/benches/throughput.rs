@@ -27,7 +27,8 @@ use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::{Doc, DocId, Editor};
 use zhurnal_server::storage::{Device, User, UserKind};
 use zhurnal_server::{accounts, http, SchoolServer};
-use zhurnal_sync::{access, client, wire, Access, DocOffer};
+use zhurnal_sync::server::DocSource;
+use zhurnal_sync::{access, client, wire, Access, DocOffer, SyncRequest};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -36,11 +37,27 @@ fn env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// One simulated device: its token, the encoded request of its day, and how many marks.
+/// One simulated device: its token, the request of its day and its body as the device sends
+/// it (in short: the roster dictionary, the server's changes by short hashes, the documents
+/// without changes folded), its dictionary, and how many marks.
 struct Client {
     token: String,
+    req: SyncRequest,
     body: Vec<u8>,
+    dict: wire::Dictionary,
     marks: usize,
+}
+
+/// The server's documents as of the evening before, as a device's copies.
+struct Copies<'a>(&'a BTreeMap<DocId, Doc>);
+
+impl DocSource for Copies<'_> {
+    fn ids(&self) -> Vec<DocId> {
+        self.0.keys().copied().collect()
+    }
+    fn doc(&mut self, id: DocId) -> Option<&Doc> {
+        self.0.get(&id)
+    }
 }
 
 fn main() {
@@ -162,10 +179,21 @@ fn main() {
                     break;
                 }
                 let (teacher, journal) = teachers[i];
-                let (body, marks) = day(i, teacher, journal, &server_docs, &school, &heads);
+                let (req, marks) = day(i, teacher, journal, &server_docs, &school, &heads);
+                let dict = wire::Dictionary::of_reader(&school, teacher, &mut Copies(&server_docs));
+                let body = wire::encode_request_with(
+                    &req,
+                    wire::Shorthand {
+                        dict: Some(&dict),
+                        short_hashes: true,
+                        fold_unchanged: true,
+                    },
+                );
                 built.lock().unwrap()[i] = Some(Client {
                     token: tokens[i].clone(),
+                    req,
                     body,
+                    dict,
                     marks,
                 });
             });
@@ -238,7 +266,8 @@ fn main() {
                             .expect("the answer reads");
                         latencies.lock().unwrap().push(t.elapsed());
                         rounds.fetch_add(1, Ordering::Relaxed);
-                        let answer = wire::decode_response(&answer).expect("the answer decodes");
+                        let answer = wire::decode_response_to(&answer, &c.req, Some(&c.dict))
+                            .expect("the answer decodes");
                         if !answer.more {
                             break;
                         }
@@ -282,7 +311,7 @@ fn main() {
 
 /// Client `i`'s day: five lessons in its journal, a mark for each of up to thirty students,
 /// one commit per mark; the request offers every document she reads with the server's heads
-/// of the evening before and, for her journal, the day's changes. Returns the encoded body.
+/// of the evening before and, for her journal, the day's changes.
 fn day(
     i: usize,
     teacher: StaffId,
@@ -290,7 +319,7 @@ fn day(
     server: &BTreeMap<DocId, Doc>,
     school: &zhurnal_journal::school::School,
     heads: &BTreeMap<DocId, Vec<ChangeHash>>,
-) -> (Vec<u8>, usize) {
+) -> (SyncRequest, usize) {
     let mut doc = Doc::load(id, &[&server[&id].save()]).expect("loads");
     let class = id.class().expect("a journal");
     let roster = zhurnal_journal::roster::students(&server[&DocId::roster(2025, class)])
@@ -335,5 +364,5 @@ fn day(
             }
         })
         .collect();
-    (wire::encode_request(&client::request(offers)), marks)
+    (client::request(offers), marks)
 }

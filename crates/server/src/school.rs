@@ -18,7 +18,7 @@ use zhurnal_domain::{ClassId, PeriodCode, PeriodScheme, Role, StaffId, StudentId
 use zhurnal_journal::automerge::{ActorId, ChangeHash};
 use zhurnal_journal::school::School;
 use zhurnal_journal::{journal, personal, roster, DocId, DocKind};
-use zhurnal_sync::server::{check, respond, DeviceId, Plan, Principal};
+use zhurnal_sync::server::{check, respond, DeviceId, DocLookup, Plan, Principal};
 use zhurnal_sync::{wire, ErrorCode};
 
 /// About 1 MiB of changes per sync answer (then `more`).
@@ -376,13 +376,22 @@ impl SchoolServer {
                 "ученикам и родителям журнал не передаётся: смотрите отметки в дневнике",
             ));
         }
-        let req = wire::decode_request(body)?;
         let who = Principal {
             user: staff_id(s.user.id),
             device: DeviceId(s.device.id),
         };
-        let resp = self.apply(&req, &who, "sync")?;
-        Ok(wire::encode_response(&resp))
+        // A body in short names the roster dictionary it was coded with, the server's changes
+        // by short hashes and the documents it folded: all are read against the documents as
+        // they are now, before anything of the request is applied — what the device last
+        // received. One lock and one reading of the school for the whole request.
+        let mut st = self.storage();
+        let school = st.school()?;
+        let dict = wire::body_dictionary(body)
+            .map(|_| wire::Dictionary::of_reader(&school, who.user, &mut **st));
+        let mut lookup = DocLookup::new(&school, who.user, &mut **st);
+        let req = wire::decode_request_with(body, dict.as_ref(), Some(&mut lookup))?;
+        let (resp, _) = self.gate(&mut **st, &school, &req, &who, "sync")?;
+        Ok(wire::encode_response_to(&resp, &req, dict.as_ref()))
     }
 
     /// Checks and applies a request of `who` and answers it — the gate every change passes.
@@ -404,12 +413,24 @@ impl SchoolServer {
     ) -> Result<(zhurnal_sync::SyncResponse, Vec<crate::storage::AuditRecord>)> {
         let mut st = self.storage();
         let school = st.school()?;
+        self.gate(&mut **st, &school, req, who, via)
+    }
+
+    /// [`SchoolServer::apply_audited`] on the locked storage and its school as read.
+    fn gate(
+        &self,
+        st: &mut dyn Storage,
+        school: &School,
+        req: &zhurnal_sync::SyncRequest,
+        who: &Principal,
+        via: &str,
+    ) -> Result<(zhurnal_sync::SyncResponse, Vec<crate::storage::AuditRecord>)> {
         let book = st.actor_book()?;
-        known_deps(req, &mut **st)?;
+        known_deps(req, st)?;
         // Defence in depth: a change that parses can still make automerge panic; the request
         // is refused and the server goes on (check only reads the storage).
         let plan = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(req, who, &school, &book, &mut **st)
+            check(req, who, school, &book, st)
         }))
         .map_err(|_| {
             refuse(
@@ -429,7 +450,7 @@ impl SchoolServer {
                 },
             )?;
         }
-        Ok((respond(req, who, &school, &mut **st, self.budget), audit))
+        Ok((respond(req, who, school, st, self.budget), audit))
     }
 }
 

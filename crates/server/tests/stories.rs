@@ -223,7 +223,7 @@ impl Device {
             Some(&wire::encode_request(&req)),
         );
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-        let resp = wire::decode_response(&body).unwrap();
+        let resp = wire::decode_response_to(&body, &req, None).unwrap();
         assert!(!resp.more);
         let mut first = 0;
         for inc in zhurnal_sync::client::incoming(&resp).unwrap() {
@@ -255,7 +255,7 @@ impl Device {
         if status != 200 {
             return Err((status, serde_json::from_slice(&body).unwrap()));
         }
-        let resp = wire::decode_response(&body).unwrap();
+        let resp = wire::decode_response_to(&body, &req, None).unwrap();
         Ok(self.z.sync_apply(PEER, &resp).unwrap().changes)
     }
 

@@ -141,7 +141,8 @@ pub fn status(store: &mut Store, peer: &str) -> Result<SyncStatus> {
     Ok(out)
 }
 
-fn latest_school(store: &mut Store) -> Result<Option<School>> {
+/// The school document of the latest year the store holds, if it reads.
+pub fn latest_school(store: &mut Store) -> Result<Option<School>> {
     let Some(year) = store
         .doc_ids()?
         .into_iter()
