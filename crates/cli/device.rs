@@ -1,4 +1,4 @@
-//! A device's commands: `login`, `sync`, `status`, `bundle export|import`. Only glue over
+//! A device's commands: `login`, `password`, `sync`, `status`, `bundle export|import`. Only glue over
 //! `zhurnal-client` (and, for a bundle carried to the server's file, `zhurnal-server`).
 
 use clap::Subcommand;
@@ -29,6 +29,13 @@ pub enum ClientCommand {
         /// Название устройства для администратора («Ноутбук кабинета 12»).
         #[arg(long, default_value = "")]
         device_name: String,
+    },
+    /// Сменить пароль пользователя этого устройства на сервере (одноразовый пароль с листка
+    /// нужно сменить, прежде чем синхронизироваться). Текущий и новый пароль читаются со
+    /// стандартного ввода: две строки.
+    Password {
+        #[arg(long)]
+        db: PathBuf,
     },
     /// Синхронизировать устройство с сервером школы. Ход — в stderr, итог — одной строкой в
     /// stdout; при ошибке код выхода не 0 и сообщение в stderr.
@@ -91,6 +98,15 @@ fn need(db: &Path) -> Result<(), String> {
 fn client(db: &Path) -> Result<Client, String> {
     need(db)?;
     Client::open(db).map_err(|e| e.to_string())
+}
+
+/// Bytes as a person reads them: a day's sync is a few hundred bytes.
+fn size(bytes: usize) -> String {
+    if bytes < 10 * 1024 {
+        format!("{bytes} Б")
+    } else {
+        format!("{} КБ", bytes.div_ceil(1024))
+    }
 }
 
 fn when(t: i64) -> String {
@@ -163,9 +179,28 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
                 e.device
             );
             if e.must_change_password {
-                println!("Пароль одноразовый: смените его, прежде чем синхронизироваться.");
+                println!(
+                    "Пароль одноразовый: смените его, прежде чем синхронизироваться \
+                     (zhurnal password --db {}: две строки на стандартный ввод — текущий и новый).",
+                    db.display()
+                );
             }
             println!("Дальше: zhurnal sync --db {}", db.display());
+        }
+        ClientCommand::Password { db } => {
+            let mut c = client(&db)?;
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|e| format!("стандартный ввод не читается: {e}"))?;
+            let mut lines = input.lines();
+            let (Some(old), Some(new)) = (lines.next(), lines.next()) else {
+                return Err(
+                    "подайте на стандартный ввод две строки: текущий пароль и новый".into(),
+                );
+            };
+            c.change_password(old, new).map_err(|e| e.to_string())?;
+            println!("Пароль сменён. Дальше: zhurnal sync --db {}", db.display());
         }
         ClientCommand::Sync {
             db,
@@ -201,15 +236,15 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
             }
             println!(
                 "Синхронизировано с {}: отправлено изменений {}, получено {} в документах: {}; \
-                 не отправлено {}, конфликтов {} ({} КБ туда, {} КБ обратно)",
+                 не отправлено {}, конфликтов {} ({} туда, {} обратно)",
                 r.server,
                 r.sent,
                 r.received,
                 r.documents,
                 r.status.pending,
                 r.status.conflicts,
-                r.bytes_up.div_ceil(1024),
-                r.bytes_down.div_ceil(1024)
+                size(r.bytes_up),
+                size(r.bytes_down)
             );
         }
         ClientCommand::Status { db } => {

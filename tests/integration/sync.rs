@@ -742,3 +742,97 @@ fn a_parent_sees_only_his_child_and_slips_hold_every_login() {
     // A student and a parent per student on the roll (the demo class has 25 or more).
     assert!(n >= 40, "{users}");
 }
+
+/// `zhurnal ARGS` with `input` on its standard input: (success, stdout, stderr).
+fn piped(args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = zhurnal()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_teacher_with_a_one_time_password_changes_it_from_the_device_then_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let c = cast(&db);
+    let made = ok(&[
+        "user",
+        "add",
+        "--db",
+        s(&db),
+        "--login",
+        "teacher",
+        "--staff",
+        &c.teacher.name,
+    ]);
+    let one_time = made
+        .lines()
+        .find_map(|l| l.strip_prefix("Одноразовый пароль: "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap_or_else(|| panic!("{made}"))
+        .to_string();
+    let server = Server::start(&db);
+    let device = dir.path().join("teacher.device.sqlite3");
+    let login = [
+        "login",
+        "--db",
+        s(&device),
+        "--server",
+        &server.url,
+        "--login",
+        "teacher",
+        "--password-stdin",
+    ];
+    let (success, out, err) = piped(&login, &one_time);
+    assert!(success, "{err}");
+    assert!(out.contains("zhurnal password --db"), "{out}");
+    // Until the password is changed the server takes nothing.
+    assert!(sync_refused(&device).contains("смените одноразовый пароль"));
+
+    let password = ["password", "--db", s(&device)];
+    let (success, _, err) = piped(&password, "не тот пароль\nновый-пароль-учителя\n");
+    assert!(!success);
+    assert!(err.contains("неверный текущий пароль"), "{err}");
+    let (success, _, err) = piped(&password, &format!("{one_time}\nкот\n"));
+    assert!(!success && err.contains("8"), "{err}");
+    let (success, _, err) = piped(&password, &format!("{one_time}\n"));
+    assert!(!success && err.contains("две строки"), "{err}");
+    let (success, out, err) = piped(&password, &format!("{one_time}\nновый-пароль-учителя\n"));
+    assert!(success, "{err}");
+    assert!(out.starts_with("Пароль сменён"), "{out}");
+
+    let synced = sync_ok(&device);
+    let documents: usize = synced
+        .split("в документах: ")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{synced}"));
+    assert!(
+        documents >= 3,
+        "the school, the class list, the journals: {synced}"
+    );
+    // The slip's password is spent; the new one enrols another device.
+    let other = dir.path().join("other.device.sqlite3");
+    let mut again = login;
+    again[2] = s(&other);
+    let (success, _, err) = piped(&again, &one_time);
+    assert!(
+        !success && err.contains("неверный логин или пароль"),
+        "{err}"
+    );
+    let (success, _, err) = piped(&again, "новый-пароль-учителя");
+    assert!(success, "{err}");
+    server.stop();
+}

@@ -302,6 +302,31 @@ impl Client {
         })
     }
 
+    /// Changes the enrolled user's password on the server (`POST /api/v1/password`): how a
+    /// teacher whose account was made with a one-time password (printed on a slip) may sync at
+    /// all. Nothing is kept on the device; the token stays valid.
+    pub fn change_password(&mut self, old: &str, new: &str) -> Result<()> {
+        let profile = self.enrolled()?;
+        let body = serde_json::json!({"old": old, "new": new}).to_string();
+        let mut retries = 0;
+        match self.post(
+            &profile.server,
+            "/api/v1/password",
+            Some(&profile.token),
+            "application/json",
+            body.as_bytes(),
+            &mut retries,
+        ) {
+            Ok(_) => Ok(()),
+            Err(ClientError::BadCredentials) => Err(ClientError::Refused {
+                code: ErrorCode::BadCredentials.as_str().into(),
+                message: "неверный текущий пароль".into(),
+                doc: None,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Syncs with the enrolled server (or `server`, if given) until it has nothing more to
     /// send. A failure is recorded in the profile for the status line, and nothing the user
     /// entered is touched by it.
