@@ -21,6 +21,9 @@ use zhurnal_journal::{journal, personal, roster, DocId, DocKind};
 use zhurnal_sync::server::{check, respond, DeviceId, DocLookup, Plan, Principal};
 use zhurnal_sync::{wire, ErrorCode};
 
+/// How often (seconds) a sync that sends nothing notes the device's last sync.
+const DEVICE_SEEN_EVERY: i64 = 60;
+
 /// About 1 MiB of changes per sync answer (then `more`).
 pub const RESPONSE_BUDGET: usize = 1 << 20;
 
@@ -390,7 +393,17 @@ impl SchoolServer {
             .map(|_| wire::Dictionary::of_reader(&school, who.user, &mut **st));
         let mut lookup = DocLookup::new(&school, who.user, &mut **st);
         let req = wire::decode_request_with(body, dict.as_ref(), Some(&mut lookup))?;
-        let (resp, _) = self.gate(&mut **st, &school, &req, &who, "sync")?;
+        let (resp, audit) = self.gate(&mut **st, &school, &req, &who, "sync")?;
+        // `device list` shows when a device last synced, also when it only received; a write
+        // at most once a minute per device.
+        let at = now();
+        if audit.is_empty()
+            && s.device
+                .last_seen
+                .is_none_or(|t| at - t >= DEVICE_SEEN_EVERY)
+        {
+            st.device_seen(s.device.id, at)?;
+        }
         Ok(wire::encode_response_to(&resp, &req, dict.as_ref()))
     }
 

@@ -150,6 +150,9 @@ pub trait Storage: DocSource + Send {
     fn device(&mut self, id: Uuid) -> Result<Option<Device>>;
     fn devices(&mut self) -> Result<Vec<Device>>;
     fn revoke_device(&mut self, id: Uuid, at: i64) -> Result<bool>;
+    /// Notes that a device synced at `at` without sending changes (accepting changes notes it
+    /// in the same transaction).
+    fn device_seen(&mut self, id: Uuid, at: i64) -> Result<()>;
 
     /// Every actor binding and every revoked device, as the sync core reads them.
     fn actor_book(&mut self) -> Result<ActorBook>;
@@ -340,6 +343,9 @@ impl Storage for SqliteStorage {
     }
     fn revoke_device(&mut self, id: Uuid, at: i64) -> Result<bool> {
         Ok(self.store.srv_revoke_device(id, at)?)
+    }
+    fn device_seen(&mut self, id: Uuid, at: i64) -> Result<()> {
+        Ok(self.store.srv_device_seen(id, at)?)
     }
     fn actor_book(&mut self) -> Result<ActorBook> {
         let mut book = ActorBook::default();

@@ -136,3 +136,54 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
         .unwrap();
     assert_eq!(server.audit(None, 10).unwrap().len(), 3);
 }
+
+/// `device list` said when a device last *sent* something: a device that only received kept
+/// its enrolment's "never". A sync that sends nothing notes it too (at most once a minute).
+#[test]
+fn a_sync_that_only_receives_is_the_device_s_last_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let options = zhurnal_service::DemoOptions {
+        classes: vec![(7, "Б".into())],
+        until: chrono::NaiveDate::from_ymd_opt(2025, 9, 10),
+        ..Default::default()
+    };
+    zhurnal_service::create_demo(&db, 3, &options).unwrap();
+    let server = SchoolServer::open(&db).unwrap();
+    let teacher = {
+        let mut st = server.storage();
+        let school = st.school().unwrap();
+        let class = school.class_by_name("7Б").unwrap().clone();
+        let algebra = school.subject_by_name("Алгебра").unwrap().id;
+        class.teaches(algebra).unwrap().teacher
+    };
+    server
+        .add_account(&NewAccount {
+            login: "alice".into(),
+            password: Some("секретный-пароль".into()),
+            person: Person::Staff(teacher),
+        })
+        .unwrap();
+    let login = server
+        .login(
+            &LoginRequest {
+                login: "alice".into(),
+                password: "секретный-пароль".into(),
+                device_name: "ноутбук".into(),
+                device_key: zhurnal_sync::bundle::DeviceKey::generate().public_hex(),
+            },
+            "test",
+        )
+        .unwrap();
+    let seen = || server.devices().unwrap()[0].last_seen.clone();
+    assert_eq!(seen(), None);
+    let empty = zhurnal_sync::client::request(vec![]);
+    server
+        .sync(Some(&login.token), &wire::encode_request(&empty))
+        .unwrap();
+    let first = seen().expect("the download is the device's last sync");
+    server
+        .sync(Some(&login.token), &wire::encode_request(&empty))
+        .unwrap();
+    assert_eq!(seen(), Some(first), "not written again within the minute");
+}

@@ -337,6 +337,16 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Notes that a device synced at `at` (a sync that sent nothing; an accepted one notes it
+    /// in its own transaction).
+    pub fn srv_device_seen(&mut self, id: Uuid, at: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE srv_devices SET last_seen = max(coalesce(last_seen, 0), ?2) WHERE id = ?1",
+            params![id.as_bytes().as_slice(), at],
+        )?;
+        Ok(())
+    }
+
     /// Every actor binding.
     pub fn srv_bindings(&self) -> Result<Vec<ActorBinding>> {
         Ok(self
