@@ -428,6 +428,21 @@ async fn login(
     Ok(state_now)
 }
 
+/// Changes the enrolled user's password on the server: a one-time password (from the
+/// administrator's slip) must be changed before the server takes a sync. Then syncs.
+#[tauri::command]
+async fn change_password(state: State<'_, Shared>, old: String, new: String) -> AppResult<()> {
+    let syncer = state.sync.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut client = syncer.client(false).map_err(sync::app_error)?;
+        client.change_password(&old, &new).map_err(sync::app_error)
+    })
+    .await
+    .map_err(internal)??;
+    state.sync.wake();
+    Ok(())
+}
+
 /// Forgets the enrolment; the journals stay on this computer.
 #[tauri::command]
 async fn logout(state: State<'_, Shared>) -> AppResult<AppState> {
@@ -593,6 +608,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             open_report,
             sync_status,
             login,
+            change_password,
             logout,
             sync_now,
             conflicts,

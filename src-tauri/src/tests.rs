@@ -283,6 +283,9 @@ fn the_school_file_can_be_named_on_the_command_line() {
 struct Server {
     base: String,
     teacher: String,
+    /// The one-time password of the account `physics`, another teacher of 7Б (made without a
+    /// password).
+    one_time: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -316,6 +319,25 @@ impl Server {
                 person: Person::Staff(teacher),
             })
             .unwrap();
+        // Another teacher of the class.
+        let physics = {
+            let mut st = server.storage();
+            let school = st.school().unwrap();
+            let class = school.class_by_name("7Б").unwrap().clone();
+            class
+                .subjects
+                .iter()
+                .map(|s| s.teacher)
+                .find(|t| *t != teacher)
+                .unwrap()
+        };
+        let (_, one_time) = server
+            .add_account(&NewAccount {
+                login: "physics".into(),
+                password: None,
+                person: Person::Staff(physics),
+            })
+            .unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -338,6 +360,7 @@ impl Server {
         Server {
             base: format!("http://{addr}"),
             teacher: teacher.to_string(),
+            one_time: one_time.expect("an account without a password gets a one-time one"),
             stop: Some(stop),
             thread: Some(thread),
             _dir: dir,
@@ -511,4 +534,57 @@ fn a_device_logs_in_syncs_and_goes_offline_without_an_error() {
     assert_eq!(state["sync"]["configured"], false);
     assert_eq!(state["profile"]["id"], server.teacher.as_str());
     assert_eq!(call(&w, "sync_now", json!({})).unwrap_err()["code"], "sync");
+}
+
+/// A teacher whose account has a one-time password logs in with it; the server takes no sync
+/// until she changes it, which she does from the app; then the first sync brings the school.
+#[test]
+fn a_one_time_password_is_changed_from_the_app_and_then_it_syncs() {
+    let mut server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let w = open(&dir.path().join("device.sqlite3"));
+    ok(
+        &w,
+        "login",
+        json!({"server": server.base, "login": "physics", "password": server.one_time}),
+    );
+    let e = call(&w, "sync_now", json!({})).unwrap_err();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("одноразовый пароль"),
+        "{e}"
+    );
+    assert_eq!(ok(&w, "app_state", json!({}))["has_school"], false);
+
+    let e = call(
+        &w,
+        "change_password",
+        json!({"old": "не тот", "new": "новый-пароль-физика"}),
+    )
+    .unwrap_err();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("неверный текущий пароль"),
+        "{e}"
+    );
+    let e = call(
+        &w,
+        "change_password",
+        json!({"old": server.one_time, "new": "кот"}),
+    )
+    .unwrap_err();
+    assert!(e["message"].as_str().unwrap().contains('8'), "{e}");
+    ok(
+        &w,
+        "change_password",
+        json!({"old": server.one_time, "new": "новый-пароль-физика"}),
+    );
+    let status = ok(&w, "sync_now", json!({}));
+    assert_eq!(status["online"], true, "{status}");
+    assert_eq!(ok(&w, "app_state", json!({}))["has_school"], true);
+    server.stop();
 }

@@ -66,6 +66,8 @@ export interface Api {
 
   syncStatus(): Promise<Result<SyncStatus>>;
   login(server: string, login: string, password: string): Promise<Result<AppState>>;
+  /** The enrolled user's password on the server (a one-time one must be changed first). */
+  changePassword(old: string, next: string): Promise<Result<null>>;
   logout(): Promise<Result<AppState>>;
   syncNow(): Promise<Result<SyncStatus>>;
   conflicts(): Promise<Result<ConflictView[]>>;
@@ -148,6 +150,7 @@ export async function tauriApi(): Promise<Api> {
     openReport: (path) => call("open_report", { path }),
     syncStatus: () => call("sync_status"),
     login: (server, login, password) => call("login", { server, login, password }),
+    changePassword: (old, next) => call("change_password", { old, new: next }),
     logout: () => call("logout"),
     syncNow: () => call("sync_now"),
     conflicts: () => call("conflicts"),

@@ -768,6 +768,14 @@ export class MockBackend implements Api {
       return ok(this.state());
     });
   }
+  changePassword(old: string, next: string) {
+    return this.answer(() => {
+      if (!this.sync.configured) return err<null>("sync", "Это устройство ещё не подключено к серверу школы");
+      if (old === "wrong") return err<null>("sync", "сервер отказал: неверный текущий пароль");
+      if ([...next].length < 8) return err<null>("sync", "сервер отказал: пароль должен быть не короче 8 символов");
+      return ok(null);
+    });
+  }
   logout() {
     return this.answer(() => {
       this.sync.configured = false;

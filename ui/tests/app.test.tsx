@@ -122,6 +122,28 @@ describe("the app with the mock school", () => {
     form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
     expect((await waitFor(() => $("login-error"))).textContent).toContain("http");
   });
+
+  it("an enrolled teacher changes her one-time password: a mismatch and a refusal are said plainly", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    expect((await api.login("http://school.local", "kuznetsova", "одноразовый")).ok).toBe(true);
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-sync")));
+    const submit = async (old: string, next: string, again: string) => {
+      change((await waitFor(() => $("password-old"))) as HTMLInputElement, old);
+      change($("password-new") as HTMLInputElement, next);
+      change($("password-again") as HTMLInputElement, again);
+      await new Promise((r) => setTimeout(r, 20));
+      ($("password-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+      await new Promise((r) => setTimeout(r, 20));
+      return waitFor(() => $("password-note"));
+    };
+    expect((await submit("одноразовый", "новый-пароль", "новый-парол")).textContent).toContain("не совпадают");
+    expect((await submit("wrong", "новый-пароль", "новый-пароль")).textContent).toContain("неверный текущий пароль");
+    expect((await submit("одноразовый", "кот", "кот")).textContent).toContain("8");
+    const done = await submit("одноразовый", "новый-пароль", "новый-пароль");
+    expect(done.textContent).toContain("Пароль сменён");
+    expect(($("password-old") as HTMLInputElement).value).toBe("");
+  });
 });
 
 describe("adding a lesson", () => {

@@ -214,6 +214,58 @@ function Bundle({ api }: { api: Api }) {
   );
 }
 
+/** The user's password on the server: a one-time password from the administrator's slip must
+ * be changed here before the server takes a sync. */
+function ChangePassword({ api }: { api: Api }) {
+  const [old, setOld] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  return (
+    <form
+      class="password-form"
+      data-testid="password-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (next !== again) {
+          setNote({ ok: false, text: "Новый пароль и повтор не совпадают" });
+          return;
+        }
+        const r = await api.changePassword(old, next);
+        if (r.ok) {
+          setOld("");
+          setNext("");
+          setAgain("");
+          setNote({ ok: true, text: "Пароль сменён. Синхронизация продолжится сама." });
+        } else setNote({ ok: false, text: r.error.message });
+      }}
+    >
+      <h3>Сменить пароль</h3>
+      <p class="muted small">Одноразовый пароль от администратора нужно сменить, прежде чем сервер примет синхронизацию.</p>
+      <label>
+        Текущий пароль
+        <input type="password" data-testid="password-old" autocomplete="current-password" value={old} onInput={(e) => setOld((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Новый пароль (не короче 8 символов)
+        <input type="password" data-testid="password-new" autocomplete="new-password" value={next} onInput={(e) => setNext((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Новый пароль ещё раз
+        <input type="password" data-testid="password-again" autocomplete="new-password" value={again} onInput={(e) => setAgain((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" data-testid="password-submit">
+        Сменить пароль
+      </button>
+      {note && (
+        <p class={note.ok ? "ok" : "error"} role={note.ok ? "status" : "alert"} data-testid="password-note">
+          {note.text}
+        </p>
+      )}
+    </form>
+  );
+}
+
 function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s: AppState) => void }) {
   const [server, setServer] = useState("https://");
   const [login, setLogin] = useState("");
@@ -238,6 +290,7 @@ function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s
           Отключить от сервера
         </button>
         {error && <p class="error">{error}</p>}
+        <ChangePassword api={api} />
       </section>
     );
   return (
