@@ -451,6 +451,9 @@ impl Client {
             if !resp.more {
                 break;
             }
+            // A download in several rounds: the server holds documents this device has not
+            // received yet, so a fold would be refused; list them.
+            level = level.max(1);
             if p.rounds > 100_000 {
                 return Err(ClientError::Protocol(
                     "сервер не заканчивает передачу".into(),

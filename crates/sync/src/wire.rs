@@ -245,6 +245,12 @@ pub fn decode_request_with(
                     })
                     .collect();
             if let Some(digest) = head.fold {
+                // The sender folds only a request sorted by key, which is how it is restored.
+                if !docs.windows(2).all(|w| w[0].doc < w[1].doc) {
+                    return Err(WireError::Malformed(
+                        "документы свёрнутого запроса не по порядку".into(),
+                    ));
+                }
                 let listed: std::collections::BTreeSet<&str> =
                     docs.iter().map(|d| d.doc.as_str()).collect();
                 let others: Vec<(String, Vec<Hash>)> = holdings
@@ -393,7 +399,7 @@ fn decode_response_inner(
     }
 }
 
-/// Where the bytes of a format 2 body go: each field of the message on its own, as postcard
+/// Where the bytes of a format 2 or 3 body go: each field of the message on its own, as postcard
 /// bytes and compressed alone (the body compresses them together, so the parts add up to more
 /// than the whole). For the wire benchmark; `None` for a body that does not open with `dict`.
 #[doc(hidden)]
@@ -994,6 +1000,15 @@ mod tests {
         };
         let body = encode_request_with(&unsorted, fold);
         assert_eq!(body[1] & FLAG_FOLD, 0);
+        // A fold flag on a body whose documents are not in order is refused.
+        let mut forged = body.clone();
+        forged[1] |= FLAG_FOLD;
+        forged.splice(10..10, [0u8; 8]);
+        let mut same = server(Hash([1; 32]), false);
+        assert!(matches!(
+            decode_request_with(&forged, None, Some(&mut same)),
+            Err(WireError::Malformed(m)) if m.contains("не по порядку")
+        ));
         let mut same = server(Hash([1; 32]), false);
         assert_eq!(
             decode_request_with(&body, None, Some(&mut same)).unwrap(),
