@@ -519,10 +519,28 @@ fn no_transparent_huge_pages() {
     }
 }
 
+/// `zhurnal dump … | head`: when the reader of standard output goes away, stop quietly as other
+/// command-line tools do (the default action of SIGPIPE), instead of panicking in `println!`.
+/// Not for `serve`, which writes to sockets (std and tokio send with MSG_NOSIGNAL anyway).
+#[cfg(target_os = "linux")]
+fn quiet_broken_pipe() {
+    // SAFETY: restores the default disposition of one signal; no handler runs our code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     no_transparent_huge_pages();
     let cli = Cli::parse();
+    #[cfg(target_os = "linux")]
+    if !matches!(
+        cli.command,
+        Command::Server(server::ServerCommand::Serve { .. })
+    ) {
+        quiet_broken_pipe();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -378,3 +378,39 @@ fn a_class_list_is_imported_whole_or_not_at_all() {
         "{err}"
     );
 }
+
+/// `zhurnal dump … | head`: the reader goes away early; the command stops quietly, as other
+/// command-line tools do, instead of panicking with "failed printing to stdout".
+#[cfg(target_os = "linux")]
+#[test]
+fn output_into_a_closed_pipe_stops_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut child = crate::support::zhurnal()
+        .args([
+            "dump",
+            "--db",
+            db.to_str().unwrap(),
+            "--class",
+            "7Б",
+            "--format",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here, long before the journal's megabyte is written.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
