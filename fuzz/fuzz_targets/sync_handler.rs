@@ -2,7 +2,9 @@
 //! permission gate, apply, answer) on a fresh store, as the enrolled teacher. Even first
 //! bytes: the rest is the raw body. Odd: a request built from the bytes (real and made-up
 //! documents and heads, the teacher's real changes with bytes flipped, raw bytes as changes),
-//! wire-encoded. An answer must decode; a refusal must be a 4xx and change nothing.
+//! wire-encoded in short (bit 1 of the first byte: short hashes and folded documents, which the
+//! server looks up in its own) or standing alone. An answer must decode against its request; a
+//! refusal must be a 4xx and change nothing.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,8 +25,15 @@ fuzz_target!(|data: &[u8]| {
             .flatten();
         (rest.to_vec(), sent)
     } else {
-        let req = request(&f, &mut Reader(rest));
-        (wire::encode_request(&req), Some(req))
+        // As a device sends it (short hashes, unchanged documents folded, which the server
+        // looks up in its documents), or standing alone.
+        let req = zhurnal_sync::client::request(request(&f, &mut Reader(rest)).docs);
+        let form = wire::Shorthand {
+            dict: None,
+            short_hashes: mode & 2 != 0,
+            fold_unchanged: mode & 2 != 0,
+        };
+        (wire::encode_request_with(&req, form), Some(req))
     };
     let before = fingerprint(&f.server);
     match f.server.sync(Some(&f.token), &body) {
