@@ -73,14 +73,14 @@ impl DocSource for BTreeMap<DocId, Doc> {
 }
 
 /// How many changes [`DocLookup`] walks back from a document's heads before it gives up (the
-/// client then resends its request in full).
+/// client then sends its request again, in the end in full).
 pub const LOOKUP_WALK: usize = 4096;
 
 /// The server's documents as a request in short refers to them: only the documents `user`
 /// may read, with their heads (for folded documents); a short hash is looked up in a
-/// document's heads first (a client's bookmark is the heads the
-/// server answered its last sync with, so usually they are still the heads), then back through
-/// the dependencies, newest first, at most [`LOOKUP_WALK`] changes.
+/// document's heads first (a device's bookmark is the heads the server answered its last sync
+/// with, so usually they still are), then back through the dependencies, nearest first, at
+/// most [`LOOKUP_WALK`] changes.
 pub struct DocLookup<'a> {
     school: &'a School,
     user: StaffId,
