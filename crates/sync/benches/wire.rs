@@ -292,7 +292,7 @@ fn main() {
         println!("| {name} | {up} | {down} | {} | {rt} |", up + down);
     };
     row(
-        "zhurnal wire 3 as the client sends it (dictionary, short hashes)",
+        "zhurnal wire 3 as the client sends it (dictionary, short hashes, folded)",
         o.up,
         o.down,
         o.round_trips,
