@@ -159,31 +159,21 @@ fn add_user(db: &Path, login: &str, staff: &Staff) {
 /// A device: its own SQLite file, enrolled and synced once (it downloads what it may read).
 fn device(dir: &Path, server: &Server, login: &str) -> PathBuf {
     let db = dir.join(format!("{login}.device.sqlite3"));
-    let mut child = zhurnal()
-        .args([
-            "login",
-            "--db",
-            s(&db),
-            "--server",
-            &server.url,
-            "--login",
-            login,
-            "--password-stdin",
-            "--device-name",
-            &format!("ноутбук {login}"),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), PASSWORD.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "login {login}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let name = format!("ноутбук {login}");
+    let args = [
+        "login",
+        "--db",
+        s(&db),
+        "--server",
+        &server.url,
+        "--login",
+        login,
+        "--password-stdin",
+        "--device-name",
+        &name,
+    ];
+    let (success, _, err) = piped(&args, PASSWORD);
+    assert!(success, "login {login}: {err}");
     sync_ok(&db);
     db
 }

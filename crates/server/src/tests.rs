@@ -7,11 +7,17 @@ use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::DocId;
 use zhurnal_sync::{wire, DocOffer, SyncRequest};
 
-/// Found by `fuzz/sync_handler`: a teacher's change sent without the earlier changes of its
-/// actor (here a mark without the lesson, the device's first change) made automerge 0.12 panic
-/// inside the gate, and the server answered 500. It is `409 missing_deps` and changes nothing.
-#[test]
-fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
+/// A server over the demo school of 7Б until the end of September, with the algebra teacher's
+/// account `alice` and one enrolled device: the folder (which also holds `device.db`, a copy
+/// of the school as the device had it before the account existed), the server, the teacher,
+/// her algebra journal and the device's token.
+fn school_with_alice() -> (
+    tempfile::TempDir,
+    SchoolServer,
+    zhurnal_domain::StaffId,
+    DocId,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
     let options = zhurnal_service::DemoOptions {
@@ -20,8 +26,7 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
         ..Default::default()
     };
     zhurnal_service::create_demo(&db, 3, &options).unwrap();
-    let device_db = dir.path().join("device.db");
-    std::fs::copy(&db, &device_db).unwrap();
+    std::fs::copy(&db, dir.path().join("device.db")).unwrap();
     let server = SchoolServer::open(&db).unwrap();
     let (teacher, id) = {
         let mut st = server.storage();
@@ -52,6 +57,16 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
         )
         .unwrap()
         .token;
+    (dir, server, teacher, id, token)
+}
+
+/// Found by `fuzz/sync_handler`: a teacher's change sent without the earlier changes of its
+/// actor (here a mark without the lesson, the device's first change) made automerge 0.12 panic
+/// inside the gate, and the server answered 500. It is `409 missing_deps` and changes nothing.
+#[test]
+fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
+    let (dir, server, teacher, id, token) = school_with_alice();
+    let device_db = dir.path().join("device.db");
     let mut store = zhurnal_store::Store::open(&device_db).unwrap();
     let before = store.doc(id).unwrap().heads();
     let student = zhurnal_journal::roster::students(
@@ -141,49 +156,16 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
 /// its enrolment's "never". A sync that sends nothing notes it too (at most once a minute).
 #[test]
 fn a_sync_that_only_receives_is_the_device_s_last_sync() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("server.db");
-    let options = zhurnal_service::DemoOptions {
-        classes: vec![(7, "Б".into())],
-        until: chrono::NaiveDate::from_ymd_opt(2025, 9, 10),
-        ..Default::default()
-    };
-    zhurnal_service::create_demo(&db, 3, &options).unwrap();
-    let server = SchoolServer::open(&db).unwrap();
-    let teacher = {
-        let mut st = server.storage();
-        let school = st.school().unwrap();
-        let class = school.class_by_name("7Б").unwrap().clone();
-        let algebra = school.subject_by_name("Алгебра").unwrap().id;
-        class.teaches(algebra).unwrap().teacher
-    };
-    server
-        .add_account(&NewAccount {
-            login: "alice".into(),
-            password: Some("секретный-пароль".into()),
-            person: Person::Staff(teacher),
-        })
-        .unwrap();
-    let login = server
-        .login(
-            &LoginRequest {
-                login: "alice".into(),
-                password: "секретный-пароль".into(),
-                device_name: "ноутбук".into(),
-                device_key: zhurnal_sync::bundle::DeviceKey::generate().public_hex(),
-            },
-            "test",
-        )
-        .unwrap();
+    let (_dir, server, _, _, token) = school_with_alice();
     let seen = || server.devices().unwrap()[0].last_seen.clone();
     assert_eq!(seen(), None);
     let empty = zhurnal_sync::client::request(vec![]);
     server
-        .sync(Some(&login.token), &wire::encode_request(&empty))
+        .sync(Some(&token), &wire::encode_request(&empty))
         .unwrap();
     let first = seen().expect("the download is the device's last sync");
     server
-        .sync(Some(&login.token), &wire::encode_request(&empty))
+        .sync(Some(&token), &wire::encode_request(&empty))
         .unwrap();
     assert_eq!(seen(), Some(first), "not written again within the minute");
 }
