@@ -6,6 +6,7 @@
 //! The one rule a backend must keep: [`Storage::accept`] writes the changes of an accepted
 //! request, the bindings of its new actors and its audit rows in one transaction.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use uuid::Uuid;
 use zhurnal_journal::school::School;
@@ -236,6 +237,25 @@ impl DocSource for SqliteStorage {
     }
     fn doc(&mut self, id: DocId) -> Option<&Doc> {
         self.store.doc(id).ok()
+    }
+    fn mark(&mut self) -> Option<u64> {
+        self.store.srv_mark().ok()
+    }
+    fn accepted_since(
+        &mut self,
+        mark: u64,
+    ) -> Option<BTreeMap<DocId, BTreeSet<zhurnal_journal::automerge::ChangeHash>>> {
+        let mut out: BTreeMap<DocId, BTreeSet<_>> = BTreeMap::new();
+        let since = self
+            .store
+            .srv_accepted_since(mark, zhurnal_sync::server::LEDGER_WALK)
+            .ok()??;
+        for (doc, hash) in since {
+            out.entry(doc.parse().ok()?)
+                .or_default()
+                .insert(zhurnal_journal::automerge::ChangeHash(hash));
+        }
+        Some(out)
     }
 }
 

@@ -108,6 +108,7 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
     ] {
         let req = SyncRequest {
             version: zhurnal_sync::PROTOCOL_VERSION,
+            mark: None,
             docs: vec![DocOffer {
                 doc: id.to_string(),
                 heads: vec![],
@@ -129,6 +130,7 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
     };
     let req = SyncRequest {
         version: zhurnal_sync::PROTOCOL_VERSION,
+        mark: None,
         docs: vec![offer.clone(), offer],
     };
     let e = server
@@ -140,6 +142,7 @@ fn a_change_without_its_actor_s_earlier_changes_is_missing_deps_not_a_panic() {
     // With the lesson the same changes are taken.
     let req = SyncRequest {
         version: zhurnal_sync::PROTOCOL_VERSION,
+        mark: None,
         docs: vec![DocOffer {
             doc: id.to_string(),
             heads: vec![],

@@ -646,12 +646,26 @@ fn a_teachers_day_crosses_in_one_round_trip_and_at_most_one_and_a_half_kilobytes
         .unwrap()
         .id;
     let journals = journals_of(teacher);
+    // The class teacher of one of her classes reads her journal there and writes none.
+    let class = s
+        .classes
+        .iter()
+        .find(|c| {
+            c.class_teacher != Some(teacher)
+                && c.subjects
+                    .iter()
+                    .any(|cs| journals.contains(&DocId::journal(2025, c.id, cs.subject)))
+        })
+        .unwrap();
     school.account("teacher", Person::Staff(teacher));
+    school.account("class", Person::Staff(class.class_teacher.unwrap()));
     let proxy = Proxy::new(school.clone());
     let mut a = device(dir.path(), &proxy, "teacher");
     sync(&mut a);
     let documents = a.store().doc_ids().unwrap().len();
     assert!(documents >= 15, "a teacher of many classes: {documents}");
+    let mut c = device(dir.path(), &proxy, "class");
+    sync(&mut c);
 
     let day = teachers_day(&mut a, teacher, &journals);
     let marks: usize = day.iter().map(|(_, l)| l.marks.len()).sum();
@@ -670,6 +684,26 @@ fn a_teachers_day_crosses_in_one_round_trip_and_at_most_one_and_a_half_kilobytes
     assert!(marks >= 100, "a day's worth of marks: {marks}");
     assert!(up + down <= 1536, "{up} B up + {down} B down");
     assert_marks_on_server(&school, &day);
+
+    // The class teacher offers nothing of the journal the teacher wrote: her request folds it,
+    // and the server reads the fold by the heads it had at her last answer's mark.
+    let before = proxy.wire().len();
+    let report = sync(&mut c);
+    let trips = proxy.wire()[before..].to_vec();
+    assert_eq!((report.resent, trips.len()), (0, 1), "{report:?} {trips:?}");
+    let held = c.store().doc_ids().unwrap();
+    let mut lessons = 0;
+    for (id, lesson) in day.iter().filter(|(id, _)| held.contains(id)) {
+        let got = zhurnal_journal::journal::lesson(c.store().doc(*id).unwrap(), lesson.id)
+            .unwrap()
+            .expect("the lesson reached the class teacher");
+        assert_eq!(got.marks, lesson.marks);
+        lessons += 1;
+    }
+    assert!(lessons >= 1, "she reads a journal the teacher wrote");
+    assert!(report.received > 0, "{report:?}");
+    let (up, down) = trips[0];
+    println!("the class teacher receives {lessons} lessons: {up} B up, {down} B down");
 }
 
 #[test]
@@ -952,6 +986,7 @@ fn messages_that_decode_part_way_bundles_and_zip_bombs_get_a_clear_4xx_and_chang
     let mut bad_gate = b.clone();
     bad_gate.request = SyncRequest {
         version: good.version,
+        mark: None,
         docs: vec![DocOffer {
             doc: p.journals[0].to_string(),
             heads: vec![],

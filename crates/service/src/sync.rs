@@ -74,13 +74,16 @@ pub fn request(store: &mut Store, peer: &str) -> Result<SyncRequest> {
         let bookmark = store.bookmark(peer, id)?;
         offers.push(client::offer(store.doc(id)?, &bookmark));
     }
-    Ok(client::request(offers))
+    let mut req = client::request(offers);
+    req.mark = Some(store.sync_mark(peer)?);
+    Ok(req)
 }
 
 /// Only the documents with changes `peer` has not acknowledged (a USB bundle's request).
 pub fn unacknowledged(store: &mut Store, peer: &str) -> Result<SyncRequest> {
     let mut req = request(store, peer)?;
     req.docs.retain(|d| !d.changes.is_empty());
+    req.mark = None;
     Ok(req)
 }
 
@@ -98,6 +101,11 @@ pub fn apply(store: &mut Store, peer: &str, response: &SyncResponse) -> Result<S
             summary.documents += 1;
             summary.changes += n;
         }
+    }
+    // Only once every document of the answer is in: a crash before leaves the older mark,
+    // which the server checks and, not matching, has the device list its documents.
+    if let Some(mark) = response.mark {
+        store.set_sync_mark(peer, mark)?;
     }
     Ok(summary)
 }

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_sync_bookmarks.sql"),
     include_str!("../migrations/0003_server.sql"),
     include_str!("../migrations/0004_device_profile.sql"),
+    include_str!("../migrations/0005_sync_marks.sql"),
 ];
 
 /// Errors of the store. The messages are for the user and say what to do.
@@ -451,6 +452,33 @@ impl Store {
             .chunks_exact(32)
             .map(|h| ChangeHash(h.try_into().expect("32 bytes")))
             .collect())
+    }
+
+    /// The ledger mark of `peer`'s last complete answer this store applied (0: none yet).
+    pub fn sync_mark(&self, peer: &str) -> Result<u64> {
+        let mark: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT mark FROM sync_marks WHERE peer = ?1")?
+            .query_row([peer], |r| r.get(0))
+            .optional()?;
+        Ok(mark.map_or(0, |m| u64::try_from(m).unwrap_or(0)))
+    }
+
+    /// Keeps `peer`'s ledger mark; call it once every document of the answer it came with is
+    /// applied.
+    pub fn set_sync_mark(&mut self, peer: &str, mark: u64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sync_marks(peer, mark, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(peer) DO UPDATE SET mark = excluded.mark,
+                                                 updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                peer,
+                i64::try_from(mark).unwrap_or(i64::MAX),
+                chrono::Utc::now().timestamp()
+            ])?;
+        Ok(())
     }
 
     /// Applies the changes a peer sent for a document — creating the document if this store

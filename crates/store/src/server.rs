@@ -54,6 +54,9 @@ pub struct ActorBinding {
     pub device: Uuid,
 }
 
+/// An accepted change as the ledger's reader needs it: its document's key and its hash.
+pub type Accepted = (String, [u8; 32]);
+
 /// One row of the audit ledger: an accepted change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditRow {
@@ -523,6 +526,46 @@ impl Store {
         Ok(rows)
     }
 
+    /// The ledger's mark: the sequence number of the last accepted change (0: none yet).
+    pub fn srv_mark(&self) -> Result<u64> {
+        let seq: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(seq), 0) FROM srv_audit", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(u64::try_from(seq).unwrap_or(0))
+    }
+
+    /// The document and hash of every change accepted after `mark`, oldest first; `None` when
+    /// there are more than `limit`.
+    pub fn srv_accepted_since(&self, mark: u64, limit: usize) -> Result<Option<Vec<Accepted>>> {
+        let mark = i64::try_from(mark).unwrap_or(i64::MAX);
+        let rows = self
+            .conn
+            .prepare_cached("SELECT doc, hash FROM srv_audit WHERE seq > ?1 ORDER BY seq LIMIT ?2")?
+            .query_map(
+                params![
+                    mark,
+                    i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1)
+                ],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if rows.len() > limit {
+            return Ok(None);
+        }
+        rows.into_iter()
+            .map(|(doc, hash)| {
+                let hash: [u8; 32] = hash.try_into().map_err(|_| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: format!("журнал приёма: хеш изменения документа {doc} не 32 байта"),
+                })?;
+                Ok((doc, hash))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
+    }
+
     /// The audit ledger, newest first: of one document or user, from a moment on, at most
     /// `limit` rows.
     pub fn srv_audit(
@@ -704,6 +747,17 @@ mod tests {
         let audit = s.srv_audit(Some(&id.to_string()), None, None, 10).unwrap();
         assert_eq!(audit, rows);
         assert!(s.srv_audit(None, None, Some(1001), 10).unwrap().is_empty());
+        // The ledger's mark and what came after a mark, up to a limit.
+        let mark = s.srv_mark().unwrap();
+        assert_eq!(mark, u64::try_from(rows[0].seq).unwrap());
+        let since = s.srv_accepted_since(mark - 1, 10).unwrap().unwrap();
+        assert_eq!(since, vec![(id.to_string(), rows[0].hash)]);
+        assert_eq!(s.srv_accepted_since(mark, 10).unwrap(), Some(vec![]));
+        assert_eq!(
+            s.srv_accepted_since(mark - 1, 0).unwrap(),
+            None,
+            "over the limit"
+        );
     }
 
     #[test]

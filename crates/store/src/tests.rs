@@ -228,6 +228,21 @@ fn projections_from_another_version_are_rebuilt_on_open() {
 }
 
 #[test]
+fn a_peers_ledger_mark_is_kept_per_peer_across_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.sync_mark("https://school").unwrap(), 0, "none yet");
+    store.set_sync_mark("https://school", 41).unwrap();
+    store.set_sync_mark("https://school", 1 << 40).unwrap();
+    store.set_sync_mark("https://other", 7).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.sync_mark("https://school").unwrap(), 1 << 40);
+    assert_eq!(store.sync_mark("https://other").unwrap(), 7);
+}
+
+#[test]
 fn changes_from_a_peer_and_its_bookmark_land_together() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.sqlite3");

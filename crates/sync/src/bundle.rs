@@ -311,6 +311,7 @@ mod tests {
             created: 1_760_000_000,
             request: SyncRequest {
                 version: PROTOCOL_VERSION,
+                mark: None,
                 docs: vec![DocOffer {
                     doc: "2025/journal/a/b".into(),
                     heads: vec![Hash([5; 32])],

@@ -34,6 +34,7 @@ pub fn request(mut offers: Vec<DocOffer>) -> SyncRequest {
     offers.sort_by(|a, b| a.doc.cmp(&b.doc));
     SyncRequest {
         version: PROTOCOL_VERSION,
+        mark: None,
         docs: offers,
     }
 }

@@ -45,6 +45,12 @@ pub struct DocOffer {
 pub struct SyncRequest {
     pub version: u16,
     pub docs: Vec<DocOffer>,
+    /// The server's ledger mark of the last complete answer this device applied
+    /// ([`SyncResponse::mark`]; `Some(0)`: none yet). With it the server can tell the heads a
+    /// folded request's documents had then, so a fold still reads when others wrote since.
+    /// `None` (a bundle, an older client): the server answers without a mark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<u64>,
 }
 
 /// The server's side of one document.
@@ -64,6 +70,12 @@ pub struct SyncResponse {
     pub more: bool,
     /// How many documents are still to come when `more` (for a progress bar); 0 otherwise.
     pub remaining: u32,
+    /// To a request with a mark, in a complete answer (not `more`): the server's ledger mark
+    /// (the sequence number of the last change it accepted) as of this answer. A device that
+    /// applied the answer holds every change of its readable documents up to it, and sends it
+    /// with its next request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<u64>,
 }
 
 /// Stable error codes: they cross the wire and are matched on, so never renumber or rename.

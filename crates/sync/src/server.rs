@@ -61,6 +61,17 @@ pub trait DocSource {
     fn ids(&self) -> Vec<DocId>;
     /// One document, if the server holds it.
     fn doc(&mut self, id: DocId) -> Option<&Doc>;
+    /// The ledger's mark: the sequence number of the last change accepted (0: none yet).
+    /// `None`: no ledger is kept (then answers carry no mark).
+    fn mark(&mut self) -> Option<u64> {
+        None
+    }
+    /// The hashes of the changes accepted after `mark`, by document. `None`: no ledger is kept,
+    /// or it cannot be read.
+    fn accepted_since(&mut self, mark: u64) -> Option<BTreeMap<DocId, BTreeSet<ChangeHash>>> {
+        let _ = mark;
+        None
+    }
 }
 
 impl DocSource for BTreeMap<DocId, Doc> {
@@ -71,6 +82,10 @@ impl DocSource for BTreeMap<DocId, Doc> {
         self.get(&id)
     }
 }
+
+/// How many changes accepted since a device's mark [`DocLookup::heads_at`] reads at most; a
+/// device further behind lists its documents.
+pub const LEDGER_WALK: usize = 65_536;
 
 /// How many changes [`DocLookup`] walks back from a document's heads before it gives up (the
 /// client then sends its request again, in the end in full).
@@ -133,6 +148,51 @@ impl crate::wire::Holdings for DocLookup<'_> {
             }
         }
         out
+    }
+
+    /// A document nobody wrote since the mark has its heads; one written since, the changes
+    /// reached walking back from its heads past those accepted after the mark (where two
+    /// writers worked concurrently one of them may be an ancestor of another, and the
+    /// digest, not matching, refuses the fold); one with nothing older than the mark but its
+    /// genesis was not held then and is left out.
+    fn heads_at(&mut self, mark: u64) -> Option<Vec<(String, Vec<Hash>)>> {
+        let newer = self.docs.accepted_since(mark)?;
+        let mut out = Vec::new();
+        for id in self.docs.ids() {
+            if access(self.school, self.user, id) == Access::None {
+                continue;
+            }
+            let Some(d) = self.docs.doc(id) else {
+                continue;
+            };
+            let Some(new) = newer.get(&id) else {
+                out.push((
+                    id.to_string(),
+                    d.heads().into_iter().map(Hash::from).collect(),
+                ));
+                continue;
+            };
+            let am = d.automerge();
+            let mut stack = am.get_heads();
+            let mut seen = std::collections::HashSet::new();
+            let mut then = BTreeSet::new();
+            while let Some(h) = stack.pop() {
+                if !seen.insert(h) {
+                    continue;
+                }
+                if new.contains(&h) {
+                    stack.extend(am.get_change_meta_by_hash(&h)?.deps);
+                } else {
+                    then.insert(h);
+                }
+            }
+            let genesis: BTreeSet<ChangeHash> = Doc::genesis(id).heads().into_iter().collect();
+            if then.is_empty() || then == genesis {
+                continue;
+            }
+            out.push((id.to_string(), then.into_iter().map(Hash::from).collect()));
+        }
+        Some(out)
     }
 }
 
@@ -462,6 +522,7 @@ pub fn respond(
         docs: Vec::new(),
         more: false,
         remaining: 0,
+        mark: None,
     };
     let mut spent = 0usize;
     for id in docs.ids() {
@@ -514,6 +575,9 @@ pub fn respond(
             heads,
             changes,
         });
+    }
+    if req.mark.is_some() && !out.more {
+        out.mark = docs.mark();
     }
     out
 }

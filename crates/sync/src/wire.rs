@@ -58,10 +58,11 @@ const WIRE_VERSION_1: u8 = 1;
 const WIRE_VERSION_2: u8 = 2;
 
 /// Flags: a dictionary id follows; a check of short hashes follows; a digest of folded
-/// documents follows.
+/// documents follows; a ledger mark follows (LEB128, 1 to 10 bytes).
 const FLAG_DICT: u8 = 1;
 const FLAG_SHORT: u8 = 2;
 const FLAG_FOLD: u8 = 4;
+const FLAG_MARK: u8 = 8;
 
 /// zstd level: small messages dominate, and level 19 costs little at their size.
 const LEVEL: i32 = 19;
@@ -107,6 +108,13 @@ pub trait Holdings {
     fn lookup(&mut self, doc: &str, prefix: &[u8]) -> Option<Hash>;
     /// Every document the sender may hold (the user may read), by key, with its heads.
     fn heads(&mut self) -> Vec<(String, Vec<Hash>)>;
+    /// The same as they were at ledger mark `mark` ([`SyncResponse::mark`]): documents that
+    /// had no change of their own yet left out. `None` when the receiver keeps no ledger or
+    /// cannot tell. A wrong answer is caught by the fold's digest.
+    fn heads_at(&mut self, mark: u64) -> Option<Vec<(String, Vec<Hash>)>> {
+        let _ = mark;
+        None
+    }
 }
 
 /// The digest of folded documents: the first 8 bytes of the SHA-256 of their keys and sorted
@@ -193,7 +201,7 @@ pub fn encode_request_with(req: &SyncRequest, shorthand: Shorthand<'_>) -> Vec<u
                 .map(|d| (d.doc.as_str(), d.heads.as_slice())),
         )
     });
-    encode(&msg, shorthand.dict, check, folded)
+    encode(&msg, shorthand.dict, check, folded, req.mark)
 }
 
 /// A body standing alone as a request.
@@ -229,6 +237,7 @@ pub fn decode_request_with(
             Ok(SyncRequest {
                 version: packed.version,
                 docs,
+                mark: None,
             })
         }
         Opened::V2(plain, head) => {
@@ -253,14 +262,25 @@ pub fn decode_request_with(
                 }
                 let listed: std::collections::BTreeSet<&str> =
                     docs.iter().map(|d| d.doc.as_str()).collect();
-                let others: Vec<(String, Vec<Hash>)> = holdings
-                    .ok_or(WireError::Unfolded)?
-                    .heads()
-                    .into_iter()
-                    .filter(|(k, _)| !listed.contains(k.as_str()))
-                    .collect();
-                if fold_digest(others.iter().map(|(k, h)| (k.as_str(), h.as_slice()))) != digest {
-                    return Err(WireError::Unfolded);
+                let holdings = holdings.ok_or(WireError::Unfolded)?;
+                let unlisted = |all: Vec<(String, Vec<Hash>)>| -> Vec<(String, Vec<Hash>)> {
+                    all.into_iter()
+                        .filter(|(k, _)| !listed.contains(k.as_str()))
+                        .collect()
+                };
+                let matches = |docs: &[(String, Vec<Hash>)]| {
+                    fold_digest(docs.iter().map(|(k, h)| (k.as_str(), h.as_slice()))) == digest
+                };
+                // As the server holds them now (nobody wrote them since), or, when others
+                // did, as it held them at the mark of the device's last answer.
+                let mut others = unlisted(holdings.heads());
+                if !matches(&others) {
+                    others = head
+                        .mark
+                        .and_then(|m| holdings.heads_at(m))
+                        .map(unlisted)
+                        .filter(|o| matches(o))
+                        .ok_or(WireError::Unfolded)?;
                 }
                 for (doc, mut heads) in others {
                     budget.spend(doc.len() + 32 * heads.len())?;
@@ -276,6 +296,7 @@ pub fn decode_request_with(
             Ok(SyncRequest {
                 version: msg.version,
                 docs,
+                mark: head.mark,
             })
         }
     }
@@ -326,7 +347,7 @@ fn encode_response_inner(
     let (mut msg, check) = enc.finish();
     msg.more = resp.more;
     msg.remaining = resp.remaining;
-    encode(&msg, dict, check, None)
+    encode(&msg, dict, check, None, resp.mark)
 }
 
 /// A body made by [`encode_response`] as a response.
@@ -368,6 +389,7 @@ fn decode_response_inner(
                 docs,
                 more: packed.more,
                 remaining: packed.remaining,
+                mark: None,
             })
         }
         Opened::V2(plain, head) => {
@@ -394,6 +416,7 @@ fn decode_response_inner(
                 docs,
                 more: msg.more,
                 remaining: msg.remaining,
+                mark: head.mark,
             })
         }
     }
@@ -421,6 +444,7 @@ fn encode(
     dict: Option<&Dictionary>,
     check: Option<[u8; 8]>,
     fold: Option<[u8; 8]>,
+    mark: Option<u64>,
 ) -> Vec<u8> {
     let plain = postcard::to_allocvec(msg).expect("the messages serialize to postcard");
     let mut flags = 0;
@@ -433,6 +457,9 @@ fn encode(
     if fold.is_some() {
         flags |= FLAG_FOLD;
     }
+    if mark.is_some() {
+        flags |= FLAG_MARK;
+    }
     let mut out = vec![WIRE_VERSION, flags];
     if let Some(d) = dict {
         out.extend_from_slice(&d.id());
@@ -440,10 +467,40 @@ fn encode(
     for x in [check, fold].into_iter().flatten() {
         out.extend_from_slice(&x);
     }
+    if let Some(mut m) = mark {
+        loop {
+            let low = (m & 0x7f) as u8;
+            m >>= 7;
+            if m == 0 {
+                out.push(low);
+                break;
+            }
+            out.push(low | 0x80);
+        }
+    }
     let compressed =
         zstd::bulk::compress(&plain, LEVEL).expect("zstd compresses an in-memory buffer");
     out.extend_from_slice(&compressed);
     out
+}
+
+/// An unsigned LEB128 number of at most 10 bytes, taken off the front of `rest`.
+fn leb128(rest: &mut &[u8]) -> Result<u64, WireError> {
+    let mut value = 0u64;
+    for (i, &b) in rest.iter().enumerate().take(10) {
+        let bits = u64::from(b & 0x7f);
+        if i == 9 && bits > 1 {
+            break;
+        }
+        value |= bits << (7 * i);
+        if b & 0x80 == 0 {
+            *rest = &rest[i + 1..];
+            return Ok(value);
+        }
+    }
+    Err(WireError::Malformed(
+        "метка журнала сервера повреждена".into(),
+    ))
 }
 
 enum Opened<'a> {
@@ -460,6 +517,8 @@ struct BodyHead<'a> {
     check: Option<[u8; 8]>,
     /// The digest of the folded documents.
     fold: Option<[u8; 8]>,
+    /// The ledger mark.
+    mark: Option<u64>,
 }
 
 /// Checks the version, dictionary and flags and inflates the frame.
@@ -479,7 +538,7 @@ fn open<'a>(body: &[u8], dict: Option<&'a Dictionary>) -> Result<Opened<'a>, Wir
             let known = if version == WIRE_VERSION_2 {
                 FLAG_DICT
             } else {
-                FLAG_DICT | FLAG_SHORT | FLAG_FOLD
+                FLAG_DICT | FLAG_SHORT | FLAG_FOLD | FLAG_MARK
             };
             if flags & !known != 0 {
                 return Err(WireError::Malformed(format!(
@@ -511,10 +570,15 @@ fn open<'a>(body: &[u8], dict: Option<&'a Dictionary>) -> Result<Opened<'a>, Wir
                 0 => None,
                 _ => Some(eight("суммы свёрнутых документов")?),
             };
+            let mark = match flags & FLAG_MARK {
+                0 => None,
+                _ => Some(leb128(&mut rest)?),
+            };
             let head = BodyHead {
                 dict: used,
                 check,
                 fold,
+                mark,
             };
             Ok(Opened::V2(inflate(rest)?, head))
         }
@@ -560,6 +624,7 @@ mod tests {
     fn sample_request() -> SyncRequest {
         SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![
                 DocOffer {
                     doc: "2025/school".into(),
@@ -590,8 +655,39 @@ mod tests {
             }],
             more: true,
             remaining: 17,
+            mark: Some(1_000_000),
         };
         assert_eq!(decode_response(&encode_response(&resp)).unwrap(), resp);
+    }
+
+    #[test]
+    fn a_ledger_mark_takes_a_byte_per_seven_bits_and_a_cut_one_is_refused() {
+        let resp = |mark| SyncResponse {
+            docs: vec![],
+            more: false,
+            remaining: 0,
+            mark,
+        };
+        let none = encode_response(&resp(None)).len();
+        for (mark, bytes) in [(0, 1), (127, 1), (128, 2), (1_000_000, 3), (u64::MAX, 10)] {
+            let body = encode_response(&resp(Some(mark)));
+            assert_eq!(body.len(), none + bytes, "mark {mark}");
+            assert_eq!(decode_response(&body).unwrap().mark, Some(mark));
+        }
+        // The flags byte says a mark follows, and its last byte is missing or it overflows.
+        let mut cut = encode_response(&resp(Some(1_000_000)));
+        cut.truncate(2 + 2);
+        assert!(matches!(
+            decode_response(&cut),
+            Err(WireError::Malformed(_))
+        ));
+        let mut over = vec![WIRE_VERSION, FLAG_MARK];
+        over.extend([0xff; 9]);
+        over.push(0x02);
+        assert!(matches!(
+            decode_response(&over),
+            Err(WireError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -685,6 +781,7 @@ mod tests {
         let raw: usize = offer.changes.iter().map(Vec::len).sum();
         let req = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![offer],
         };
         let packed = encode_request(&req);
@@ -735,6 +832,7 @@ mod tests {
         assert_eq!(big[8], 1, "an uncompressed change chunk");
         let req = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![offer],
         };
         let body = encode_request(&req);
@@ -755,6 +853,7 @@ mod tests {
         offer.changes[1][4] ^= 0xFF;
         let req = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![offer],
         };
         assert_eq!(decode_request(&encode_request(&req)).unwrap(), req);
@@ -766,6 +865,7 @@ mod tests {
         let bookmark: Vec<_> = bookmark.into_iter().map(Into::into).collect();
         let req = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![crate::client::offer(&doc, &bookmark)],
         };
         let mut packer = pack::Packer::default();
@@ -791,6 +891,7 @@ mod tests {
         let bookmark: Vec<_> = bookmark.into_iter().map(Into::into).collect();
         let req = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![crate::client::offer(&doc, &bookmark)],
         };
         let words = (0..40u8).map(|i| zhurnal_domain::StudentId::from_raw([i; 16]).to_string());
@@ -833,6 +934,7 @@ mod tests {
             }],
             more: false,
             remaining: 0,
+            mark: None,
         };
         let short = encode_response_to(&resp, &req, Some(&dict));
         assert!(short.len() + 20 < encode_response(&resp).len());
@@ -859,6 +961,7 @@ mod tests {
         let other = Hash([0xAB; 32]);
         let req = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: vec![
                 crate::client::offer(&doc, &cbookmark),
                 DocOffer {
@@ -919,6 +1022,7 @@ mod tests {
             }],
             more: false,
             remaining: 0,
+            mark: None,
         };
         assert_eq!(decode_response(&encode_response(&resp)).unwrap(), resp);
     }
@@ -996,6 +1100,7 @@ mod tests {
         offers.swap(0, 2);
         let unsorted = SyncRequest {
             version: PROTOCOL_VERSION,
+            mark: None,
             docs: offers,
         };
         let body = encode_request_with(&unsorted, fold);
@@ -1019,6 +1124,7 @@ mod tests {
             docs: vec![],
             more: false,
             remaining: 0,
+            mark: None,
         });
         resp[1] |= FLAG_FOLD;
         resp.splice(2..2, [0u8; 8]);
@@ -1038,7 +1144,8 @@ mod tests {
         // Format 2 had no short hashes; unknown flags are refused in both formats.
         for (version, flags) in [
             (WIRE_VERSION_2, FLAG_SHORT),
-            (WIRE_VERSION, 8),
+            (WIRE_VERSION_2, FLAG_MARK),
+            (WIRE_VERSION, 16),
             (WIRE_VERSION, 0x80),
         ] {
             body[0] = version;
@@ -1133,15 +1240,17 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_requests_round_trip(version in any::<u16>(),
-                                         docs in prop::collection::vec(arb_offer(), 0..6)) {
-            let req = SyncRequest { version, docs };
+                                         docs in prop::collection::vec(arb_offer(), 0..6),
+                                         mark in proptest::option::of(any::<u64>())) {
+            let req = SyncRequest { version, docs, mark };
             prop_assert_eq!(decode_request(&encode_request(&req)).unwrap(), req);
         }
 
         #[test]
         fn arbitrary_responses_round_trip(docs in prop::collection::vec(arb_update(), 0..6),
-                                          more in any::<bool>(), remaining in any::<u32>()) {
-            let resp = SyncResponse { docs, more, remaining };
+                                          more in any::<bool>(), remaining in any::<u32>(),
+                                          mark in proptest::option::of(any::<u64>())) {
+            let resp = SyncResponse { docs, more, remaining, mark };
             prop_assert_eq!(decode_response(&encode_response(&resp)).unwrap(), resp);
         }
 
@@ -1150,6 +1259,7 @@ mod tests {
             let heads = vec![Hash([3; 32])];
             let req = SyncRequest {
                 version: PROTOCOL_VERSION,
+                mark: None,
                 docs: vec![DocOffer { doc: "2025/school".into(), heads, changes }],
             };
             let dict = Dictionary::new(["k1".to_string(), "c".to_string()]);
