@@ -5,6 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# One clean build, not an edit loop: incremental caches would double the target dir on disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# A clean run writes about 6 GB (both target dirs, the UI's packages); a full disk shows up as
+# the linker dying of a bus error, so say it before that.
+for dir in "${CARGO_TARGET_DIR:-$PWD/target}" "${APP_TARGET_DIR:-$PWD/src-tauri/target}"; do
+    mkdir -p "$dir"
+    free_gb=$(df -Pk "$dir" | awk 'NR == 2 { printf "%d", $4 / 1048576 }')
+    if [ "$free_gb" -lt 6 ]; then
+        echo "test: only ${free_gb} GB free on the disk of $dir; a clean run needs about 6 GB" >&2
+    fi
+done
 # The front end (ui/): typecheck, production build (what the app embeds) and Vitest.
 # `npm install`, not `npm ci`: the registry reachable here has only this platform's optional
 # native packages (rollup, esbuild), and `npm ci` refuses a lockfile without the others.
