@@ -369,8 +369,9 @@ impl Client {
     /// Rounds until the server has nothing more. Each request goes in short — ids by the roster
     /// dictionary, the server's changes by 4-byte hash prefixes, the documents with nothing to
     /// send folded into one digest — and, should the server not read it so
-    /// (`unknown_reference`: someone else wrote one of the folded documents since, its class
-    /// lists differ from this device's, it cannot find a change), again spelt out further:
+    /// (`unknown_reference`: the folded documents match neither the server's heads nor those
+    /// at the ledger mark sent, its class lists differ from this device's, it cannot find a
+    /// change), again spelt out further:
     /// first every document listed, then in full. The rest of the sync keeps that form.
     fn sync_rounds(
         &mut self,

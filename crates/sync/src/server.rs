@@ -67,7 +67,7 @@ pub trait DocSource {
         None
     }
     /// The hashes of the changes accepted after `mark`, by document. `None`: no ledger is kept,
-    /// or it cannot be read.
+    /// it cannot be read, or more than [`LEDGER_WALK`] changes came after the mark.
     fn accepted_since(&mut self, mark: u64) -> Option<BTreeMap<DocId, BTreeSet<ChangeHash>>> {
         let _ = mark;
         None

@@ -16,10 +16,11 @@
 //! documents it offers nothing of: instead of their keys and heads it carries one digest of
 //! them, which the server compares with the same digest of its own readable documents not
 //! listed — equal, and it knows the device holds each of them at the server's heads; not
-//! equal (someone else wrote one of them since), and the device lists them. A change that does
-//! not rebuild to
-//! exactly its own bytes travels as it is; automerge identifies a change by the hash of its
-//! bytes, so every change comes out byte-identical.
+//! equal (someone else wrote one of them since), it compares the digest with the heads they had
+//! at the request's ledger mark (the one the device's last complete answer carried,
+//! [`Holdings::heads_at`]); equal to neither, and the device lists them. A change that does
+//! not rebuild to exactly its own bytes travels as it is; automerge identifies a change by the
+//! hash of its bytes, so every change comes out byte-identical.
 //!
 //! Format 2 (format 3 without short hashes) and format 1 (no flags byte, changes packed one by
 //! one by [`pack`]) are still decoded: bundles written by older versions are read.
