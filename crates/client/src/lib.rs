@@ -368,11 +368,11 @@ impl Client {
 
     /// Rounds until the server has nothing more. Each request goes in short — ids by the roster
     /// dictionary, the server's changes by 4-byte hash prefixes, the documents with nothing to
-    /// send folded into one digest — and, should the server not read it so
-    /// (`unknown_reference`: the folded documents match neither the server's heads nor those
-    /// at the ledger mark sent, its class lists differ from this device's, it cannot find a
-    /// change), again spelt out further:
-    /// first every document listed, then in full. The rest of the sync keeps that form.
+    /// send folded into one digest — and, should the server not read it so, again spelt out
+    /// further: without the dictionary (`unknown_dictionary`: its class lists differ from this
+    /// device's), or every document listed, then in full (`unknown_reference`: the folded
+    /// documents match neither the server's heads nor those at the ledger mark sent, it cannot
+    /// find a change). The rest of the sync keeps that form.
     fn sync_rounds(
         &mut self,
         server: &str,
@@ -391,45 +391,64 @@ impl Client {
         let mut p = Progress::default();
         // 0: folded; 1: listed; 2: in full.
         let mut level = 0;
+        // Off once the server says its class lists differ from this device's.
+        let mut with_dict = true;
         loop {
             let req = local::request(&mut self.store, server)?;
-            let dict = if level < 2 {
+            let dict = if level < 2 && with_dict {
                 self.dictionary(user)?
             } else {
                 None
             };
-            let form = |level: usize| Shorthand {
-                dict: dict.as_ref().filter(|_| level < 2),
+            let form = |level: usize, with_dict: bool| Shorthand {
+                dict: dict.as_ref().filter(|_| level < 2 && with_dict),
                 short_hashes: level < 2,
                 fold_unchanged: level < 1,
             };
-            let mut body = wire::encode_request_with(&req, form(level));
+            let mut body = wire::encode_request_with(&req, form(level, with_dict));
             // A body that arrives cut or garbled is a failed round like a dropped connection.
             let mut failed = 0;
             let resp = loop {
-                let answer = self.post(
+                let answer = self.post_answer(
                     server,
                     "/api/v1/sync",
                     Some(token),
                     wire::CONTENT_TYPE,
                     &body,
                     &mut p.retries,
-                );
+                )?;
+                // A refusal's words count too.
+                report.bytes_down += answer.body.len();
+                let answer = if (200..300).contains(&answer.status) {
+                    Ok(answer)
+                } else {
+                    Err(refusal(&answer))
+                };
                 let answer = match answer {
+                    Err(ClientError::Refused { code, .. })
+                        if code == ErrorCode::UnknownDictionary.as_str()
+                            && with_dict
+                            && level < 2 =>
+                    {
+                        report.bytes_up += body.len();
+                        report.resent += 1;
+                        with_dict = false;
+                        body = wire::encode_request_with(&req, form(level, with_dict));
+                        continue;
+                    }
                     Err(ClientError::Refused { code, .. })
                         if code == ErrorCode::UnknownReference.as_str() && level < 2 =>
                     {
                         report.bytes_up += body.len();
                         report.resent += 1;
                         level += 1;
-                        body = wire::encode_request_with(&req, form(level));
+                        body = wire::encode_request_with(&req, form(level, with_dict));
                         continue;
                     }
                     a => a?,
                 };
                 report.bytes_up += body.len();
-                report.bytes_down += answer.body.len();
-                match wire::decode_response_to(&answer.body, &req, form(level).dict) {
+                match wire::decode_response_to(&answer.body, &req, form(level, with_dict).dict) {
                     Ok(r) => break r,
                     Err(e) => {
                         failed += 1;
@@ -480,17 +499,34 @@ impl Client {
         body: &[u8],
         retries: &mut u32,
     ) -> Result<Answer> {
+        let a = self.post_answer(server, path, token, content_type, body, retries)?;
+        if (200..300).contains(&a.status) {
+            Ok(a)
+        } else {
+            Err(refusal(&a))
+        }
+    }
+
+    /// [`Client::post`] giving a refusal (`4xx`) as the answer it is, for its size.
+    fn post_answer(
+        &mut self,
+        server: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: &[u8],
+        retries: &mut u32,
+    ) -> Result<Answer> {
         let url = format!("{server}{path}");
         let mut failed = 0;
         loop {
             let outcome = self.transport.post(&url, token, content_type, body);
             let retryable = match outcome {
-                Ok(a) if (200..300).contains(&a.status) => return Ok(a),
-                Ok(a) if a.status >= 500 => ClientError::ServerFault {
+                Ok(a) if a.status < 500 => return Ok(a),
+                Ok(a) => ClientError::ServerFault {
                     server: server.to_string(),
                     status: a.status,
                 },
-                Ok(a) => return Err(refusal(&a)),
                 Err(LinkError(detail)) => ClientError::NoLink {
                     server: server.to_string(),
                     detail,

@@ -353,13 +353,14 @@ fn requests_go_in_short_and_again_in_full_when_the_server_cannot_read_them_so() 
     );
     assert_eq!(bodies(&w), (3, 2), "bodies read, in short and in full");
 
-    // A server that reads nothing in short: refused once, then sent in full, nothing lost.
+    // A server that reads nothing in short: refused for its dictionary, then for its folded
+    // documents and its short hashes, then sent in full, nothing lost.
     w.fake.0.lock().unwrap().full_only = true;
     let lesson = w.mark(&mut a, w.alice, "3");
     let full = a.sync(None, &mut quiet).unwrap();
     assert_eq!(
         (full.sent, full.rounds, full.retries, full.resent),
-        (1, 1, 0, 2),
+        (1, 1, 0, 3),
         "{full:?}"
     );
     assert_eq!(bodies(&w), (3, 3));

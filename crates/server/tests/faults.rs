@@ -704,6 +704,45 @@ fn a_teachers_day_crosses_in_one_round_trip_and_at_most_one_and_a_half_kilobytes
     assert!(report.received > 0, "{report:?}");
     let (up, down) = trips[0];
     println!("the class teacher receives {lessons} lessons: {up} B up, {down} B down");
+
+    // She enrols a student. The teacher's class lists, so her dictionary, are older than the
+    // server's now: her next request goes again without the dictionary only, still folded and
+    // in short, and brings the new class list.
+    let newcomer = zhurnal_domain::StudentId::new_random();
+    c.store()
+        .edit(
+            DocId::roster(2025, class.id),
+            class.class_teacher.unwrap(),
+            |d, ed| {
+                zhurnal_journal::roster::add_students(
+                    d,
+                    ed,
+                    &[zhurnal_journal::roster::NewStudent {
+                        id: newcomer,
+                        name: zhurnal_domain::PersonName {
+                            last: "Новикова".into(),
+                            first: "Вера".into(),
+                            middle: String::new(),
+                        },
+                        birth_date: None,
+                    }],
+                )
+            },
+        )
+        .unwrap();
+    assert_eq!(sync(&mut c).sent, 1);
+    let report = sync(&mut a);
+    assert_eq!(report.resent, 1, "{report:?}");
+    let roster = a
+        .store()
+        .doc(DocId::roster(2025, class.id))
+        .unwrap()
+        .clone();
+    assert!(zhurnal_journal::roster::students(&roster)
+        .unwrap()
+        .iter()
+        .any(|s| s.id == newcomer));
+    assert_eq!(sync(&mut a).resent, 0, "the dictionary agrees again");
 }
 
 #[test]

@@ -110,9 +110,12 @@ pub enum ErrorCode {
     TooLarge,
     /// The account has a one-time password that must be changed first.
     PasswordChangeRequired,
-    /// The body refers to something the receiver does not hold (a dictionary of other class
-    /// lists, a change it cannot find by its short hash): send it again in full.
+    /// The body refers to something the receiver does not hold (folded documents that do not
+    /// match, a change it cannot find by its short hash): send it again spelt out further.
     UnknownReference,
+    /// The body is coded with a dictionary the receiver does not have (the class lists differ):
+    /// send it again without one.
+    UnknownDictionary,
 }
 
 impl ErrorCode {
@@ -133,6 +136,7 @@ impl ErrorCode {
             Self::TooLarge => "too_large",
             Self::PasswordChangeRequired => "password_change_required",
             Self::UnknownReference => "unknown_reference",
+            Self::UnknownDictionary => "unknown_dictionary",
         }
     }
 
@@ -142,7 +146,8 @@ impl ErrorCode {
             Self::BadRequest
             | Self::BadChange
             | Self::UnsupportedVersion
-            | Self::UnknownReference => 400,
+            | Self::UnknownReference
+            | Self::UnknownDictionary => 400,
             Self::Unauthorized | Self::BadCredentials | Self::RevokedDevice => 401,
             Self::NoAccess
             | Self::ReadOnly
@@ -176,7 +181,7 @@ pub struct Rejection {
 mod tests {
     use super::ErrorCode::{self, *};
 
-    const ALL: [ErrorCode; 15] = [
+    const ALL: [ErrorCode; 16] = [
         BadRequest,
         UnsupportedVersion,
         NoAccess,
@@ -192,6 +197,7 @@ mod tests {
         TooLarge,
         PasswordChangeRequired,
         UnknownReference,
+        UnknownDictionary,
     ];
 
     #[test]
@@ -226,12 +232,13 @@ mod tests {
                 "too_large",
                 "password_change_required",
                 "unknown_reference",
+                "unknown_dictionary",
             ]
         );
         let statuses: Vec<u16> = ALL.iter().map(|c| c.http_status()).collect();
         assert_eq!(
             statuses,
-            [400, 400, 403, 403, 403, 403, 401, 409, 400, 401, 401, 429, 413, 403, 400]
+            [400, 400, 403, 403, 403, 403, 401, 409, 400, 401, 401, 429, 413, 403, 400, 400]
         );
     }
 }

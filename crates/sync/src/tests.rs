@@ -112,36 +112,33 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
         .map(|d| zhurnal_journal::school::school(d).unwrap());
     let cdict = cschool.map(|school| Dictionary::of_reader(&school, c.who.user, &mut c.docs));
     let sdict = Dictionary::of_reader(&s.school, c.who.user, &mut s.docs);
-    // As the client does: folded, then listed, then in full.
-    let levels = [
-        Shorthand {
-            dict: cdict.as_ref(),
-            short_hashes: true,
-            fold_unchanged: true,
-        },
-        Shorthand {
-            dict: cdict.as_ref(),
-            short_hashes: true,
-            fold_unchanged: false,
-        },
-        Shorthand::default(),
-    ];
-    let mut decoded = None;
-    for short in levels {
+    // As the client does: folded, then listed, then in full; without the dictionary once the
+    // server says it has another.
+    let mut dict = cdict.as_ref();
+    let mut level = 0;
+    let decoded = loop {
+        let short = Shorthand {
+            dict: dict.filter(|_| level < 2),
+            short_hashes: level < 2,
+            fold_unchanged: level < 1,
+        };
         let body = wire::encode_request_with(&sent, short);
         let mut lookup = server::DocLookup::new(&s.school, c.who.user, &mut s.docs);
         match wire::decode_request_with(&body, Some(&sdict), Some(&mut lookup)) {
-            Ok(req) => {
-                decoded = Some((req, wire::body_dictionary(&body).map(|_| &sdict)));
-                break;
-            }
-            Err(e) => {
-                assert_eq!(e.code(), ErrorCode::UnknownReference, "{e}");
+            Ok(req) => break (req, wire::body_dictionary(&body).map(|_| &sdict)),
+            Err(e) if level < 2 && e.code() == ErrorCode::UnknownDictionary => {
+                dict = None;
                 c.resent.push(e);
             }
+            Err(e) if level < 2 => {
+                assert_eq!(e.code(), ErrorCode::UnknownReference, "{e}");
+                level += 1;
+                c.resent.push(e);
+            }
+            Err(e) => panic!("a request in full always reads: {e}"),
         }
-    }
-    let (req, answer_dict) = decoded.expect("a request in full always reads");
+    };
+    let (req, answer_dict) = decoded;
     assert_eq!(req, sent, "the request crossed the wire unchanged");
     let plan = server::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
     for (id, changes) in plan.apply {
@@ -283,6 +280,50 @@ fn add_lesson_with_mark(
     let mut l = Lesson::new(chrono::NaiveDate::from_ymd_opt(2025, 9, day).unwrap(), 7);
     l.marks.insert(s, Marks::from_stored(mark).unwrap());
     journal::add_lesson(c.doc(id), &ed, &l).unwrap()
+}
+
+#[test]
+fn a_device_with_an_older_class_list_resends_without_the_dictionary_only() {
+    let mut w = world();
+    let (mut alice, mut carol) = (Client::new(w.alice, 1), Client::new(w.carol, 3));
+    sync(&mut alice, &mut w.server).unwrap();
+    sync(&mut carol, &mut w.server).unwrap();
+    // Carol enrols a new student; Alice, not yet aware, marks a lesson.
+    let ed = carol.editor();
+    let newcomer = zhurnal_domain::StudentId::from_raw([42; 16]);
+    zhurnal_journal::roster::add_students(
+        carol.doc(DocId::roster(2025, w.class.id)),
+        &ed,
+        &[zhurnal_journal::roster::NewStudent {
+            id: newcomer,
+            name: zhurnal_domain::PersonName {
+                last: "Новикова".into(),
+                first: "Вера".into(),
+                middle: String::new(),
+            },
+            birth_date: None,
+        }],
+    )
+    .unwrap();
+    sync(&mut carol, &mut w.server).unwrap();
+    let lesson = add_lesson_with_mark(&mut alice, jid(&w, w.algebra), 22, student(&w, 0), "4");
+    sync(&mut alice, &mut w.server).unwrap();
+    // Her class list (so her dictionary) is older than the server's: the request goes again
+    // without it, still folded and in short, and reads.
+    assert_eq!(alice.resent, [wire::WireError::UnknownDictionary]);
+    assert!(journal::lessons(&w.server.docs[&jid(&w, w.algebra)])
+        .unwrap()
+        .iter()
+        .any(|l| l.id == lesson));
+    let roster = &alice.docs[&DocId::roster(2025, w.class.id)];
+    assert!(zhurnal_journal::roster::students(roster)
+        .unwrap()
+        .iter()
+        .any(|s| s.id == newcomer));
+    // With the class list received, the next request goes in short again.
+    alice.resent.clear();
+    sync(&mut alice, &mut w.server).unwrap();
+    assert_eq!(alice.resent, []);
 }
 
 #[test]

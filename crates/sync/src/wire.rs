@@ -28,9 +28,10 @@
 //! refused as [`WireError::TooLarge`] without inflating more than `MAX_BODY + 1` bytes (no zip
 //! bombs), a body that does not decode is [`WireError::Malformed`], another version byte is
 //! [`WireError::UnknownVersion`], and a body coded with a dictionary the receiver does not
-//! hold is [`WireError::UnknownDictionary`] and one whose short hashes the receiver cannot find
-//! is [`WireError::UnknownHash`], one whose folded documents differ from the receiver's is
-//! [`WireError::Unfolded`] (for all three the sender resends the body spelt out further,
+//! hold is [`WireError::UnknownDictionary`] (the sender resends it without,
+//! [`ErrorCode::UnknownDictionary`]), one whose short hashes the receiver cannot find is
+//! [`WireError::UnknownHash`], one whose folded documents differ from the receiver's is
+//! [`WireError::Unfolded`] (for both the sender resends the body spelt out further,
 //! [`ErrorCode::UnknownReference`]). Each maps to a stable [`ErrorCode`] for the HTTP answer.
 
 mod columns;
@@ -144,9 +145,8 @@ impl WireError {
         match self {
             WireError::TooLarge { .. } => ErrorCode::TooLarge,
             WireError::Malformed(_) => ErrorCode::BadRequest,
-            WireError::UnknownDictionary | WireError::UnknownHash | WireError::Unfolded => {
-                ErrorCode::UnknownReference
-            }
+            WireError::UnknownDictionary => ErrorCode::UnknownDictionary,
+            WireError::UnknownHash | WireError::Unfolded => ErrorCode::UnknownReference,
             WireError::UnknownVersion(_) => ErrorCode::UnsupportedVersion,
         }
     }
@@ -924,7 +924,7 @@ mod tests {
         for d in [None, Some(&other)] {
             let err = decode_request_with(&with, d, None).unwrap_err();
             assert_eq!(err, WireError::UnknownDictionary);
-            assert_eq!(err.code(), ErrorCode::UnknownReference);
+            assert_eq!(err.code(), ErrorCode::UnknownDictionary);
         }
         // The answer names the request's heads by their place.
         let resp = SyncResponse {
