@@ -51,12 +51,22 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
         round_trips: 0,
     };
     let mut plain_up = 0;
+    // The server's ledger mark as the client sends it back: a sequence number as large as
+    // every change of these documents (the school server's ledger is at least that far).
+    let ledger = |docs: &BTreeMap<DocId, Doc>| -> u64 {
+        docs.values()
+            .map(|d| d.automerge().get_changes(&[]).len() as u64)
+            .sum()
+    };
     loop {
         let offers = client_docs
             .values()
             .map(|d| client::offer(d, &bookmarks[&d.id()]))
             .collect();
-        let req = client::request(offers);
+        let mut req = client::request(offers);
+        if with_dict {
+            req.mark = Some(ledger(&server_docs));
+        }
         // Both sides build the dictionary from the documents the teacher may read.
         let cdict = with_dict
             .then(|| wire::Dictionary::of_reader(&day.school, day.who.user, &mut client_docs));
@@ -98,7 +108,10 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
                 doc.apply_chunk(c).expect("applies");
             }
         }
-        let resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
+        let mut resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
+        if req.mark.is_some() && !resp.more {
+            resp.mark = Some(ledger(&server_docs));
+        }
         let body = wire::encode_response_to(&resp, &req, answer_dict);
         f.down += body.len();
         if with_dict && f.round_trips == 0 {
