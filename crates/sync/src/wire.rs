@@ -468,16 +468,8 @@ fn encode(
     for x in [check, fold].into_iter().flatten() {
         out.extend_from_slice(&x);
     }
-    if let Some(mut m) = mark {
-        loop {
-            let low = (m & 0x7f) as u8;
-            m >>= 7;
-            if m == 0 {
-                out.push(low);
-                break;
-            }
-            out.push(low | 0x80);
-        }
+    if let Some(m) = mark {
+        pack::put_uleb(&mut out, m);
     }
     let compressed =
         zstd::bulk::compress(&plain, LEVEL).expect("zstd compresses an in-memory buffer");
@@ -485,23 +477,13 @@ fn encode(
     out
 }
 
-/// An unsigned LEB128 number of at most 10 bytes, taken off the front of `rest`.
+/// An unsigned LEB128 number taken off the front of `rest`.
 fn leb128(rest: &mut &[u8]) -> Result<u64, WireError> {
-    let mut value = 0u64;
-    for (i, &b) in rest.iter().enumerate().take(10) {
-        let bits = u64::from(b & 0x7f);
-        if i == 9 && bits > 1 {
-            break;
-        }
-        value |= bits << (7 * i);
-        if b & 0x80 == 0 {
-            *rest = &rest[i + 1..];
-            return Ok(value);
-        }
-    }
-    Err(WireError::Malformed(
-        "метка журнала сервера повреждена".into(),
-    ))
+    let mut pos = 0;
+    let v = pack::uleb(rest, &mut pos)
+        .ok_or_else(|| WireError::Malformed("метка журнала сервера повреждена".into()))?;
+    *rest = &rest[pos..];
+    Ok(v)
 }
 
 enum Opened<'a> {

@@ -78,12 +78,16 @@ pub(super) struct Header<'a> {
     pub rest: &'a [u8],
 }
 
+/// An unsigned LEB128 number; `None` if `buf` ends first or it does not fit in 64 bits.
 pub(super) fn uleb(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v: u64 = 0;
     for shift in (0..64).step_by(7) {
         let b = *buf.get(*pos)?;
         *pos += 1;
-        v |= u64::from(b & 0x7f).checked_shl(shift)?;
+        if shift == 63 && b & 0x7e != 0 {
+            return None;
+        }
+        v |= u64::from(b & 0x7f) << shift;
         if b & 0x80 == 0 {
             return Some(v);
         }
