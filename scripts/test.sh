@@ -13,7 +13,7 @@ for dir in "${CARGO_TARGET_DIR:-$PWD/target}" "${APP_TARGET_DIR:-$PWD/src-tauri/
     mkdir -p "$dir"
     free_gb=$(df -Pk "$dir" | awk 'NR == 2 { printf "%d", $4 / 1048576 }')
     if [ "$free_gb" -lt 6 ]; then
-        echo "test: only ${free_gb} GB free on the disk of $dir; a clean run needs about 6 GB" >&2
+        echo "test: only ${free_gb} GB free on the disk of $dir; a clean run writes about 5 GB" >&2
     fi
 done
 # The front end (ui/): typecheck, production build (what the app embeds) and Vitest.
