@@ -237,7 +237,18 @@ pub fn request(f: &Fixture, r: &mut Reader) -> zhurnal_sync::SyncRequest {
             changes,
         });
     }
-    zhurnal_sync::SyncRequest { version, docs }
+    // A ledger mark as a device sends it: none, the start, or anything (the server must read
+    // any mark as a hint only).
+    let mark = match r.byte() % 4 {
+        0 => None,
+        1 => Some(0),
+        _ => Some(u64::from(r.u16()) | (u64::from(r.byte()) << 56)),
+    };
+    zhurnal_sync::SyncRequest {
+        version,
+        docs,
+        mark,
+    }
 }
 
 /// A refusal must be a clear 4xx with a message.
