@@ -419,29 +419,20 @@ impl Client {
                 )?;
                 // A refusal's words count too.
                 report.bytes_down += answer.body.len();
-                let answer = if (200..300).contains(&answer.status) {
-                    Ok(answer)
-                } else {
-                    Err(refusal(&answer))
-                };
-                let answer = match answer {
+                let answer = match success(answer) {
+                    // Sent again without the dictionary, or spelt out a level further.
                     Err(ClientError::Refused { code, .. })
-                        if code == ErrorCode::UnknownDictionary.as_str()
-                            && with_dict
-                            && level < 2 =>
+                        if level < 2
+                            && (code == ErrorCode::UnknownReference.as_str()
+                                || code == ErrorCode::UnknownDictionary.as_str() && with_dict) =>
                     {
+                        if code == ErrorCode::UnknownDictionary.as_str() {
+                            with_dict = false;
+                        } else {
+                            level += 1;
+                        }
                         report.bytes_up += body.len();
                         report.resent += 1;
-                        with_dict = false;
-                        body = wire::encode_request_with(&req, form(level, with_dict));
-                        continue;
-                    }
-                    Err(ClientError::Refused { code, .. })
-                        if code == ErrorCode::UnknownReference.as_str() && level < 2 =>
-                    {
-                        report.bytes_up += body.len();
-                        report.resent += 1;
-                        level += 1;
                         body = wire::encode_request_with(&req, form(level, with_dict));
                         continue;
                     }
@@ -499,12 +490,7 @@ impl Client {
         body: &[u8],
         retries: &mut u32,
     ) -> Result<Answer> {
-        let a = self.post_answer(server, path, token, content_type, body, retries)?;
-        if (200..300).contains(&a.status) {
-            Ok(a)
-        } else {
-            Err(refusal(&a))
-        }
+        success(self.post_answer(server, path, token, content_type, body, retries)?)
     }
 
     /// [`Client::post`] giving a refusal (`4xx`) as the answer it is, for its size.
@@ -649,6 +635,15 @@ impl DocSource for StoreDocs<'_> {
             return None;
         }
         self.0.doc(id).ok()
+    }
+}
+
+/// A `2xx` answer as it is; any other as the server's refusal.
+fn success(a: Answer) -> Result<Answer> {
+    if (200..300).contains(&a.status) {
+        Ok(a)
+    } else {
+        Err(refusal(&a))
     }
 }
 
