@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end stories of the real app: the debug build of src-tauri with the built ui/dist,
 # driven through tauri-driver and Debian's WebKitWebDriver under Xvfb by the Rust WebDriver
-# client fantoccini (src-tauri/e2e). Builds the UI and the app, installs tauri-driver, starts a
-# display of its own (Xvfb) and tauri-driver, runs the stories, and on every exit path stops
-# tauri-driver with SIGTERM (never SIGKILL: it must take WebKitWebDriver and the app with it)
-# and then Xvfb.
+# client fantoccini (the stories: src-tauri/tests/e2e.rs; their harness: src-tauri/e2e).
+# Builds the UI and the app (nothing to do after scripts/test.sh's build stage), installs
+# tauri-driver, starts a display of its own (Xvfb) and tauri-driver, runs the stories, and on
+# every exit path stops tauri-driver with SIGTERM (never SIGKILL: it must take WebKitWebDriver
+# and the app with it) and then Xvfb.
 #
 #   scripts/e2e.sh                 # all stories
 #   scripts/e2e.sh quarterly       # the stories whose name contains "quarterly"
@@ -17,8 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-# The app is its own workspace with its own target dir (APP_TARGET_DIR to share a warm one).
-export CARGO_TARGET_DIR="${APP_TARGET_DIR:-$root/src-tauri/target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 for tool in Xvfb WebKitWebDriver npm; do
     command -v "$tool" >/dev/null || {
@@ -27,21 +27,26 @@ for tool in Xvfb WebKitWebDriver npm; do
     }
 done
 
-# The UI the app embeds. `npm install`, not `npm ci`: see scripts/test.sh.
-(cd ui && npm install --no-audit --no-fund --silent && npm run build --silent >/dev/null)
+# The UI the app embeds (scripts/test.sh has just built it and says so: building it again would
+# give ui/dist new times and make cargo rebuild the app). `npm install`, not `npm ci`: see
+# scripts/test.sh.
+if [ -z "${ZHURNAL_UI_BUILT:-}" ]; then
+    (cd ui && npm install --no-audit --no-fund --silent && npm run build --silent >/dev/null)
+fi
 scripts/install-tauri-driver.sh
 driver="$root/target/tools/bin/tauri-driver"
 
-cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-app
-app="$CARGO_TARGET_DIR/debug/zhurnal-app"
+# The app binary and the stories, with the dependency features of the whole workspace's test
+# build: after scripts/test.sh's build stage there is nothing left to compile here.
 example=""
 if [ "${1:-}" = "--example" ]; then
     example="${2:?e2e: --example needs a name}"
     shift 2
-    cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --example "$example"
+    cargo test --workspace --locked --test e2e --example "$example" --no-run
 else
-    cargo test --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --no-run
+    cargo test --workspace --locked --test e2e --no-run
 fi
+app="$CARGO_TARGET_DIR/debug/zhurnal-app"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/zhurnal-e2e.XXXXXX")"
 driver_pid=""
@@ -121,6 +126,5 @@ export TMPDIR="$work"
 if [ -n "$example" ]; then
     "$CARGO_TARGET_DIR/debug/examples/$example" "$@"
 else
-    cargo test --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-e2e --test e2e \
-        -- --test-threads=1 "$@"
+    cargo test --workspace --locked --test e2e -- --test-threads=1 "$@"
 fi

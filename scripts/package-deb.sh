@@ -13,14 +13,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${PROFILE:-release}"
-export CARGO_TARGET_DIR="${APP_TARGET_DIR:-$PWD/src-tauri/target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 (cd ui && npm install --no-audit --no-fund >/dev/null && npm run build >/dev/null)
 if [ "$profile" = release ]; then
-    cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-app --release
+    cargo build --locked -p zhurnal-app --release
     bin="$CARGO_TARGET_DIR/release/zhurnal-app"
 else
-    cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-app --profile "$profile"
+    cargo build --locked -p zhurnal-app --profile "$profile"
     bin="$CARGO_TARGET_DIR/debug/zhurnal-app"
 fi
 

@@ -15,14 +15,13 @@ mkdir -p "$(dirname "$db")"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "Собираю программу для учителя (первая сборка занимает несколько минут)…"
     (cd ui && npm install --no-audit --no-fund && npm run build)
-    export CARGO_TARGET_DIR="${APP_TARGET_DIR:-$PWD/src-tauri/target}"
-    cargo build --manifest-path src-tauri/Cargo.toml --locked -p zhurnal-app
+    cargo build --locked -p zhurnal-app
     echo "Открываю журнал: $db"
-    exec "$CARGO_TARGET_DIR/debug/zhurnal-app" --db "$db"
+    exec "${CARGO_TARGET_DIR:-target}/debug/zhurnal-app" --db "$db"
 fi
 
-cargo build --release --bin zhurnal
-zhurnal=target/release/zhurnal
+cargo build --locked --release --bin zhurnal
+zhurnal="${CARGO_TARGET_DIR:-target}/release/zhurnal"
 if [ ! -s "$db" ]; then
     echo "Первый запуск: создаю демонстрационную школу в $db"
     "$zhurnal" demo --db "$db"
