@@ -29,7 +29,7 @@ use zhurnal_journal::{personal, roster, DocId};
 use zhurnal_store::Store;
 use zhurnal_sync::access::{access, Access as DocAccess};
 
-#[cfg(feature = "ts")]
+#[cfg(test)]
 use ts_rs::TS;
 
 /// Stable error codes of the contract.
@@ -50,7 +50,7 @@ pub mod code {
 
 /// A failed command: `code` is stable (see [`code`]), `message` is Russian, for the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 #[error("{message}")]
 pub struct AppError {
     pub code: String,
@@ -114,7 +114,7 @@ fn not_found(message: impl Into<String>) -> AppError {
 
 /// A marking period, or the whole year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub enum Period {
     Q1,
     Q2,
@@ -153,7 +153,7 @@ impl Period {
 
 /// What the profile may do with a journal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
     Write,
@@ -162,7 +162,7 @@ pub enum Access {
 
 /// Who works at this computer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct Profile {
     pub id: String,
     pub name: String,
@@ -172,7 +172,7 @@ pub struct Profile {
 
 /// A member of staff, to choose a local profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct StaffView {
     pub id: String,
     pub name: String,
@@ -183,7 +183,7 @@ pub struct StaffView {
 
 /// Changes of one document that the server has not acknowledged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct PendingDoc {
     pub doc: String,
     pub label: String,
@@ -192,7 +192,7 @@ pub struct PendingDoc {
 
 /// Where sync stands; always visible in the app.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct SyncStatus {
     /// The device is enrolled with a school server.
     pub configured: bool,
@@ -244,7 +244,7 @@ fn changes_ru(n: u64) -> String {
 
 /// What the app holds at start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct AppState {
     pub db_path: String,
     pub has_school: bool,
@@ -258,7 +258,7 @@ pub struct AppState {
 
 /// A journal the profile writes or reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct JournalRef {
     pub class_id: String,
     pub class_name: String,
@@ -274,7 +274,7 @@ pub struct JournalRef {
 
 /// A student row of the grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct StudentRow {
     pub id: String,
     /// «Фамилия Имя».
@@ -291,7 +291,7 @@ pub struct StudentRow {
 
 /// A lesson: a column of the grid, and a line of the lesson panel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct LessonView {
     pub id: String,
     /// ISO date, `2025-09-03`.
@@ -308,7 +308,7 @@ pub struct LessonView {
 
 /// A non-empty cell of the grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct CellView {
     pub lesson: String,
     pub student: String,
@@ -322,7 +322,7 @@ pub struct CellView {
 
 /// A student's period column: the mark given, and the figures the domain suggests.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct FinalView {
     pub student: String,
     pub period_mark: Option<String>,
@@ -336,7 +336,7 @@ pub struct FinalView {
 
 /// A named thing: a class or a subject.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct Named {
     pub id: String,
     pub name: String,
@@ -344,7 +344,7 @@ pub struct Named {
 
 /// One class × subject × subgroup × period, like a page of the paper journal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct GridView {
     /// The class's name («7Б»).
     pub class: String,
@@ -368,7 +368,7 @@ pub struct GridView {
 
 /// What an edit stored: the cell (none for a period mark) and the student's new figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct CellResult {
     pub cell: Option<CellView>,
     pub r#final: FinalView,
@@ -378,7 +378,7 @@ pub struct CellResult {
 
 /// The lesson panel's fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct LessonEdit {
     pub topic: String,
     pub homework: String,
@@ -388,7 +388,7 @@ pub struct LessonEdit {
 
 /// A movement entry (движение учащихся).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct MovementView {
     /// `arrival`, `departure`, `transfer`.
     pub kind: String,
@@ -402,7 +402,7 @@ pub struct MovementView {
 
 /// A new movement entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct MovementEdit {
     /// `arrival`, `departure`, `transfer`.
     pub kind: String,
@@ -416,7 +416,7 @@ pub struct MovementEdit {
 
 /// A student of the class list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct RosterStudent {
     pub id: String,
     /// Full ФИО.
@@ -432,7 +432,7 @@ pub struct RosterStudent {
 
 /// The class list with movement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct RosterView {
     pub class_id: String,
     pub class_name: String,
@@ -442,7 +442,7 @@ pub struct RosterView {
 
 /// What loading a class list did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ImportResult {
     pub added: u32,
     pub updated: u32,
@@ -450,7 +450,7 @@ pub struct ImportResult {
 
 /// A parent in a student's personal file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ParentView {
     pub name: String,
     pub relation: String,
@@ -460,7 +460,7 @@ pub struct ParentView {
 
 /// A student's personal file (152-ФЗ: the class teacher and the admin only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct PersonalRow {
     pub student: String,
     pub name: String,
@@ -471,7 +471,7 @@ pub struct PersonalRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct PersonalView {
     pub class_id: String,
     pub students: Vec<PersonalRow>,
@@ -479,7 +479,7 @@ pub struct PersonalView {
 
 /// A monitoring finding, ready to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct Finding {
     /// `no_marks`, `no_topic`, `no_attendance`, `absence_to_confirm`.
     pub kind: String,
@@ -491,7 +491,7 @@ pub struct Finding {
 
 /// A paper document to make.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ReportRequest {
     /// As in the command line: `period-copy`, `year-journal`, `class-results`,
     /// `marks-summary`, `attendance`, `attendance-month`, `movement`, `monitoring`, `extract`,
@@ -499,24 +499,24 @@ pub struct ReportRequest {
     pub kind: String,
     pub class_id: String,
     #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub period: Option<Period>,
     #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub student_id: Option<String>,
     /// `2025-10`, for `attendance-month`.
     #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub month: Option<String>,
     /// For the year-end journal's sheet count.
     #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub two_sided: Option<bool>,
 }
 
 /// A document made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ReportResult {
     pub path: String,
     pub pages: u32,
@@ -525,7 +525,7 @@ pub struct ReportResult {
 
 /// Progress of a document being made (event `report-progress`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ReportProgress {
     pub done: u32,
     pub total: u32,
@@ -533,7 +533,7 @@ pub struct ReportProgress {
 
 /// One of the values of a conflicted cell.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ConflictValue {
     pub text: String,
     /// Who wrote it («Фамилия И. О.»).
@@ -544,7 +544,7 @@ pub struct ConflictValue {
 
 /// A cell written concurrently with different values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct ConflictView {
     pub doc: String,
     pub lesson: String,
@@ -556,7 +556,7 @@ pub struct ConflictView {
 
 /// What a USB bundle carried.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct BundleResult {
     pub documents: u32,
     pub changes: u32,
@@ -567,7 +567,7 @@ pub struct BundleResult {
 
 /// How a sync is going (event `sync-progress`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+#[cfg_attr(test, derive(TS))]
 pub struct SyncProgress {
     /// Round trips done.
     pub rounds: u32,
@@ -2717,7 +2717,6 @@ mod tests {
 
     /// The TypeScript the front end imports is generated from these types. Run with
     /// `ZHURNAL_BLESS_BINDINGS=1` to rewrite `ui/src/bindings/` after changing a type.
-    #[cfg(feature = "ts")]
     #[test]
     fn typescript_bindings_match_the_committed_ones() {
         use ts_rs::{Config, TS};
@@ -2775,12 +2774,12 @@ mod tests {
         assert_eq!(
             names(&have),
             names(&want),
-            "ui/src/bindings/ is out of date: run ZHURNAL_BLESS_BINDINGS=1 cargo test -p zhurnal-service --features ts bindings"
+            "ui/src/bindings/ is out of date: run ZHURNAL_BLESS_BINDINGS=1 cargo test -p zhurnal-service --lib bindings"
         );
         for (name, text) in &want {
             assert_eq!(
                 &have[name], text,
-                "ui/src/bindings/{name} differs from the Rust type: run ZHURNAL_BLESS_BINDINGS=1 cargo test -p zhurnal-service --features ts bindings"
+                "ui/src/bindings/{name} differs from the Rust type: run ZHURNAL_BLESS_BINDINGS=1 cargo test -p zhurnal-service --lib bindings"
             );
         }
     }
