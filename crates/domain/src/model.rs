@@ -216,28 +216,67 @@ pub struct Student {
 }
 
 impl Student {
-    /// The day the student joined the class, if he arrived during the year.
+    /// The movements in the order they took effect: by date, and on one day a departure before
+    /// an arrival (left one class in the morning, came back by order in the afternoon).
+    fn events(&self) -> Vec<&Movement> {
+        let mut e: Vec<&Movement> = self.movements.iter().collect();
+        e.sort_by_key(|m| (m.date, m.kind == MovementKind::Arrival, m.id));
+        e
+    }
+
+    /// The spans of days the student is on the class list, `[from, until)`: `None` from is the
+    /// start of the year (he was in the class before any movement), `None` until is still on
+    /// it. A departure or transfer ends a span (its day is the first day he is gone), an arrival
+    /// starts one; a second arrival while on the list, or a departure while off it, changes
+    /// nothing.
+    pub fn stays(&self) -> Vec<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let events = self.events();
+        let mut out = Vec::new();
+        // Before any movement he is on the list unless the first movement is his arrival.
+        let mut open: Option<Option<NaiveDate>> = match events.first().map(|m| m.kind) {
+            Some(MovementKind::Arrival) => None,
+            _ => Some(None),
+        };
+        for m in events {
+            match (m.kind, open) {
+                (MovementKind::Arrival, None) => open = Some(Some(m.date)),
+                (MovementKind::Arrival, Some(_)) => {}
+                (_, Some(from)) => {
+                    out.push((from, Some(m.date)));
+                    open = None;
+                }
+                (_, None) => {}
+            }
+        }
+        if let Some(from) = open {
+            out.push((from, None));
+        }
+        out
+    }
+
+    /// The day the student's last stay in the class began, if it began with an arrival during
+    /// the year.
     pub fn arrived(&self) -> Option<NaiveDate> {
-        self.movements
-            .iter()
-            .filter(|m| m.kind == MovementKind::Arrival)
-            .map(|m| m.date)
-            .max()
+        self.stays().last().and_then(|s| s.0)
     }
 
-    /// The day the student left the class (departure or transfer), if he did.
+    /// The day the student left the class (departure or transfer), if he is not on its list
+    /// now.
     pub fn left(&self) -> Option<NaiveDate> {
-        self.movements
-            .iter()
-            .filter(|m| m.kind != MovementKind::Arrival)
-            .map(|m| m.date)
-            .max()
+        self.stays().last().and_then(|s| s.1)
     }
 
-    /// Whether the student is on the class list on `date`: arrived on or before it and not
-    /// left before it (the day of leaving is the first day he is gone).
+    /// Whether the student is on the class list on `date`.
     pub fn on_roll(&self, date: NaiveDate) -> bool {
-        self.arrived().is_none_or(|a| a <= date) && self.left().is_none_or(|l| date < l)
+        self.on_roll_during(date, date)
+    }
+
+    /// Whether the student is on the class list on any day from `first` to `last`, both
+    /// included.
+    pub fn on_roll_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.stays()
+            .iter()
+            .any(|&(from, until)| from.is_none_or(|f| f <= last) && until.is_none_or(|u| first < u))
     }
 }
 
@@ -410,6 +449,55 @@ mod tests {
         assert!(s.on_roll(d(9, 15)));
         assert!(s.on_roll(d(11, 30)));
         assert!(!s.on_roll(d(12, 1)));
+        assert_eq!((s.arrived(), s.left()), (Some(d(9, 15)), Some(d(12, 1))));
+        assert!(s.on_roll_during(d(11, 1), d(12, 31)));
+        assert!(!s.on_roll_during(d(12, 1), d(12, 31)));
+    }
+
+    #[test]
+    fn a_student_who_left_and_came_back_is_on_roll_again() {
+        let d = |m, day| NaiveDate::from_ymd_opt(if m >= 9 { 2025 } else { 2026 }, m, day).unwrap();
+        let mv = |n: u8, kind, date| Movement {
+            id: MovementId::from_bytes([n; 16]),
+            kind,
+            date,
+            order_no: format!("{n}-у"),
+            place: String::new(),
+        };
+        let mut s = Student {
+            id: StudentId::from_bytes([1; 16]),
+            name: name(),
+            birth_date: None,
+            movements: vec![mv(2, MovementKind::Departure, d(11, 10))],
+            subgroups: BTreeMap::new(),
+        };
+        assert!(s.on_roll(d(9, 1)) && !s.on_roll(d(11, 10)));
+        assert_eq!(s.left(), Some(d(11, 10)));
+        // Back by a new order: on the list again from that day, and not in between.
+        s.movements.push(mv(3, MovementKind::Arrival, d(1, 12)));
+        assert_eq!(
+            s.stays(),
+            vec![(None, Some(d(11, 10))), (Some(d(1, 12)), None)]
+        );
+        assert!(s.on_roll(d(9, 1)) && !s.on_roll(d(12, 1)) && s.on_roll(d(1, 12)));
+        assert_eq!((s.arrived(), s.left()), (Some(d(1, 12)), None));
+        assert!(!s.on_roll_during(d(11, 10), d(1, 11)));
+        assert!(s.on_roll_during(d(11, 10), d(1, 12)));
+        // A student who arrives during the year and is never before on the list.
+        let t = Student {
+            movements: vec![mv(4, MovementKind::Arrival, d(10, 1))],
+            ..s.clone()
+        };
+        assert!(!t.on_roll(d(9, 30)) && t.on_roll(d(10, 1)) && t.on_roll(d(5, 26)));
+        // A departure and an arrival on one day: gone in the morning, back the same day.
+        let u = Student {
+            movements: vec![
+                mv(6, MovementKind::Arrival, d(3, 2)),
+                mv(5, MovementKind::Departure, d(3, 2)),
+            ],
+            ..s.clone()
+        };
+        assert!(u.on_roll(d(3, 1)) && u.on_roll(d(3, 2)));
     }
 
     #[test]

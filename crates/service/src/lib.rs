@@ -188,12 +188,22 @@ impl Zhurnal {
         let subject = self.subject_of(&class, edit.subject)?;
         let student = self.student(&class, edit.student)?;
         if !student.on_roll(edit.date) {
-            let reason = match (student.arrived(), student.left()) {
-                (Some(a), _) if edit.date < a => {
-                    format!("прибыл в класс только {}", a.format("%d.%m.%Y"))
-                }
-                (_, Some(l)) => format!("выбыл из класса {}", l.format("%d.%m.%Y")),
-                _ => "не в списке класса".into(),
+            // The stay that comes next after the date, or the one that ended before it.
+            let stays = student.stays();
+            let next = stays.iter().find_map(|s| s.0.filter(|&a| edit.date < a));
+            let ended = stays
+                .iter()
+                .filter_map(|s| s.1.filter(|&l| l <= edit.date))
+                .max();
+            let reason = match (next, ended) {
+                (Some(a), None) => format!("прибыл в класс только {}", a.format("%d.%m.%Y")),
+                (Some(a), Some(l)) => format!(
+                    "выбыл из класса {}, вернулся {}",
+                    l.format("%d.%m.%Y"),
+                    a.format("%d.%m.%Y")
+                ),
+                (None, Some(l)) => format!("выбыл из класса {}", l.format("%d.%m.%Y")),
+                (None, None) => "не в списке класса".into(),
             };
             return Err(ServiceError::NotOnRoll {
                 student: student.name.full(),
