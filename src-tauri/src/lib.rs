@@ -269,6 +269,28 @@ async fn add_movement(
 }
 
 #[tauri::command]
+async fn correct_movement(
+    state: State<'_, Shared>,
+    class_id: String,
+    movement_id: String,
+    movement: MovementEdit,
+) -> AppResult<RosterView> {
+    edited(&state, move |a| {
+        a.correct_movement(&class_id, &movement_id, &movement)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn cancel_movement(
+    state: State<'_, Shared>,
+    class_id: String,
+    movement_id: String,
+) -> AppResult<RosterView> {
+    edited(&state, move |a| a.cancel_movement(&class_id, &movement_id)).await
+}
+
+#[tauri::command]
 async fn personal(state: State<'_, Shared>, class_id: String) -> AppResult<PersonalView> {
     with(&state, move |a| a.personal(&class_id)).await
 }
@@ -600,6 +622,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             roster,
             import_roster,
             add_movement,
+            correct_movement,
+            cancel_movement,
             personal,
             monitoring,
             make_report,

@@ -55,6 +55,8 @@ export interface Api {
   roster(classId: string): Promise<Result<RosterView>>;
   importRoster(classId: string, path: string): Promise<Result<ImportResult>>;
   addMovement(classId: string, studentId: string, movement: MovementEdit): Promise<Result<RosterView>>;
+  correctMovement(classId: string, movementId: string, movement: MovementEdit): Promise<Result<RosterView>>;
+  cancelMovement(classId: string, movementId: string): Promise<Result<RosterView>>;
   personal(classId: string): Promise<Result<PersonalView>>;
   monitoring(classId: string, lessonsWithoutMarks: number): Promise<Result<Finding[]>>;
 
@@ -142,6 +144,8 @@ export async function tauriApi(): Promise<Api> {
     roster: (class_id) => call("roster", { class_id }),
     importRoster: (class_id, path) => call("import_roster", { class_id, path }),
     addMovement: (class_id, student_id, movement) => call("add_movement", { class_id, student_id, movement }),
+    correctMovement: (class_id, movement_id, movement) => call("correct_movement", { class_id, movement_id, movement }),
+    cancelMovement: (class_id, movement_id) => call("cancel_movement", { class_id, movement_id }),
     personal: (class_id) => call("personal", { class_id }),
     monitoring: (class_id, lessons_without_marks) => call("monitoring", { class_id, lessons_without_marks }),
     makeReport: (request) => call("make_report", { request }),

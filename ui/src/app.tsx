@@ -124,7 +124,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
           />
         )}
         {page.name === "class" && (
-          <ClassPage api={api} journals={journals ?? []} onOpen={(journal) => setPage({ name: "journal", journal })} />
+          <ClassPage api={api} journals={journals ?? []} year={state.year} onOpen={(journal) => setPage({ name: "journal", journal })} />
         )}
         {page.name === "reports" && <ReportsPage api={api} journals={journals ?? []} year={state.year} />}
         {page.name === "sync" && <SyncPage api={api} state={state} onState={setState} onSync={setSync} />}

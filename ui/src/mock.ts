@@ -43,13 +43,20 @@ export interface MockOptions {
   lessons?: number;
 }
 
+/** A movement entry with what the real store keeps beside it. */
+interface MMovement extends MovementView {
+  cancelled: string | null;
+  corrections: string[];
+}
+
 interface MStudent {
   id: string;
   last: string;
   first: string;
   middle: string;
   birth: string;
-  movements: MovementView[];
+  /** Every entry, cancelled ones too. */
+  movements: MMovement[];
   subgroups: Record<string, number>;
   address: string;
   phone: string;
@@ -158,6 +165,7 @@ export class MockBackend implements Api {
   private classes: MClass[] = [];
   private journals: MJournal[] = [];
   private undoStack: Array<() => CellResult> = [];
+  private seq = 0;
   private sync: SyncStatus = {
     configured: false,
     online: false,
@@ -242,9 +250,9 @@ export class MockBackend implements Api {
     const c10 = { id: "class-10a", name: "10А", grade: 10, teacher: "staff-sokolov", students: mkStudents("10a", 24, 11) };
     c7.students.forEach((s, i) => (s.subgroups["Английский язык"] = i % 2 === 0 ? 1 : 2));
     const leaver = c7.students[n - 3];
-    if (leaver) leaver.movements.push({ kind: "transfer", title: "переведён", date: "2025-10-06", order: "112-у", place: "7А" });
+    if (leaver) leaver.movements.push({ id: "mv-leaver", kind: "transfer", title: "переведён", date: "2025-10-06", order: "112-у", place: "7А", cancelled: null, corrections: [] });
     const arrival = c7.students[5];
-    if (arrival) arrival.movements.push({ kind: "arrival", title: "прибыл", date: "2025-09-15", order: "98-у", place: "МБОУ СОШ № 2 г. Кирова" });
+    if (arrival) arrival.movements.push({ id: "mv-arrival", kind: "arrival", title: "прибыл", date: "2025-09-15", order: "98-у", place: "МБОУ СОШ № 2 г. Кирова", cancelled: null, corrections: [] });
     this.classes = [c7, c10];
 
     const ability = new Map<string, number>();
@@ -490,8 +498,8 @@ export class MockBackend implements Api {
           name: this.studentName(s),
           number: i + 1,
           on_roll: onRoll(s, from) && onRoll(s, to < MOCK_TODAY ? to : MOCK_TODAY),
-          arrived: s.movements.find((m) => m.kind === "arrival")?.date ?? null,
-          left: s.movements.find((m) => m.kind !== "arrival")?.date ?? null,
+          arrived: stays(s).pop()?.[0] ?? null,
+          left: stays(s).pop()?.[1] ?? null,
         })),
         lessons: lessons.map((l) => this.lessonView(l)),
         cells,
@@ -652,9 +660,20 @@ export class MockBackend implements Api {
       birth_date: s.birth,
       on_roll: onRoll(s, MOCK_TODAY),
       subgroups: { ...s.subgroups },
-      movements: s.movements.map((m) => ({ ...m })),
+      movements: effective(s).map(({ cancelled: _c, corrections: _r, ...m }) => m),
     }));
-    return { class_id: c.id, class_name: c.name, access: (this.leads(c) ? "write" : "read") as Access, students };
+    const log = c.students
+      .flatMap((s) =>
+        s.movements.map(({ cancelled, corrections, ...movement }) => ({
+          student_id: s.id,
+          student: `${s.last} ${s.first} ${s.middle}`,
+          movement,
+          cancelled,
+          corrections: [...corrections],
+        })),
+      )
+      .sort((a, b) => a.movement.date.localeCompare(b.movement.date));
+    return { class_id: c.id, class_name: c.name, access: (this.leads(c) ? "write" : "read") as Access, students, log };
   }
   importRoster(classId: string, path: string) {
     return this.answer(() => {
@@ -665,16 +684,54 @@ export class MockBackend implements Api {
       return ok({ added: 0, updated: c.students.length });
     });
   }
+  /** The checks of the real `check_movement`: the school year, and the student's stays. */
+  private movementProblem(s: MStudent, m: MovementEdit, without?: string): string | null {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(m.date)) return "Укажите дату";
+    if (!m.order.trim()) return "Укажите номер приказа";
+    if (m.date < "2025-09-01" || m.date > "2026-08-31")
+      return `Дата ${ruDateOf(m.date)} не в этом учебном году: записи о движении — с 01.09.2025 по 31.08.2026`;
+    const other = { ...s, movements: s.movements.filter((x) => x.id !== without) };
+    const on = onRoll(other, m.date);
+    if (m.kind !== "arrival" && !on) return `${s.last} на ${ruDateOf(m.date)} не в списке класса: выбыть в этот день нельзя`;
+    if (m.kind === "arrival" && stays(other).some(([a, l]) => a !== null && a <= m.date && (l === null || m.date < l)))
+      return `${s.last} уже в списке класса`;
+    return null;
+  }
   addMovement(classId: string, studentId: string, m: MovementEdit) {
     return this.answer(() => {
       const c = this.cls(classId);
       const s = c?.students.find((x) => x.id === studentId);
       if (!c || !s) return err<never>("not_found", "Нет такого ученика");
-      if (!this.leads(c)) return err<never>("no_access", "Движение учащихся записывает классный руководитель");
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(m.date)) return err<never>("invalid", "Укажите дату");
-      if (!m.order.trim()) return err<never>("invalid", "Укажите номер приказа");
-      const title = m.kind === "arrival" ? "прибыл" : m.kind === "departure" ? "выбыл" : "переведён";
-      s.movements.push({ kind: m.kind, title, date: m.date, order: m.order.trim(), place: (m.kind === "arrival" ? m.from : m.to).trim() });
+      if (!this.leads(c)) return err<never>("read_only", "Движение учащихся ведёт классный руководитель");
+      const problem = this.movementProblem(s, m);
+      if (problem) return err<never>("invalid", problem);
+      s.movements.push({ id: `mv-${++this.seq}`, ...movementView(m), cancelled: null, corrections: [] });
+      return ok(this.rosterView(c));
+    });
+  }
+  correctMovement(classId: string, movementId: string, m: MovementEdit) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      if (!c) return err<never>("not_found", "Нет такого класса");
+      if (!this.leads(c)) return err<never>("read_only", "Движение учащихся ведёт классный руководитель");
+      const s = c.students.find((x) => x.movements.some((y) => y.id === movementId && !y.cancelled));
+      const e = s?.movements.find((y) => y.id === movementId);
+      if (!s || !e) return err<never>("not_found", "Такой записи о движении нет: её отменили или она из другого класса");
+      const problem = this.movementProblem(s, m, movementId);
+      if (problem) return err<never>("invalid", problem);
+      e.corrections.push(`было: ${e.title} ${ruDateOf(e.date)}, приказ № ${e.order} (исправил(а) Кузнецова А. В. 11.03.2026)`);
+      Object.assign(e, movementView(m));
+      return ok(this.rosterView(c));
+    });
+  }
+  cancelMovement(classId: string, movementId: string) {
+    return this.answer(() => {
+      const c = this.cls(classId);
+      if (!c) return err<never>("not_found", "Нет такого класса");
+      if (!this.leads(c)) return err<never>("read_only", "Движение учащихся ведёт классный руководитель");
+      const e = c.students.flatMap((x) => x.movements).find((y) => y.id === movementId);
+      if (!e) return err<never>("not_found", "Такой записи о движении нет");
+      e.cancelled ??= "отменена 11.03.2026, Кузнецова А. В.";
       return ok(this.rosterView(c));
     });
   }
@@ -847,10 +904,39 @@ export class MockBackend implements Api {
   }
 }
 
+function effective(s: MStudent): MMovement[] {
+  return s.movements.filter((m) => !m.cancelled);
+}
+
+/** The spans `[from, until)` the student is on the list, as `Student::stays` in Rust. */
+function stays(s: MStudent): Array<[string | null, string | null]> {
+  const events = [...effective(s)].sort((a, b) => a.date.localeCompare(b.date) || Number(a.kind === "arrival") - Number(b.kind === "arrival"));
+  const out: Array<[string | null, string | null]> = [];
+  let open: string | null | undefined = events[0]?.kind === "arrival" ? undefined : null;
+  for (const m of events) {
+    if (m.kind === "arrival") {
+      if (open === undefined) open = m.date;
+    } else if (open !== undefined) {
+      out.push([open, m.date]);
+      open = undefined;
+    }
+  }
+  if (open !== undefined) out.push([open, null]);
+  return out;
+}
+
 function onRoll(s: MStudent, date: string): boolean {
-  const arrived = s.movements.filter((m) => m.kind === "arrival").map((m) => m.date).sort().pop();
-  const left = s.movements.filter((m) => m.kind !== "arrival").map((m) => m.date).sort().pop();
-  return (!arrived || arrived <= date) && (!left || date < left);
+  return stays(s).some(([a, l]) => (a === null || a <= date) && (l === null || date < l));
+}
+
+function ruDateOf(iso: string): string {
+  const [y, m, d] = iso.split("-");
+  return `${d}.${m}.${y}`;
+}
+
+function movementView(m: MovementEdit): Omit<MovementView, "id"> {
+  const title = m.kind === "arrival" ? "прибыл" : m.kind === "departure" ? "выбыл" : "переведён";
+  return { kind: m.kind, title, date: m.date, order: m.order.trim(), place: (m.kind === "arrival" ? m.from : m.to).trim() };
 }
 
 /** A one-page PDF with a line of ASCII text: the mock's report, so the preview shows a page. */

@@ -19,6 +19,7 @@ export type { JournalRef } from "./bindings/JournalRef";
 export type { LessonEdit } from "./bindings/LessonEdit";
 export type { LessonView } from "./bindings/LessonView";
 export type { MovementEdit } from "./bindings/MovementEdit";
+export type { MovementEntry } from "./bindings/MovementEntry";
 export type { MovementView } from "./bindings/MovementView";
 export type { ParentView } from "./bindings/ParentView";
 export type { PendingDoc } from "./bindings/PendingDoc";

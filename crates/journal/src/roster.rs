@@ -16,7 +16,7 @@ use automerge::{ObjType, ReadDoc};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use zhurnal_domain::{Movement, PersonName, Student, StudentId, SubjectId};
+use zhurnal_domain::{Movement, MovementId, PersonName, StaffId, Student, StudentId, SubjectId};
 
 fn check(doc: &Doc) -> Result<()> {
     match doc.id().kind {
@@ -42,6 +42,38 @@ struct StoredMovement {
     student: StudentId,
     #[serde(flatten)]
     movement: Movement,
+    /// What the entry said before each correction, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    history: Vec<Revision>,
+    /// Set when the entry was cancelled as recorded by mistake: it no longer moves the student,
+    /// and stays in the document for the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cancelled: Option<Stamp>,
+}
+
+/// Who changed a movement entry, and when (seconds since the Unix epoch).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub by: StaffId,
+    pub at: i64,
+}
+
+/// A movement entry as it was before a correction, and who corrected it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    #[serde(flatten)]
+    pub was: Movement,
+    #[serde(flatten)]
+    pub changed: Stamp,
+}
+
+/// A movement entry with its history: what the movement table shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MovementRecord {
+    pub student: StudentId,
+    pub movement: Movement,
+    pub history: Vec<Revision>,
+    pub cancelled: Option<Stamp>,
 }
 
 fn validate_name(name: &PersonName) -> Result<()> {
@@ -142,11 +174,113 @@ pub fn record_movement(
         }
         let root = top(tx, "movements")?;
         let id = movement.id.to_string();
-        tx.put(&root, id, json(&StoredMovement { student, movement }))?;
+        let stored = StoredMovement {
+            student,
+            movement,
+            history: Vec::new(),
+            cancelled: None,
+        };
+        tx.put(&root, id, json(&stored))?;
         Ok(())
     })?;
     doc.touch(Touched::Student(student));
     Ok(())
+}
+
+fn stored_movement(doc: &Doc, id: MovementId) -> Result<StoredMovement> {
+    let am = doc.automerge();
+    let root = top(am, "movements")?;
+    let v = get_str(am, &root, &id.to_string()).ok_or_else(|| {
+        JournalError::Invalid(
+            "такой записи о движении нет: её уже убрали или её нет в этом классе".into(),
+        )
+    })?;
+    from_json(&v, "движение учащихся")
+}
+
+/// Corrects a movement entry recorded wrongly (its kind, date, order or place): the entry keeps
+/// its id and student, and what it said before goes into its history with who changed it.
+pub fn correct_movement(doc: &mut Doc, editor: &Editor, movement: Movement) -> Result<()> {
+    check(doc)?;
+    if movement.order_no.trim().is_empty() {
+        return Err(JournalError::Invalid("укажите номер приказа".into()));
+    }
+    let mut stored = stored_movement(doc, movement.id)?;
+    if stored.cancelled.is_some() {
+        return Err(JournalError::Invalid(
+            "эта запись о движении отменена: запишите движение заново".into(),
+        ));
+    }
+    if stored.movement == movement {
+        return Ok(());
+    }
+    let was = std::mem::replace(&mut stored.movement, movement);
+    stored.history.push(Revision {
+        was,
+        changed: Stamp {
+            by: editor.author,
+            at: editor.time,
+        },
+    });
+    let student = stored.student;
+    doc.edit(
+        editor,
+        "исправление записи о движении",
+        |tx| {
+            let root = top(tx, "movements")?;
+            tx.put(&root, stored.movement.id.to_string(), json(&stored))?;
+            Ok(())
+        },
+    )?;
+    doc.touch(Touched::Student(student));
+    Ok(())
+}
+
+/// Cancels a movement entry recorded by mistake: the student is on the class list as if it had
+/// never been written (his marks were never touched), and the entry stays, marked cancelled.
+pub fn cancel_movement(doc: &mut Doc, editor: &Editor, id: MovementId) -> Result<()> {
+    check(doc)?;
+    let mut stored = stored_movement(doc, id)?;
+    if stored.cancelled.is_some() {
+        return Ok(());
+    }
+    stored.cancelled = Some(Stamp {
+        by: editor.author,
+        at: editor.time,
+    });
+    let student = stored.student;
+    doc.edit(
+        editor,
+        "отмена записи о движении",
+        |tx| {
+            let root = top(tx, "movements")?;
+            tx.put(&root, id.to_string(), json(&stored))?;
+            Ok(())
+        },
+    )?;
+    doc.touch(Touched::Student(student));
+    Ok(())
+}
+
+/// Every movement entry of the class with its history, cancelled ones too, by date.
+pub fn movement_log(doc: &Doc) -> Result<Vec<MovementRecord>> {
+    check(doc)?;
+    let am = doc.automerge();
+    let root = top(am, "movements")?;
+    let mut out = Vec::new();
+    for key in am.keys(&root) {
+        if let Some(v) = get_str(am, &root, &key) {
+            let m: StoredMovement = from_json(&v, "движение учащихся")?;
+            out.push(MovementRecord {
+                student: m.student,
+                movement: m.movement,
+                history: m.history,
+                cancelled: m.cancelled,
+            });
+        }
+    }
+    out.sort_by_key(|r| (r.movement.date, r.movement.id));
+    Ok(out)
 }
 
 /// Puts students into subgroups of split subjects (`None` takes one out), in one change.
@@ -182,7 +316,9 @@ pub fn students(doc: &Doc) -> Result<Vec<Student>> {
     for key in am.keys(&mroot) {
         if let Some(v) = get_str(am, &mroot, &key) {
             let m: StoredMovement = from_json(&v, "движение учащихся")?;
-            movements.entry(m.student).or_default().push(m.movement);
+            if m.cancelled.is_none() {
+                movements.entry(m.student).or_default().push(m.movement);
+            }
         }
     }
     let mut subgroups: BTreeMap<StudentId, BTreeMap<SubjectId, u8>> = BTreeMap::new();

@@ -390,6 +390,7 @@ pub struct LessonEdit {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(TS))]
 pub struct MovementView {
+    pub id: String,
     /// `arrival`, `departure`, `transfer`.
     pub kind: String,
     /// «прибыл», «выбыл», «переведён».
@@ -430,6 +431,21 @@ pub struct RosterStudent {
     pub movements: Vec<MovementView>,
 }
 
+/// One entry of the movement table: cancelled ones too, with what was corrected in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(TS))]
+pub struct MovementEntry {
+    pub student_id: String,
+    /// The student's ФИО.
+    pub student: String,
+    pub movement: MovementView,
+    /// «отменена 03.12.2026, Князева М. Д.» when the entry was cancelled as a mistake.
+    pub cancelled: Option<String>,
+    /// What the entry said before each correction, oldest first: «было: выбыл 15.05.2020,
+    /// приказ № 12 (исправила Князева М. Д. 03.12.2026)».
+    pub corrections: Vec<String>,
+}
+
 /// The class list with movement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(TS))]
@@ -438,6 +454,8 @@ pub struct RosterView {
     pub class_name: String,
     pub access: Access,
     pub students: Vec<RosterStudent>,
+    /// Every movement entry of the year by date, cancelled ones too.
+    pub log: Vec<MovementEntry>,
 }
 
 /// What loading a class list did.
@@ -699,8 +717,96 @@ fn cell_view(lesson: &Lesson, student: StudentId) -> Option<CellView> {
     })
 }
 
+/// A movement entry from the form, under `id`.
+fn movement_of(m: &MovementEdit, id: MovementId) -> AppResult<Movement> {
+    let kind = match m.kind.as_str() {
+        "arrival" => MovementKind::Arrival,
+        "departure" => MovementKind::Departure,
+        "transfer" => MovementKind::Transfer,
+        other => return Err(invalid(format!("Неизвестный вид движения «{other}»"))),
+    };
+    let order_no = m.order.trim().to_string();
+    if order_no.is_empty() {
+        return Err(invalid("Укажите номер приказа"));
+    }
+    Ok(Movement {
+        id,
+        kind,
+        date: parse_date(&m.date)?,
+        order_no,
+        place: if kind == MovementKind::Arrival {
+            m.from.trim().to_string()
+        } else {
+            m.to.trim().to_string()
+        },
+    })
+}
+
+/// Whether `movement` can be written for `student` (his other entries as they are): its date
+/// in the school year (1 September to 31 August), a departure or transfer on a day he is on the
+/// class list, an arrival on a day he is not on it since an earlier arrival.
+fn check_movement(school: &School, student: &Student, movement: &Movement) -> AppResult<()> {
+    let ru = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+    if let Some((start, _)) = school.calendar.bounds(PeriodCode::Year) {
+        let last = start
+            .with_year(start.year() + 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(start);
+        if movement.date < start || movement.date > last {
+            return Err(invalid(format!(
+                "Дата {} не в этом учебном году: записи о движении — с {} по {}",
+                ru(movement.date),
+                ru(start),
+                ru(last)
+            )));
+        }
+    }
+    let name = student.name.short();
+    match movement.kind {
+        MovementKind::Departure | MovementKind::Transfer => {
+            if !student.on_roll(movement.date) {
+                // The stay that ended before the date, else the first one, which began after it.
+                let stays = student.stays();
+                let why = match stays
+                    .iter()
+                    .filter_map(|s| s.1)
+                    .filter(|&l| l <= movement.date)
+                    .max()
+                {
+                    Some(l) => format!("выбыл(а) {}", ru(l)),
+                    None => match stays.first().and_then(|s| s.0) {
+                        Some(a) => format!("прибыл(а) только {}", ru(a)),
+                        None => "нет в списке".into(),
+                    },
+                };
+                return Err(invalid(format!(
+                    "{name} на {} не в списке класса ({why}): выбыть в этот день нельзя",
+                    ru(movement.date)
+                )));
+            }
+        }
+        MovementKind::Arrival => {
+            if let Some(a) = student
+                .stays()
+                .iter()
+                .find(|s| {
+                    s.0.is_some_and(|a| a <= movement.date) && s.1.is_none_or(|l| movement.date < l)
+                })
+                .and_then(|s| s.0)
+            {
+                return Err(invalid(format!(
+                    "{name} уже в списке класса: прибыл(а) {}",
+                    ru(a)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn movement_view(m: &Movement) -> MovementView {
     MovementView {
+        id: m.id.to_string(),
         kind: match m.kind {
             MovementKind::Arrival => "arrival",
             MovementKind::Departure => "departure",
@@ -1278,9 +1384,7 @@ impl App {
         let students: Vec<Student> = self
             .students_of(&ctx, subgroup)?
             .into_iter()
-            .filter(|s| {
-                s.arrived().is_none_or(|a| a <= bounds.1) && s.left().is_none_or(|l| l >= bounds.0)
-            })
+            .filter(|s| s.on_roll_during(bounds.0, bounds.1))
             .collect();
         let lessons = self.lessons_of(&ctx, subgroup, bounds)?;
         let finals = journal::finals(self.z()?.store().doc(ctx.doc)?)?;
@@ -1653,10 +1757,12 @@ impl App {
         };
         let today = school_today(&school);
         let students = self.z()?.students(&class)?;
+        let log = self.movement_log(&school, &class, &students)?;
         Ok(RosterView {
             class_id: class.id.to_string(),
             class_name: class.name(),
             access,
+            log,
             students: students
                 .iter()
                 .enumerate()
@@ -1695,6 +1801,82 @@ impl App {
     }
 
     /// Records an arrival, departure or transfer with its order.
+    /// Every movement entry of the class, cancelled ones too, as the movement table shows it.
+    fn movement_log(
+        &mut self,
+        school: &School,
+        class: &Class,
+        students: &[Student],
+    ) -> AppResult<Vec<MovementEntry>> {
+        let doc = DocId::roster(self.z()?.year(), class.id);
+        if !self.z()?.store().contains(doc)? {
+            return Ok(Vec::new());
+        }
+        let records = roster::movement_log(self.z()?.store().doc(doc)?)?;
+        let staff = |id: StaffId| {
+            school
+                .staff_member(id)
+                .map(|s| s.name.short())
+                .unwrap_or_else(|| "сотрудник не из списка школы".into())
+        };
+        let day = |at: i64| {
+            chrono::DateTime::from_timestamp(at, 0)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%d.%m.%Y")
+                        .to_string()
+                })
+                .unwrap_or_default()
+        };
+        Ok(records
+            .into_iter()
+            .map(|r| MovementEntry {
+                student_id: r.student.to_string(),
+                student: students
+                    .iter()
+                    .find(|s| s.id == r.student)
+                    .map(|s| s.name.full())
+                    .unwrap_or_else(|| "ученик не из списка класса".into()),
+                movement: movement_view(&r.movement),
+                cancelled: r
+                    .cancelled
+                    .map(|c| format!("отменена {}, {}", day(c.at), staff(c.by))),
+                corrections: r
+                    .history
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "было: {} {}, приказ № {} (исправил(а) {} {})",
+                            h.was.kind.title_ru(),
+                            h.was.date.format("%d.%m.%Y"),
+                            h.was.order_no,
+                            staff(h.changed.by),
+                            day(h.changed.at)
+                        )
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// The class list's document for a change of its movement, refused with the class
+    /// teacher's words when the profile only reads it.
+    fn movement_doc(&mut self, class_id: &str) -> AppResult<(School, Class, DocId)> {
+        let (school, class, doc, acc) = self.class_with(class_id, DocId::roster)?;
+        if acc != DocAccess::Write {
+            return Err(AppError::new(
+                code::READ_ONLY,
+                format!(
+                    "Движение учащихся {} ведёт классный руководитель",
+                    class.name()
+                ),
+            ));
+        }
+        Ok((school, class, doc))
+    }
+
+    /// Records an arrival, departure or transfer, checked against the school year and the
+    /// student's stays in the class.
     pub fn add_movement(
         &mut self,
         class_id: &str,
@@ -1702,37 +1884,60 @@ impl App {
         m: &MovementEdit,
     ) -> AppResult<RosterView> {
         let who = self.who()?;
-        let (_, class, doc, acc) = self.class_with(class_id, DocId::roster)?;
-        if acc != DocAccess::Write {
-            return Err(AppError::new(
-                code::READ_ONLY,
-                format!(
-                    "движение учащихся {} ведёт классный руководитель",
-                    class.name()
-                ),
-            ));
-        }
+        let (school, class, doc) = self.movement_doc(class_id)?;
         let sid: StudentId = parse_id(student_id, "ученика")?;
-        let kind = match m.kind.as_str() {
-            "arrival" => MovementKind::Arrival,
-            "departure" => MovementKind::Departure,
-            "transfer" => MovementKind::Transfer,
-            other => return Err(invalid(format!("неизвестный вид движения «{other}»"))),
-        };
-        let movement = Movement {
-            id: MovementId::new_random(),
-            kind,
-            date: parse_date(&m.date)?,
-            order_no: m.order.trim().to_string(),
-            place: if kind == MovementKind::Arrival {
-                m.from.trim().to_string()
-            } else {
-                m.to.trim().to_string()
-            },
-        };
+        let movement = movement_of(m, MovementId::new_random())?;
+        let student = self
+            .z()?
+            .students(&class)?
+            .into_iter()
+            .find(|s| s.id == sid)
+            .ok_or_else(|| not_found("такого ученика в списке класса нет"))?;
+        check_movement(&school, &student, &movement)?;
         self.z()?.store().edit(doc, who, |d, ed| {
             roster::record_movement(d, ed, sid, movement)
         })?;
+        self.roster(class_id)
+    }
+
+    /// Corrects a movement entry written wrongly (its kind, date, order or place); the entry
+    /// keeps what it said before in its history.
+    pub fn correct_movement(
+        &mut self,
+        class_id: &str,
+        movement_id: &str,
+        m: &MovementEdit,
+    ) -> AppResult<RosterView> {
+        let who = self.who()?;
+        let (school, class, doc) = self.movement_doc(class_id)?;
+        let mid: MovementId = parse_id(movement_id, "записи о движении")?;
+        let movement = movement_of(m, mid)?;
+        let mut student = self
+            .z()?
+            .students(&class)?
+            .into_iter()
+            .find(|s| s.movements.iter().any(|x| x.id == mid))
+            .ok_or_else(|| {
+                not_found("такой записи о движении нет: её отменили или она из другого класса")
+            })?;
+        // Checked as if the entry had never been written, then written as corrected.
+        student.movements.retain(|x| x.id != mid);
+        check_movement(&school, &student, &movement)?;
+        self.z()?
+            .store()
+            .edit(doc, who, |d, ed| roster::correct_movement(d, ed, movement))?;
+        self.roster(class_id)
+    }
+
+    /// Cancels a movement entry recorded by mistake: the student is on the class list as if it
+    /// had never been written, with every mark he has; the entry stays in the table, struck out.
+    pub fn cancel_movement(&mut self, class_id: &str, movement_id: &str) -> AppResult<RosterView> {
+        let who = self.who()?;
+        let (_, _, doc) = self.movement_doc(class_id)?;
+        let mid: MovementId = parse_id(movement_id, "записи о движении")?;
+        self.z()?
+            .store()
+            .edit(doc, who, |d, ed| roster::cancel_movement(d, ed, mid))?;
         self.roster(class_id)
     }
 
@@ -2698,6 +2903,160 @@ mod tests {
             .make_report(&bad, &dir.path().join("pdf"), &mut |_| {})
             .unwrap_err();
         assert_eq!(e.code, code::INVALID);
+    }
+
+    #[test]
+    fn a_wrong_departure_is_refused_or_corrected_or_cancelled_and_no_mark_is_lost() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.class_teacher).unwrap();
+        // A student with marks in algebra in the second quarter, on the list all year.
+        let grid = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q2)
+            .unwrap();
+        let student = grid
+            .students
+            .iter()
+            .find(|s| {
+                s.on_roll
+                    && s.arrived.is_none()
+                    && grid
+                        .cells
+                        .iter()
+                        .any(|c| c.student == s.id && !c.marks.is_empty())
+            })
+            .map(|s| s.id.clone())
+            .unwrap();
+        let marks = |app: &mut App| -> Vec<String> {
+            let g = app
+                .grid(&ids.class, &ids.algebra, None, Period::Q2)
+                .unwrap();
+            let shown = g.students.iter().any(|s| s.id == student);
+            g.cells
+                .iter()
+                .filter(|c| shown && c.student == student && !c.text.is_empty())
+                .map(|c| format!("{}:{}", c.lesson, c.text))
+                .collect()
+        };
+        let before = marks(&mut app);
+        assert!(!before.is_empty());
+        let log_len = app.roster(&ids.class).unwrap().log.len();
+        let edit = |date: &str| MovementEdit {
+            kind: "departure".into(),
+            date: date.into(),
+            order: "12-у".into(),
+            from: String::new(),
+            to: "г. Пермь".into(),
+        };
+
+        // The date a slip of the keyboard made: not in the school year, refused, nothing written.
+        let e = app
+            .add_movement(&ids.class, &student, &edit("2020-05-15"))
+            .unwrap_err();
+        assert_eq!(e.code, code::INVALID);
+        assert!(
+            e.message.contains("не в этом учебном году"),
+            "{}",
+            e.message
+        );
+        assert_eq!(app.roster(&ids.class).unwrap().log.len(), log_len);
+        assert_eq!(marks(&mut app), before);
+
+        // A real but wrong date: he vanishes from the second quarter's journal...
+        let r = app
+            .add_movement(&ids.class, &student, &edit("2025-10-01"))
+            .unwrap();
+        let entry = r
+            .log
+            .iter()
+            .find(|e| e.student_id == student)
+            .unwrap()
+            .clone();
+        assert!(marks(&mut app).is_empty());
+        // ...and leaving twice is refused: he is not on the list then.
+        let e = app
+            .add_movement(&ids.class, &student, &edit("2025-11-01"))
+            .unwrap_err();
+        assert!(e.message.contains("не в списке класса"), "{}", e.message);
+
+        // Corrected to the right date, what it said before kept.
+        let r = app
+            .correct_movement(&ids.class, &entry.movement.id, &edit("2026-05-20"))
+            .unwrap();
+        let e2 = r
+            .log
+            .iter()
+            .find(|e| e.movement.id == entry.movement.id)
+            .unwrap();
+        assert_eq!(e2.movement.date, "2026-05-20");
+        assert_eq!(e2.corrections.len(), 1);
+        assert!(
+            e2.corrections[0].starts_with("было: выбыл 01.10.2025, приказ № 12-у"),
+            "{:?}",
+            e2.corrections
+        );
+        // Cancelled as a mistake: every mark he had is back in the journal, the entry kept.
+        let r = app.cancel_movement(&ids.class, &entry.movement.id).unwrap();
+        let e3 = r
+            .log
+            .iter()
+            .find(|e| e.movement.id == entry.movement.id)
+            .unwrap();
+        assert!(
+            e3.cancelled
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("отменена "),
+            "{e3:?}"
+        );
+        assert!(r
+            .students
+            .iter()
+            .find(|s| s.id == student)
+            .unwrap()
+            .movements
+            .is_empty());
+        assert_eq!(marks(&mut app), before);
+        // A cancelled entry cannot be corrected.
+        let e = app
+            .correct_movement(&ids.class, &entry.movement.id, &edit("2026-05-21"))
+            .unwrap_err();
+        assert_eq!(e.code, code::NOT_FOUND);
+
+        // Back by a new arrival after a real departure: on the list again from that day.
+        app.add_movement(&ids.class, &student, &edit("2025-11-10"))
+            .unwrap();
+        let back = MovementEdit {
+            kind: "arrival".into(),
+            date: "2026-01-12".into(),
+            order: "3-у".into(),
+            from: "МБОУ СОШ № 2".into(),
+            to: String::new(),
+        };
+        let r = app.add_movement(&ids.class, &student, &back).unwrap();
+        assert_eq!(
+            r.students
+                .iter()
+                .find(|s| s.id == student)
+                .unwrap()
+                .movements
+                .len(),
+            2
+        );
+        let q3 = app
+            .grid(&ids.class, &ids.algebra, None, Period::Q3)
+            .unwrap();
+        assert!(q3.students.iter().any(|s| s.id == student));
+        let e = app.add_movement(&ids.class, &student, &back).unwrap_err();
+        assert!(e.message.contains("уже в списке класса"), "{}", e.message);
+
+        // Only the class teacher writes the class's movement.
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let e = app
+            .cancel_movement(&ids.class, &entry.movement.id)
+            .unwrap_err();
+        assert_eq!(e.code, code::READ_ONLY);
     }
 
     #[test]

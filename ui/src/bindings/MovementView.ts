@@ -3,7 +3,7 @@
 /**
  * A movement entry (движение учащихся).
  */
-export type MovementView = { 
+export type MovementView = { id: string, 
 /**
  * `arrival`, `departure`, `transfer`.
  */

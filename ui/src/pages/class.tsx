@@ -3,9 +3,9 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api";
-import type { Finding, JournalRef, MovementKind, PersonalView, RosterView } from "../types";
-import { count, ruDate } from "../ru";
-import { DateField } from "../datefield";
+import type { Finding, JournalRef, MovementEntry, MovementKind, PersonalView, RosterView } from "../types";
+import { count, localToday, ruDate } from "../ru";
+import { DateField, dateProblem } from "../datefield";
 
 type Tab = "subjects" | "roster" | "movement" | "personal" | "monitoring";
 
@@ -15,7 +15,7 @@ export function classesOf(journals: JournalRef[]): Array<{ id: string; name: str
   return [...seen].map(([id, name]) => ({ id, name }));
 }
 
-export function ClassPage({ api, journals, onOpen }: { api: Api; journals: JournalRef[]; onOpen: (j: JournalRef) => void }) {
+export function ClassPage({ api, journals, year, onOpen }: { api: Api; journals: JournalRef[]; year: string | null; onOpen: (j: JournalRef) => void }) {
   // The classes he leads are those whose journals he may read without writing them all.
   const led = classesOf(journals.filter((j) => j.access === "read"));
   const classes = led.length ? led : classesOf(journals);
@@ -49,7 +49,7 @@ export function ClassPage({ api, journals, onOpen }: { api: Api; journals: Journ
       </div>
       {tab === "subjects" && <Subjects journals={journals.filter((j) => j.class_id === cls.id)} onOpen={onOpen} />}
       {tab === "roster" && <Roster api={api} classId={cls.id} />}
-      {tab === "movement" && <Movement api={api} classId={cls.id} />}
+      {tab === "movement" && <Movement api={api} classId={cls.id} year={year} />}
       {tab === "personal" && <Personal api={api} classId={cls.id} />}
       {tab === "monitoring" && <Monitoring api={api} classId={cls.id} />}
     </div>
@@ -154,69 +154,109 @@ function Roster({ api, classId }: { api: Api; classId: string }) {
   );
 }
 
-function Movement({ api, classId }: { api: Api; classId: string }) {
+function Movement({ api, classId, year }: { api: Api; classId: string; year: string | null }) {
   const { data, error, setData } = useLoad<RosterView>(() => api.roster(classId), [classId]);
   const [student, setStudent] = useState("");
   const [kind, setKind] = useState<MovementKind>("arrival");
-  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const [date, setDate] = useState<string | null>(localToday());
   const [order, setOrder] = useState("");
   const [place, setPlace] = useState("");
+  /** The entry being corrected, or null for a new one. */
+  const [editing, setEditing] = useState<string | null>(null);
+  /** The entry whose cancellation waits for «Да». */
+  const [cancelling, setCancelling] = useState<string | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!data) return <div class="loading">Загружаю…</div>;
+  const canWrite = data.access === "write";
+  const clear = () => {
+    setEditing(null);
+    setOrder("");
+    setPlace("");
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!student) return setNote({ ok: false, text: "Выберите ученика" });
-    const r = await api.addMovement(classId, student, { kind, date, order, from: kind === "arrival" ? place : "", to: kind === "arrival" ? "" : place });
+    if (!student) return setNote({ ok: false, text: "Выберите ученика." });
+    const problem = dateProblem(date);
+    if (problem || !date) return setNote({ ok: false, text: problem ?? "" });
+    const edit = { kind, date, order, from: kind === "arrival" ? place : "", to: kind === "arrival" ? "" : place };
+    const r = editing ? await api.correctMovement(classId, editing, edit) : await api.addMovement(classId, student, edit);
     if (r.ok) {
       setData(r.value);
-      setNote({ ok: true, text: "Записано" });
-      setOrder("");
-      setPlace("");
+      setNote({ ok: true, text: editing ? "Запись исправлена" : "Записано" });
+      clear();
     } else setNote({ ok: false, text: r.error.message });
   };
-  const all = data.students.flatMap((s) => s.movements.map((m) => ({ s, m }))).sort((a, b) => a.m.date.localeCompare(b.m.date));
+  const startEdit = (entry: MovementEntry) => {
+    setEditing(entry.movement.id);
+    setStudent(entry.student_id);
+    setKind(entry.movement.kind as MovementKind);
+    setDate(entry.movement.date);
+    setOrder(entry.movement.order);
+    setPlace(entry.movement.place);
+    setNote(null);
+  };
+  const cancel = async (id: string) => {
+    const r = await api.cancelMovement(classId, id);
+    setCancelling(null);
+    if (r.ok) {
+      setData(r.value);
+      setNote({ ok: true, text: "Запись отменена: ученик в списке класса, как если бы её не было" });
+      if (editing === id) clear();
+    } else setNote({ ok: false, text: r.error.message });
+  };
   return (
     <div class="two-col">
-      <form class="card" onSubmit={submit} data-testid="movement-form">
-        <h3>Записать движение</h3>
-        <label>
-          Ученик
-          <select data-testid="movement-student" value={student} onChange={(e) => setStudent((e.target as HTMLSelectElement).value)}>
-            <option value="">— выберите —</option>
-            {data.students.map((s) => (
-              <option value={s.id}>{s.name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Что произошло
-          <select data-testid="movement-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as MovementKind)}>
-            <option value="arrival">прибыл</option>
-            <option value="departure">выбыл</option>
-            <option value="transfer">переведён в другой класс</option>
-          </select>
-        </label>
-        <label>
-          Дата
-          <DateField testid="movement-date" value={date} onChange={setDate} />
-        </label>
-        <label>
-          Приказ №
-          <input data-testid="movement-order" value={order} onInput={(e) => setOrder((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          {kind === "arrival" ? "Откуда прибыл" : kind === "transfer" ? "В какой класс" : "Куда выбыл"}
-          <input data-testid="movement-place" value={place} onInput={(e) => setPlace((e.target as HTMLInputElement).value)} />
-        </label>
-        <button class="primary" type="submit" data-testid="movement-save">
-          Записать
-        </button>
-        {note && <p class={note.ok ? "ok" : "error"} data-testid="movement-note">{note.text}</p>}
-      </form>
+      {canWrite ? (
+        <form class="card" onSubmit={submit} data-testid="movement-form">
+          <h3>{editing ? "Исправить запись о движении" : "Записать движение"}</h3>
+          <label>
+            Ученик
+            <select data-testid="movement-student" value={student} disabled={editing !== null} onChange={(e) => setStudent((e.target as HTMLSelectElement).value)}>
+              <option value="">— выберите —</option>
+              {data.students.map((s) => (
+                <option value={s.id}>{s.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Что произошло
+            <select data-testid="movement-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as MovementKind)}>
+              <option value="arrival">прибыл</option>
+              <option value="departure">выбыл</option>
+              <option value="transfer">переведён в другой класс</option>
+            </select>
+          </label>
+          <label>
+            Дата
+            <DateField testid="movement-date" value={date} year={year} onChange={setDate} />
+          </label>
+          <label>
+            Приказ №
+            <input data-testid="movement-order" value={order} onInput={(e) => setOrder((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            {kind === "arrival" ? "Откуда прибыл" : kind === "transfer" ? "В какой класс" : "Куда выбыл"}
+            <input data-testid="movement-place" value={place} onInput={(e) => setPlace((e.target as HTMLInputElement).value)} />
+          </label>
+          <div class="row">
+            <button class="primary" type="submit" data-testid="movement-save">
+              {editing ? "Сохранить исправление" : "Записать"}
+            </button>
+            {editing && (
+              <button type="button" data-testid="movement-edit-cancel" onClick={clear}>
+                Не исправлять
+              </button>
+            )}
+          </div>
+          {note && <p class={note.ok ? "ok" : "error"} data-testid="movement-note">{note.text}</p>}
+        </form>
+      ) : (
+        <p class="muted">Движение учащихся записывает классный руководитель.</p>
+      )}
       <div>
         <h3>Движение учащихся за год</h3>
-        {all.length === 0 ? (
+        {data.log.length === 0 ? (
           <p class="muted">Движения не было.</p>
         ) : (
           <table class="list" data-testid="movement-table">
@@ -224,21 +264,56 @@ function Movement({ api, classId }: { api: Api; classId: string }) {
               <tr>
                 <th>Дата</th>
                 <th>Ученик</th>
-                <th></th>
+                <th>Что произошло</th>
                 <th>Приказ №</th>
                 <th>Откуда / куда</th>
+                {canWrite && <th></th>}
               </tr>
             </thead>
             <tbody>
-              {all.map(({ s, m }) => (
-                <tr>
-                  <td>{ruDate(m.date)}</td>
-                  <td>{s.name}</td>
-                  <td>{m.title}</td>
-                  <td>{m.order}</td>
-                  <td>{m.place}</td>
-                </tr>
-              ))}
+              {data.log.map((entry) => {
+                const m = entry.movement;
+                return (
+                  <tr class={entry.cancelled ? "cancelled" : ""} data-testid={`movement-row-${m.id}`}>
+                    <td>{ruDate(m.date)}</td>
+                    <td>{entry.student}</td>
+                    <td>
+                      {m.title}
+                      {entry.cancelled && <div class="small muted" data-testid={`movement-cancelled-${m.id}`}>{entry.cancelled}</div>}
+                      {entry.corrections.map((c) => (
+                        <div class="small muted">{c}</div>
+                      ))}
+                    </td>
+                    <td>{m.order}</td>
+                    <td>{m.place}</td>
+                    {canWrite && (
+                      <td class="actions">
+                        {!entry.cancelled &&
+                          (cancelling === m.id ? (
+                            <span>
+                              Отменить запись?{" "}
+                              <button class="link" data-testid={`movement-cancel-yes-${m.id}`} onClick={() => void cancel(m.id)}>
+                                Да
+                              </button>{" "}
+                              <button class="link" onClick={() => setCancelling(null)}>
+                                Нет
+                              </button>
+                            </span>
+                          ) : (
+                            <>
+                              <button class="link" data-testid={`movement-edit-${m.id}`} onClick={() => startEdit(entry)}>
+                                исправить
+                              </button>{" "}
+                              <button class="link" data-testid={`movement-cancel-${m.id}`} onClick={() => setCancelling(m.id)}>
+                                отменить
+                              </button>
+                            </>
+                          ))}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}
