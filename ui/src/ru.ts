@@ -23,7 +23,7 @@ export function ruTime(iso: string, now = new Date()): string {
   const t = new Date(iso);
   const hm = `${String(t.getHours()).padStart(2, "0")}:${String(t.getMinutes()).padStart(2, "0")}`;
   const same = t.toDateString() === now.toDateString();
-  return same ? `сегодня в ${hm}` : `${ruDate(t.toISOString())} в ${hm}`;
+  return same ? `сегодня в ${hm}` : `${ruDate(localToday(t))} в ${hm}`;
 }
 
 export const PERIOD_TITLES: Record<string, string> = {
@@ -51,20 +51,43 @@ export const ROLE_TITLES: Record<string, string> = {
   parent: "родитель",
 };
 
+/** The local calendar date as ISO (`2026-03-11`): what "today" is for the teacher. Not
+ * `toISOString()`, which is the UTC date — yesterday on a Russian morning. */
+export function localToday(d = new Date()): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** The first calendar year of the school year `year` ("2025/2026" → 2025), or of the school year
+ * `today` is in (September starts it). */
+export function schoolYearStart(year: string | null | undefined, today = new Date()): number {
+  const y = year ? parseInt(year, 10) : NaN;
+  if (!Number.isNaN(y)) return y;
+  return today.getMonth() >= 8 ? today.getFullYear() : today.getFullYear() - 1;
+}
+
 /**
- * A date as a Russian teacher types it — `03.09.2025`, `3.9.2025`, `03.09.25` — or ISO
- * (`2025-09-03`); returns ISO, or null when it is not a real date.
+ * A date as a Russian teacher types it — `03.09.2025`, `3.9.2025`, `03.09.25`, or only `03.09`
+ * (then the year is the school year's: September–December its first year, January–August its
+ * second) — or ISO (`2025-09-03`); `.`, `/` and `,` (the number pad's) separate. Returns ISO, or
+ * null when it is not a real date. A prefix of a longer date may parse (`26.05.20` on the way to
+ * `26.05.2026` is 26 May 2020): DateField never rewrites the text being typed.
  */
-export function parseRuDate(text: string): string | null {
+export function parseRuDate(text: string, year?: string | null, today = new Date()): string | null {
   const t = text.trim();
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   else {
-    match = /^(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})$/.exec(t);
+    match = /^(\d{1,2})[./,](\d{1,2})(?:[./,](\d{2}|\d{4}))?[./,]?$/.exec(t);
     if (!match) return null;
-    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (y < 100) y += 2000;
+    [d, m] = [Number(match[1]), Number(match[2])];
+    if (match[3] === undefined) {
+      const first = schoolYearStart(year, today);
+      y = m >= 9 ? first : first + 1;
+    } else {
+      y = Number(match[3]);
+      if (match[3].length === 2) y += 2000;
+    }
   }
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;

@@ -215,6 +215,64 @@ describe("the class teacher's pages", () => {
     expect($("movement-table")!.textContent).toContain("выбыл");
   });
 
+  it("a movement is never saved from a red date field", async () => {
+    const api = await open("movement");
+    const student = (await waitFor(() => $("movement-student"))) as HTMLSelectElement;
+    change(student, "7b-st-01");
+    change($("movement-kind") as HTMLSelectElement, "departure");
+    change($("movement-order") as HTMLInputElement, "120-у");
+    // The date typed key by key, one key too many: red, and the form says so.
+    const date = $("movement-date") as HTMLInputElement;
+    for (let k = 1; k <= "15.05.202026".length; k++) {
+      change(date, "15.05.202026".slice(0, k));
+      await settle();
+    }
+    expect(date.value).toBe("15.05.202026");
+    expect(date.classList.contains("bad")).toBe(true);
+    (($("movement-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true })));
+    expect((await waitFor(() => $("movement-note"))).textContent).toContain("Неверная дата");
+    const r = await api.roster("class-7b");
+    expect(r.ok && r.value.students.find((s) => s.id === "7b-st-01")!.movements).toEqual([]);
+    expect(r.ok && r.value.students.find((s) => s.id === "7b-st-01")!.on_roll).toBe(true);
+  });
+
+  it("a wrong departure is corrected, then cancelled: the student is back on the list, the entry kept", async () => {
+    const api = await open("movement");
+    const student = (await waitFor(() => $("movement-student"))) as HTMLSelectElement;
+    change(student, "7b-st-02");
+    change($("movement-kind") as HTMLSelectElement, "departure");
+    change($("movement-date") as HTMLInputElement, "15.01");
+    change($("movement-order") as HTMLInputElement, "7-у");
+    await settle();
+    (($("movement-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true })));
+    await waitFor(() => $("movement-note")?.textContent === "Записано");
+    const rows = () => [...document.querySelectorAll('[data-testid^="movement-row-"]')] as HTMLElement[];
+    const row = rows().find((r) => r.textContent!.includes("7-у"))!;
+    const id = row.dataset.testid!.replace("movement-row-", "");
+    expect(row.textContent).toContain("15.01.2026");
+    // Corrected: another date, what it said before kept under it.
+    click($(`movement-edit-${id}`)!);
+    await settle();
+    expect(($("movement-order") as HTMLInputElement).value).toBe("7-у");
+    expect(($("movement-student") as HTMLSelectElement).disabled).toBe(true);
+    change($("movement-date") as HTMLInputElement, "20.01.2026");
+    await settle();
+    (($("movement-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true })));
+    await waitFor(() => $("movement-note")?.textContent === "Запись исправлена");
+    expect($(`movement-row-${id}`)!.textContent).toContain("20.01.2026");
+    expect($(`movement-row-${id}`)!.textContent).toContain("было: выбыл 15.01.2026, приказ № 7-у");
+    // Cancelled, after «Да»: struck out, and the student on the list again.
+    click($(`movement-cancel-${id}`)!);
+    await settle();
+    click($(`movement-cancel-yes-${id}`)!);
+    await waitFor(() => $(`movement-cancelled-${id}`));
+    expect($(`movement-row-${id}`)!.classList.contains("cancelled")).toBe(true);
+    const r = await api.roster("class-7b");
+    const s = r.ok ? r.value.students.find((x) => x.id === "7b-st-02")! : null;
+    expect(s!.movements).toEqual([]);
+    expect(s!.on_roll).toBe(true);
+  });
+
   it("personal data and monitoring", async () => {
     await open("personal");
     expect((await waitFor(() => $("personal-table"))).querySelectorAll("tbody tr")).toHaveLength(32);

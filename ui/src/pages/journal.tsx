@@ -6,8 +6,8 @@ import type { Api } from "../api";
 import type { GridView, JournalRef, LessonView, Period } from "../types";
 import { JournalGrid, type SaveStatus } from "../grid/grid";
 import { allIdle, type FailedAnywhere } from "../grid/queue";
-import { count, PERIOD_TITLES, ruDate } from "../ru";
-import { DateField } from "../datefield";
+import { count, localToday, PERIOD_TITLES, ruDate } from "../ru";
+import { DateField, dateProblem } from "../datefield";
 
 export function journalTitle(j: JournalRef): string {
   return `${j.class_name} · ${j.subject_name}${j.subgroup !== null ? ` · ${j.subgroup} группа` : ""}`;
@@ -51,11 +51,6 @@ export function JournalsPage({ journals, onOpen }: { journals: JournalRef[] | nu
       {journals.length === 0 && <p class="muted">У вас нет журналов: вы не ведёте предметов и не руководите классом.</p>}
     </div>
   );
-}
-
-/** Today as an ISO date in the computer's own time zone. */
-export function localToday(d = new Date()): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
 interface JournalPageProps {
@@ -175,6 +170,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
         <LessonPanel
           api={api}
           journal={journal}
+          year={view ? schoolYearOf(view.period_start) : null}
           lesson={lesson}
           readOnly={readOnly}
           onSaved={(l) => {
@@ -229,7 +225,16 @@ function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry:
   );
 }
 
+/** The school year a date belongs to, as "2025/2026": September starts it. */
+function schoolYearOf(iso: string): string {
+  const [y, m] = iso.split("-").map(Number);
+  const first = m >= 9 ? y : y - 1;
+  return `${first}/${first + 1}`;
+}
+
 interface LessonPanelProps {
+  /** The school year of the journal, for dates typed without a year. */
+  year: string | null;
   api: Api;
   journal: JournalRef;
   lesson: LessonView | null;
@@ -240,23 +245,30 @@ interface LessonPanelProps {
   onBack: () => void;
 }
 
-function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack }: LessonPanelProps) {
-  const [date, setDate] = useState("");
+function LessonPanel({ api, journal, year, lesson, readOnly, onSaved, onAdded, onBack }: LessonPanelProps) {
+  const [date, setDate] = useState<string | null>("");
   const [topic, setTopic] = useState("");
   const [homework, setHomework] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const [newDate, setNewDate] = useState(new Date().toISOString().slice(0, 10));
-  useEffect(() => {
+  const [newDate, setNewDate] = useState<string | null>(localToday());
+  // Another lesson chosen: its fields replace the form's, at once while rendering. A deferred
+  // effect could run after the teacher's first keys in the topic (Ctrl+Enter right after the
+  // click) and wipe them.
+  const shownLesson = useRef<string | null | undefined>(undefined);
+  if (shownLesson.current !== (lesson?.id ?? null)) {
+    shownLesson.current = lesson?.id ?? null;
     setDate(lesson?.date ?? "");
     setTopic(lesson?.topic ?? "");
     setHomework(lesson?.homework ?? "");
     setNote(null);
-  }, [lesson?.id]);
+  }
   const dirty = !!lesson && (date !== lesson.date || topic !== lesson.topic || homework !== lesson.homework);
 
   const save = async () => {
     // A journal the profile only reads is never written, whatever the keyboard does.
     if (!lesson || readOnly) return;
+    const problem = dateProblem(date);
+    if (problem || date === null) return setNote({ ok: false, text: problem ?? "" });
     const r = await api.saveLesson(journal.class_id, journal.subject_id, lesson.id, { date, topic, homework });
     if (r.ok) {
       setNote({ ok: true, text: "Урок сохранён" });
@@ -264,7 +276,8 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
     } else setNote({ ok: false, text: r.error.message });
   };
   const add = async () => {
-    if (!newDate) return setNote({ ok: false, text: "Укажите дату урока: например, 03.09.2025" });
+    const problem = dateProblem(newDate);
+    if (problem || !newDate) return setNote({ ok: false, text: problem ?? "" });
     const r = await api.addLesson(journal.class_id, journal.subject_id, journal.subgroup, newDate);
     if (r.ok) {
       setNote({ ok: true, text: `Урок ${ruDate(r.value.date)} добавлен` });
@@ -306,7 +319,7 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
           <fieldset class="lesson-fields" disabled={readOnly}>
           <label>
             Дата
-            <DateField testid="lesson-date" value={date} disabled={readOnly} onChange={setDate} />
+            <DateField testid="lesson-date" value={date} year={year} disabled={readOnly} onChange={setDate} />
           </label>
           <label>
             Что пройдено на уроке
@@ -330,7 +343,7 @@ function LessonPanel({ api, journal, lesson, readOnly, onSaved, onAdded, onBack 
         <div class="add-lesson">
           <h3>Новый урок</h3>
           <div class="row">
-            <DateField testid="add-lesson-date" value={newDate} onChange={setNewDate} />
+            <DateField testid="add-lesson-date" value={newDate} year={year} onChange={setNewDate} onEnter={() => void add()} />
             <button data-testid="add-lesson" onClick={add}>
               Добавить
             </button>
