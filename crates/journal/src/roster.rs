@@ -3,11 +3,14 @@
 //! ```text
 //! ROOT { kind: "roster", year, class,
 //!        students:  { <student id>: { last, first, middle, birth_date? } },
-//!        movements: { <movement id>: "{json of the movement and its student}" },
+//!        movements: { <movement id>: "{json of the movement, its student, the history of its
+//!                     corrections and, once cancelled, who cancelled it}" },
 //!        subgroups: { "<student id>/<subject id>": 1 } }
 //! ```
 //! A student's map is created once, under a fresh id, by whoever adds him; movements are
-//! scalars under fresh ids; subgroups are flat scalars. No container is created twice.
+//! scalars under fresh ids, rewritten whole when corrected or cancelled (never deleted: the
+//! class teacher answers for the record); subgroups are flat scalars. No container is created
+//! twice.
 
 use crate::util::{from_json, get_int, get_map, get_str, json, put_opt_str, top};
 use crate::{Doc, DocKind, Editor, JournalError, Result, Touched};
