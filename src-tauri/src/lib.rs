@@ -324,10 +324,19 @@ async fn make_report<R: Runtime>(
 }
 
 #[tauri::command]
-async fn save_report(state: State<'_, Shared>, path: String, dest: String) -> AppResult<()> {
+async fn save_report(
+    state: State<'_, Shared>,
+    path: String,
+    dest: String,
+    overwrite: Option<bool>,
+) -> AppResult<()> {
     let file = made_report(&state.reports_dir, &path)?;
     tauri::async_runtime::spawn_blocking(move || {
-        view::save_report(&file.display().to_string(), &dest)
+        view::save_report(
+            &file.display().to_string(),
+            &dest,
+            overwrite.unwrap_or(false),
+        )
     })
     .await
     .map_err(internal)?

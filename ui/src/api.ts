@@ -61,7 +61,9 @@ export interface Api {
   monitoring(classId: string, lessonsWithoutMarks: number): Promise<Result<Finding[]>>;
 
   makeReport(request: ReportRequest): Promise<Result<ReportResult>>;
-  saveReport(path: string, dest: string): Promise<Result<null>>;
+  /** Copies a made document to `dest`: `exists` when a file is there and `overwrite` is not
+   * set; never onto the document itself. */
+  saveReport(path: string, dest: string, overwrite?: boolean): Promise<Result<null>>;
   printReport(path: string): Promise<Result<null>>;
   /** Opens the document in the system's PDF viewer (to print without CUPS, or full-size). */
   openReport(path: string): Promise<Result<null>>;
@@ -149,7 +151,7 @@ export async function tauriApi(): Promise<Api> {
     personal: (class_id) => call("personal", { class_id }),
     monitoring: (class_id, lessons_without_marks) => call("monitoring", { class_id, lessons_without_marks }),
     makeReport: (request) => call("make_report", { request }),
-    saveReport: (path, dest) => call("save_report", { path, dest }),
+    saveReport: (path, dest, overwrite) => call("save_report", { path, dest, overwrite: overwrite ?? false }),
     printReport: (path) => call("print_report", { path }),
     openReport: (path) => call("open_report", { path }),
     syncStatus: () => call("sync_status"),

@@ -790,17 +790,30 @@ export class MockBackend implements Api {
     }
     return this.answer(() => {
       const name = `${req.kind}-${c.name}${req.period ? "-" + req.period : ""}${req.month ? "-" + req.month : ""}.pdf`;
-      const path = `/home/uchitel/Документы/Журнал/${name}`;
+      const path = `/home/uchitel/.local/share/zhurnal/pdf/${name}`;
       const pages = req.kind === "year-journal" ? (req.two_sided ? 96 : 96) : 14;
       const pdf = tinyPdf(`Zhurnal (mock): ${req.kind} ${req.period ?? ""} ${req.two_sided ? "two-sided" : ""}`);
       if (typeof URL !== "undefined" && "createObjectURL" in URL)
         this.blobs.set(path, URL.createObjectURL(new Blob([pdf], { type: "application/pdf" })));
-      return ok({ path, pages, bytes: pdf.length * 900 });
+      this.files.add(path);
+      return ok({ path, pages, bytes: pdf.length * 900, suggested: `/home/uchitel/Документы/${name}` });
     });
   }
-  saveReport(_path: string, dest: string) {
-    return this.answer(() => (dest.trim() ? ok(null) : err<null>("invalid", "Укажите, куда сохранить файл")));
+  /** The mock's file system: what exists, for «Сохранить» (the real rules of `save_report`). */
+  readonly files = new Set<string>();
+  saveReport(path: string, dest: string, overwrite = false) {
+    return this.answer((): Result<null> => {
+      const d = dest.trim();
+      if (!d) return err("invalid", "Укажите, куда сохранить документ");
+      if (d === path) return err("invalid", `Документ уже лежит в «${d}»: выберите другую папку или другое имя`);
+      if (this.files.has(d) && !overwrite) return err("exists", `Файл «${d}» уже есть. Заменить его этим документом?`);
+      this.files.add(d);
+      this.saved.push(d);
+      return ok(null);
+    });
   }
+  /** Every place a document was saved to. */
+  readonly saved: string[] = [];
   printReport(_path: string) {
     return this.answer(() => ok(null));
   }

@@ -100,6 +100,36 @@ describe("the app with the mock school", () => {
     expect($("report-preview")).toBeTruthy();
   });
 
+  it("«Сохранить» proposes the documents folder, never the document itself, and asks before replacing", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-reports")));
+    click(await waitFor(() => $("report-make")));
+    const made = (await waitFor(() => $("report-path"))).textContent!;
+    const dest = $("report-dest") as HTMLInputElement;
+    expect(dest.value).toMatch(/^\/home\/uchitel\/Документы\//);
+    expect(dest.value).not.toBe(made);
+    click($("report-save")!);
+    expect((await waitFor(() => $("report-note"))).textContent).toBe(`Сохранено: ${dest.value}`);
+    // The same place again: a question, nothing written until «Заменить».
+    click($("report-save")!);
+    expect((await waitFor(() => $("report-replace"))).textContent).toContain("уже есть");
+    expect(api.saved).toHaveLength(1);
+    click($("report-replace-no")!);
+    await waitFor(() => !$("report-replace"));
+    expect(api.saved).toHaveLength(1);
+    click($("report-save")!);
+    click(await waitFor(() => $("report-replace-yes")));
+    await waitFor(() => $("report-note")?.textContent?.startsWith("Сохранено"));
+    expect(api.saved).toHaveLength(2);
+    // Onto the made file itself: refused.
+    change(dest, made);
+    await new Promise((r) => setTimeout(r, 20));
+    click($("report-save")!);
+    expect((await waitFor(() => $("report-note")?.classList.contains("error") && $("report-note"))).textContent).toContain("уже лежит");
+    expect(api.saved).toHaveLength(2);
+  });
+
   it("the sync status is always in the header; a conflict is chosen on the sync page", async () => {
     const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
     render(<App api={api} />, host);

@@ -46,6 +46,8 @@ pub mod code {
     /// The server could not be reached (a status, not a failure: nothing is lost).
     pub const OFFLINE: &str = "offline";
     pub const REPORT: &str = "report";
+    /// The file to write exists: the user is asked before it is replaced.
+    pub const EXISTS: &str = "exists";
 }
 
 /// A failed command: `code` is stable (see [`code`]), `message` is Russian, for the user.
@@ -539,6 +541,8 @@ pub struct ReportResult {
     pub path: String,
     pub pages: u32,
     pub bytes: u32,
+    /// Where «Сохранить» proposes to put a copy: the documents folder, never the file itself.
+    pub suggested: String,
 }
 
 /// Progress of a document being made (event `report-progress`).
@@ -2384,18 +2388,125 @@ impl App {
             path: path.display().to_string(),
             pages: rendered.pages as u32,
             bytes: rendered.pdf.len() as u32,
+            suggested: suggested_save_path(&path).display().to_string(),
         })
     }
 }
 
-/// Copies a document made by [`App::make_report`] to where the user chose.
-pub fn save_report(path: &str, dest: &str) -> AppResult<()> {
-    if dest.trim().is_empty() {
-        return Err(invalid("укажите, куда сохранить документ"));
+/// Copies a document made by [`App::make_report`] to where the user chose: never onto the
+/// document itself, and over another file only when `overwrite` says the user agreed (else
+/// [`code::EXISTS`]).
+pub fn save_report(path: &str, dest: &str, overwrite: bool) -> AppResult<()> {
+    let dest = dest.trim();
+    if dest.is_empty() {
+        return Err(invalid("Укажите, куда сохранить документ"));
     }
-    std::fs::copy(path, dest)
-        .map(|_| ())
-        .map_err(|e| AppError::new(code::REPORT, format!("не удалось сохранить «{dest}»: {e}")))
+    let source = Path::new(path);
+    let target = Path::new(dest);
+    let cannot = |e: std::io::Error| {
+        AppError::new(code::REPORT, format!("Не удалось сохранить «{dest}»: {e}"))
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(invalid(format!(
+            "Папки «{}» нет: выберите другую",
+            dir.display()
+        )));
+    }
+    if target.is_dir() {
+        return Err(invalid(format!(
+            "«{dest}» — это папка: допишите имя файла, например «{}»",
+            target
+                .join(source.file_name().unwrap_or_default())
+                .display()
+        )));
+    }
+    if target.exists() {
+        // The same file under another name (a link, `..`): copying it onto itself would empty
+        // it. The document is already there.
+        let same = match (std::fs::canonicalize(source), std::fs::canonicalize(target)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return Err(invalid(format!(
+                "Документ уже лежит в «{dest}»: выберите другую папку или другое имя"
+            )));
+        }
+        if !overwrite {
+            return Err(AppError::new(
+                code::EXISTS,
+                format!("Файл «{dest}» уже есть. Заменить его этим документом?"),
+            ));
+        }
+    }
+    // Written beside the target and renamed over it: a failure halfway (a full stick, a pulled
+    // cable) leaves the old file as it was, never a truncated one.
+    let tmp = dir.join(format!(
+        ".{}.zhurnal-{}.tmp",
+        target.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::copy(source, &tmp)
+        .and_then(|_| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
+        .and_then(|_| std::fs::rename(&tmp, target));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cannot(e));
+    }
+    Ok(())
+}
+
+/// Where the app proposes to save a document: the user's documents folder (`XDG_DOCUMENTS_DIR`,
+/// then `~/.config/user-dirs.dirs`, then `~/Документы`, `~/Documents`; on Windows the profile's
+/// `Documents`), else the home folder, with the document's own file name.
+pub fn suggested_save_path(made: &Path) -> PathBuf {
+    let name = made.file_name().unwrap_or_default();
+    documents_dir().join(name)
+}
+
+fn documents_dir() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    documents_dir_of(
+        &home,
+        std::env::var("XDG_DOCUMENTS_DIR").ok(),
+        std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from),
+    )
+}
+
+/// [`documents_dir`] for a given home folder and environment.
+fn documents_dir_of(
+    home: &Path,
+    xdg_documents: Option<String>,
+    config: Option<PathBuf>,
+) -> PathBuf {
+    let expand = |v: &str| -> PathBuf {
+        let v = v.trim().trim_matches('"');
+        match v.strip_prefix("$HOME") {
+            Some(rest) => home.join(rest.trim_start_matches('/')),
+            None => PathBuf::from(v),
+        }
+    };
+    let config = config.unwrap_or_else(|| home.join(".config"));
+    let from_file = std::fs::read_to_string(config.join("user-dirs.dirs"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix("XDG_DOCUMENTS_DIR=").map(expand))
+        });
+    xdg_documents
+        .map(|v| expand(&v))
+        .into_iter()
+        .chain(from_file)
+        .chain([home.join("Документы"), home.join("Documents")])
+        .find(|d| d.is_dir() && d != home)
+        .unwrap_or_else(|| home.to_path_buf())
 }
 
 /// Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
@@ -3057,6 +3168,87 @@ mod tests {
             .cancel_movement(&ids.class, &entry.movement.id)
             .unwrap_err();
         assert_eq!(e.code, code::READ_ONLY);
+    }
+
+    #[test]
+    fn saving_a_document_never_writes_onto_itself_and_asks_before_replacing_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = dir.path().join("made.pdf");
+        std::fs::write(&made, b"%PDF-1.7 the document").unwrap();
+        let s = |p: &Path| p.display().to_string();
+        // Onto itself, by its own name and through `..`: refused, and the file is whole.
+        for same in [made.clone(), dir.path().join("x/../made.pdf")] {
+            std::fs::create_dir_all(dir.path().join("x")).unwrap();
+            let e = save_report(&s(&made), &s(&same), true).unwrap_err();
+            assert_eq!(e.code, code::INVALID, "{e:?}");
+            assert!(e.message.contains("уже лежит"), "{}", e.message);
+            assert_eq!(std::fs::read(&made).unwrap(), b"%PDF-1.7 the document");
+        }
+        // A new place: copied.
+        let copy = dir.path().join("copy.pdf");
+        save_report(&s(&made), &s(&copy), false).unwrap();
+        assert_eq!(std::fs::read(&copy).unwrap(), b"%PDF-1.7 the document");
+        // An existing file: asked first, unchanged until the user agrees.
+        std::fs::write(&copy, b"someone else's file").unwrap();
+        let e = save_report(&s(&made), &s(&copy), false).unwrap_err();
+        assert_eq!(e.code, code::EXISTS);
+        assert!(e.message.contains("Заменить"), "{}", e.message);
+        assert_eq!(std::fs::read(&copy).unwrap(), b"someone else's file");
+        save_report(&s(&made), &s(&copy), true).unwrap();
+        assert_eq!(std::fs::read(&copy).unwrap(), b"%PDF-1.7 the document");
+        // A folder, a missing folder, nothing: clear refusals, no temporary file left.
+        assert_eq!(
+            save_report(&s(&made), &s(dir.path()), true)
+                .unwrap_err()
+                .code,
+            code::INVALID
+        );
+        let e = save_report(&s(&made), &s(&dir.path().join("нет/copy.pdf")), true).unwrap_err();
+        assert!(e.message.contains("Папки"), "{}", e.message);
+        assert_eq!(
+            save_report(&s(&made), "  ", true).unwrap_err().code,
+            code::INVALID
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_copy_is_proposed_in_the_documents_folder() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        std::fs::create_dir_all(h.join(".config")).unwrap();
+        std::fs::create_dir_all(h.join("Мои документы")).unwrap();
+        std::fs::write(
+            h.join(".config/user-dirs.dirs"),
+            "# written by xdg-user-dirs-update\nXDG_DOCUMENTS_DIR=\"$HOME/Мои документы\"\n",
+        )
+        .unwrap();
+        assert_eq!(documents_dir_of(h, None, None), h.join("Мои документы"));
+        // The variable first; a folder that does not exist is passed over.
+        std::fs::create_dir_all(h.join("Docs")).unwrap();
+        assert_eq!(
+            documents_dir_of(h, Some("$HOME/Docs".into()), None),
+            h.join("Docs")
+        );
+        assert_eq!(
+            documents_dir_of(h, Some("$HOME/нет".into()), None),
+            h.join("Мои документы")
+        );
+        // Without the file, ~/Документы if there is one, else home itself.
+        std::fs::remove_file(h.join(".config/user-dirs.dirs")).unwrap();
+        assert_eq!(documents_dir_of(h, None, None), h.to_path_buf());
+        std::fs::create_dir_all(h.join("Документы")).unwrap();
+        assert_eq!(documents_dir_of(h, None, None), h.join("Документы"));
+        // The proposal keeps the document's own name, and is never the made file itself.
+        let made = Path::new("/var/lib/x/zhurnal/pdf/7Б-kopiya-Q4.pdf");
+        let proposed = suggested_save_path(made);
+        assert_eq!(proposed.file_name(), made.file_name());
+        assert_ne!(proposed, made);
     }
 
     #[test]

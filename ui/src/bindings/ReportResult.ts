@@ -3,4 +3,8 @@
 /**
  * A document made.
  */
-export type ReportResult = { path: string, pages: number, bytes: number, };
+export type ReportResult = { path: string, pages: number, bytes: number, 
+/**
+ * Where «Сохранить» proposes to put a copy: the documents folder, never the file itself.
+ */
+suggested: string, };

@@ -42,6 +42,8 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
   const [error, setError] = useState<string | null>(null);
   const [dest, setDest] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  /** The question asked before a file at `dest` is replaced. */
+  const [replace, setReplace] = useState<string | null>(null);
   const spec = REPORTS.find((r) => r.kind === kind)!;
 
   useEffect(() => {
@@ -49,6 +51,12 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
     void api.onReportProgress(setProgress).then((f) => (stop = f));
     return () => stop?.();
   }, []);
+  useEffect(() => {
+    // Another document asked for: the last one's result is not this one's.
+    setResult(null);
+    setNote(null);
+    setReplace(null);
+  }, [classId, kind, period, student, month, twoSided]);
   useEffect(() => {
     if (!periods.includes(period as never)) setPeriod(periods[0] ?? "Q1");
     if (spec.student && cls) void api.roster(cls.id).then((r) => r.ok && setRoster(r.value));
@@ -62,6 +70,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
     setError(null);
     setResult(null);
     setNote(null);
+    setReplace(null);
     setProgress({ done: 0, total: 1 });
     const r = await api.makeReport({
       kind,
@@ -74,8 +83,18 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
     setBusy(false);
     if (r.ok) {
       setResult(r.value);
-      setDest(r.value.path);
+      setDest(r.value.suggested);
     } else setError(r.error.message);
+  };
+  const save = async (overwrite: boolean) => {
+    if (!result) return;
+    setReplace(null);
+    const r = await api.saveReport(result.path, dest, overwrite);
+    if (r.ok) setNote({ ok: true, text: `Сохранено: ${dest}` });
+    else if (r.error.code === "exists") {
+      setNote(null);
+      setReplace(r.error.message);
+    } else setNote({ ok: false, text: r.error.message });
   };
   const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
   return (
@@ -188,10 +207,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
               <button
                 type="button"
                 data-testid="report-save"
-                onClick={async () => {
-                  const r = await api.saveReport(result.path, dest);
-                  setNote(r.ok ? { ok: true, text: `Сохранено: ${dest}` } : { ok: false, text: r.error.message });
-                }}
+                onClick={() => void save(false)}
               >
                 Сохранить
               </button>
@@ -216,6 +232,17 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
                 Открыть в программе просмотра
               </button>
             </div>
+            {replace && (
+              <p class="notice" data-testid="report-replace">
+                {replace}{" "}
+                <button type="button" class="primary" data-testid="report-replace-yes" onClick={() => void save(true)}>
+                  Заменить
+                </button>{" "}
+                <button type="button" data-testid="report-replace-no" onClick={() => setReplace(null)}>
+                  Не заменять
+                </button>
+              </p>
+            )}
             {note && <p class={note.ok ? "ok" : "error"} data-testid="report-note">{note.text}</p>}
           </div>
         )}
