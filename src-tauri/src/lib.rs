@@ -13,13 +13,14 @@
 pub mod sync;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use zhurnal_service::view::{
     self, AppError, AppResult, AppState, BundleResult, CellResult, ConflictView, Finding, GridView,
     ImportResult, JournalRef, LessonEdit, LessonView, MovementEdit, Period, PersonalView,
-    ReportRequest, ReportResult, RosterView, StaffView, SyncStatus,
+    ReportRequest, ReportResult, RosterView, StaffView, SyncStatus, Undone,
 };
 
 /// The open school, shared by the commands; one command works on it at a time.
@@ -74,6 +75,51 @@ impl Shared {
         let mut st = Self::run(app, syncer, |a| a.sync_status())?;
         st.syncing = syncer.syncing.load(Ordering::SeqCst);
         Ok(st)
+    }
+}
+
+/// The window's close button: the window is asked first (it stores what is being typed, or
+/// asks the teacher), and closes when it says so. A window that does not answer — its page
+/// never loaded, or hangs — is closed by the next request, a few seconds later.
+#[derive(Default)]
+pub struct Closing {
+    allowed: AtomicBool,
+    /// When the window was last asked, and whether it answered that it heard.
+    asked: Mutex<Option<(Instant, bool)>>,
+}
+
+impl Closing {
+    /// How long an unanswered request keeps the window open against the next one.
+    const DEAF: Duration = Duration::from_secs(3);
+
+    /// Whether a close request may close the window now; `false` means: ask the window.
+    pub fn may_close(&self, now: Instant) -> bool {
+        if self.allowed.load(Ordering::SeqCst) {
+            return true;
+        }
+        let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
+        match *asked {
+            Some((at, false)) if now.duration_since(at) >= Self::DEAF => true,
+            // Still waiting for the window to say it heard: ask again, keep the first time.
+            Some((_, false)) => false,
+            _ => {
+                *asked = Some((now, false));
+                false
+            }
+        }
+    }
+
+    /// The window heard the request (it is storing, or asking the teacher).
+    pub fn seen(&self) {
+        let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, heard)) = asked.as_mut() {
+            *heard = true;
+        }
+    }
+
+    /// The window said: close.
+    pub fn allow(&self) {
+        self.allowed.store(true, Ordering::SeqCst);
     }
 }
 
@@ -147,6 +193,20 @@ async fn app_state(state: State<'_, Shared>) -> AppResult<AppState> {
 #[tauri::command]
 async fn open_demo(state: State<'_, Shared>) -> AppResult<AppState> {
     with(&state, |a| a.open_demo()).await
+}
+
+#[tauri::command]
+fn close_seen(closing: State<'_, Closing>) {
+    closing.seen();
+}
+
+#[tauri::command]
+fn close_window<R: Runtime>(
+    window: tauri::Window<R>,
+    closing: State<'_, Closing>,
+) -> AppResult<()> {
+    closing.allow();
+    window.close().map_err(internal)
 }
 
 #[tauri::command]
@@ -237,8 +297,12 @@ async fn save_lesson(
 }
 
 #[tauri::command]
-async fn undo(state: State<'_, Shared>) -> AppResult<Option<CellResult>> {
-    edited(&state, |a| a.undo()).await
+async fn undo(
+    state: State<'_, Shared>,
+    class_id: String,
+    subject_id: String,
+) -> AppResult<Option<Undone>> {
+    edited(&state, move |a| a.undo(&class_id, &subject_id)).await
 }
 
 #[tauri::command]
@@ -602,6 +666,15 @@ async fn bundle_import(
 pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::Builder<R> {
     builder
         .manage(Shared::new(app))
+        .manage(Closing::default())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if !window.state::<Closing>().may_close(Instant::now()) {
+                    api.prevent_close();
+                    let _ = window.emit("close-requested", ());
+                }
+            }
+        })
         .setup(|app| {
             let shared = app.state::<Shared>();
             // The preview shows made documents through the asset protocol, from their folder
@@ -618,6 +691,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
         })
         .invoke_handler(tauri::generate_handler![
             app_state,
+            close_seen,
+            close_window,
             open_demo,
             staff_list,
             set_profile,

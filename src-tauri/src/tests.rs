@@ -588,3 +588,37 @@ fn a_one_time_password_is_changed_from_the_app_and_then_it_syncs() {
     assert_eq!(ok(&w, "app_state", json!({}))["has_school"], true);
     server.stop();
 }
+
+/// The close button asks the window first and closes only when the window says so; a window
+/// that never answers (its page did not load) is closed by a request a few seconds later.
+#[test]
+fn closing_asks_the_window_first_and_never_hangs_on_a_deaf_one() {
+    use super::Closing;
+    use std::time::{Duration, Instant};
+    let t0 = Instant::now();
+    let s = |n: u64| t0 + Duration::from_secs(n);
+
+    let c = Closing::default();
+    assert!(!c.may_close(t0), "the first request goes to the window");
+    c.seen();
+    // The window heard and is asking the teacher: further clicks ask again, however late.
+    assert!(!c.may_close(s(60)));
+    c.seen();
+    c.allow();
+    assert!(c.may_close(s(61)), "the window said: close");
+
+    let deaf = Closing::default();
+    assert!(!deaf.may_close(t0));
+    assert!(!deaf.may_close(s(1)), "a second click at once still waits");
+    assert!(!deaf.may_close(s(2)));
+    assert!(
+        deaf.may_close(s(3)),
+        "three seconds without an answer: closed"
+    );
+
+    // The commands are there for the window (the request itself needs the real event loop:
+    // the end-to-end story closes the real window).
+    let dir = tempfile::tempdir().unwrap();
+    let w = open(&dir.path().join("z.sqlite3"));
+    ok(&w, "close_seen", json!({}));
+}

@@ -19,6 +19,7 @@ import type {
   Period,
   PersonalView,
   ReportProgress,
+  Undone,
   ReportRequest,
   ReportResult,
   RosterView,
@@ -50,7 +51,8 @@ export interface Api {
   setFinal(classId: string, subjectId: string, studentId: string, period: Period, input: string): Promise<Result<CellResult>>;
   addLesson(classId: string, subjectId: string, subgroup: number | null, date: string): Promise<Result<LessonView>>;
   saveLesson(classId: string, subjectId: string, lessonId: string, edit: LessonEdit): Promise<Result<LessonView>>;
-  undo(): Promise<Result<CellResult | null>>;
+  /** Undoes the profile's last edit of this session in this journal, and says what it did. */
+  undo(classId: string, subjectId: string): Promise<Result<Undone | null>>;
 
   roster(classId: string): Promise<Result<RosterView>>;
   importRoster(classId: string, path: string): Promise<Result<ImportResult>>;
@@ -84,6 +86,13 @@ export interface Api {
   onReportProgress(cb: (p: ReportProgress) => void): Promise<() => void>;
   onSyncStatus(cb: (s: SyncStatus) => void): Promise<() => void>;
   onSyncProgress(cb: (p: SyncProgress) => void): Promise<() => void>;
+  /** The window's close button (or the system) asks to close: the window stores what is being
+   * typed, then calls `closeWindow`, or asks the user. */
+  onCloseRequested(cb: () => void): Promise<() => void>;
+  /** Tells the shell the close request arrived (a window that never answers is closed anyway). */
+  closeSeen(): Promise<Result<null>>;
+  /** Closes the window now (after everything is stored, or when the user said so). */
+  closeWindow(): Promise<Result<null>>;
   /** A URL the webview can show for a file the shell wrote (a PDF to preview). */
   fileUrl(path: string): string;
   /** The shell's file dialog; `null` when cancelled or when there is no dialog (type the path). */
@@ -142,7 +151,7 @@ export async function tauriApi(): Promise<Api> {
       call("set_final", { class_id, subject_id, student_id, period, input }),
     addLesson: (class_id, subject_id, subgroup, date) => call("add_lesson", { class_id, subject_id, subgroup, date }),
     saveLesson: (class_id, subject_id, lesson_id, edit) => call("save_lesson", { class_id, subject_id, lesson_id, edit }),
-    undo: () => call("undo"),
+    undo: (class_id, subject_id) => call("undo", { class_id, subject_id }),
     roster: (class_id) => call("roster", { class_id }),
     importRoster: (class_id, path) => call("import_roster", { class_id, path }),
     addMovement: (class_id, student_id, movement) => call("add_movement", { class_id, student_id, movement }),
@@ -166,6 +175,9 @@ export async function tauriApi(): Promise<Api> {
     onReportProgress: (cb) => event.listen<ReportProgress>("report-progress", (e) => cb(e.payload)),
     onSyncStatus: (cb) => event.listen<SyncStatus>("sync-status", (e) => cb(e.payload)),
     onSyncProgress: (cb) => event.listen<SyncProgress>("sync-progress", (e) => cb(e.payload)),
+    onCloseRequested: (cb) => event.listen("close-requested", () => cb()),
+    closeSeen: () => call("close_seen"),
+    closeWindow: () => call("close_window"),
     fileUrl: (path) => core.convertFileSrc(path),
     async pickFile(mode, filters, defaultPath) {
       // The dialog plugin's own command; when the shell has no dialog the user types the path.

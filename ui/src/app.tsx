@@ -9,6 +9,7 @@ import { JournalPage, JournalsPage } from "./pages/journal";
 import { ReportsPage } from "./pages/reports";
 import { SyncPage } from "./pages/sync";
 import { count, plural, ROLE_TITLES, ruTime } from "./ru";
+import { storeEverything } from "./leaving";
 
 export type Page = { name: "journals" } | { name: "journal"; journal: JournalRef } | { name: "class" } | { name: "reports" } | { name: "sync" };
 
@@ -18,6 +19,10 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
   const [page, setPage] = useState<Page>(initial ?? { name: "journals" });
   const [journals, setJournals] = useState<JournalRef[] | null>(null);
   const [unsaved, setUnsaved] = useState(0);
+  /** Choosing another person (the profile screen over the current one). */
+  const [switching, setSwitching] = useState(false);
+  /** The window was asked to close and something typed could not be stored: what. */
+  const [closing, setClosing] = useState<string[] | null>(null);
 
   const refresh = async () => {
     const r = await api.appState();
@@ -36,6 +41,20 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
       stop?.();
       clearInterval(timer);
     };
+  }, []);
+  // Closing the window stores what is being typed first; what cannot be stored is shown and the
+  // window stays open until the teacher decides.
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    void api
+      .onCloseRequested(async () => {
+        void api.closeSeen();
+        const left = await storeEverything();
+        if (left.length === 0) void api.closeWindow();
+        else setClosing(left);
+      })
+      .then((f) => (stop = f));
+    return () => stop?.();
   }, []);
   useEffect(() => {
     if (!state?.profile) return;
@@ -57,8 +76,50 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
     ) : (
       <div class="loading">Открываю журнал…</div>
     );
-  if (!state.has_school) return <FirstStart api={api} onOpened={setState} />;
-  if (!state.profile) return <ProfilePicker api={api} onChosen={setState} />;
+  const closeQuestion = closing && (
+    <CloseQuestion
+      left={closing}
+      onStay={() => setClosing(null)}
+      onClose={() => {
+        setClosing(null);
+        void api.closeWindow();
+      }}
+    />
+  );
+  if (!state.has_school)
+    return (
+      <>
+        <FirstStart api={api} onOpened={setState} />
+        {closeQuestion}
+      </>
+    );
+  if (!state.profile || switching)
+    return (
+      <>
+        <ProfilePicker
+          api={api}
+          current={state.profile?.id ?? null}
+          onCancel={state.profile ? () => setSwitching(false) : undefined}
+          onChosen={(next) => {
+            if (next.profile?.id !== state.profile?.id) {
+              // Nothing of the previous person stays on screen: their journal, list and page.
+              setPage({ name: "journals" });
+              setJournals(null);
+              setError(null);
+            }
+            setSwitching(false);
+            setState(next);
+          }}
+        />
+        {closeQuestion}
+      </>
+    );
+  const changePerson = async () => {
+    const left = await storeEverything();
+    if (left.length > 0) return setError(`Сменить сотрудника пока нельзя: не сохранено — ${left.join("; ")}. Исправьте запись или отмените её (Esc).`);
+    setError(null);
+    setSwitching(true);
+  };
 
   const leads = state.profile.roles.includes("class_teacher") || state.profile.roles.includes("admin");
   const tab = (name: Page["name"], title: string, testid: string) => (
@@ -94,7 +155,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
           <button
             class="link"
             data-testid="profile-change"
-            onClick={() => setState({ ...state, profile: null })}
+            onClick={() => void changePerson()}
             title="Выбрать другого сотрудника"
           >
             сменить
@@ -106,6 +167,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
           {error} <button class="link" onClick={() => setError(null)}>закрыть</button>
         </div>
       )}
+      {closeQuestion}
       <main>
         {page.name === "journals" && (
           <JournalsPage journals={journals} onOpen={(journal) => setPage({ name: "journal", journal })} />
@@ -204,15 +266,50 @@ export function FirstStart({ api, onOpened }: { api: Api; onOpened: (s: AppState
   );
 }
 
-export function ProfilePicker({ api, onChosen }: { api: Api; onChosen: (s: AppState) => void }) {
+/** The question when the window is closed with an entry that cannot be stored. */
+export function CloseQuestion({ left, onStay, onClose }: { left: string[]; onStay: () => void; onClose: () => void }) {
+  return (
+    <div class="modal-back">
+      <div class="modal" role="alertdialog" aria-labelledby="close-title" data-testid="close-question">
+        <h2 id="close-title">Закрыть журнал?</h2>
+        <p>Это не сохранено и будет потеряно:</p>
+        <ul data-testid="close-left">
+          {left.map((l) => (
+            <li>{l}</li>
+          ))}
+        </ul>
+        <div class="row">
+          <button class="primary" data-testid="close-stay" onClick={onStay} autoFocus>
+            Вернуться и исправить
+          </button>
+          <button class="danger" data-testid="close-anyway" onClick={onClose}>
+            Закрыть без этого
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface ProfilePickerProps {
+  api: Api;
+  /** The person working now (preselected), when the screen is opened to change it. */
+  current?: string | null;
+  /** Back to the current person's work, unchanged. */
+  onCancel?: () => void;
+  onChosen: (s: AppState) => void;
+}
+
+export function ProfilePicker({ api, current, onCancel, onChosen }: ProfilePickerProps) {
   const [staff, setStaff] = useState<StaffView[] | null>(null);
-  const [chosen, setChosen] = useState("");
+  const [chosen, setChosen] = useState(current ?? "");
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void api.staffList().then((r) => (r.ok ? setStaff(r.value) : setError(r.error.message)));
   }, []);
   const choose = async () => {
     if (!chosen) return setError("Выберите себя в списке");
+    if (chosen === current && onCancel) return onCancel();
     const r = await api.setProfile(chosen);
     if (r.ok) onChosen(r.value);
     else setError(r.error.message);
@@ -233,6 +330,11 @@ export function ProfilePicker({ api, onChosen }: { api: Api; onChosen: (s: AppSt
         <button class="primary" data-testid="profile-confirm" onClick={choose}>
           Продолжить
         </button>
+        {onCancel && (
+          <button data-testid="profile-cancel" onClick={onCancel}>
+            Отмена
+          </button>
+        )}
       </div>
       {error && <p class="error" role="alert">{error}</p>}
     </div>

@@ -29,6 +29,7 @@ import type {
   StaffView,
   SyncProgress,
   SyncStatus,
+  Undone,
 } from "./types";
 
 export interface MockOptions {
@@ -151,6 +152,11 @@ function addDays(iso: string, n: number): string {
 function weekday(iso: string): number {
   return new Date(iso + "T00:00:00Z").getUTCDay(); // 0 = Sunday
 }
+/** The undo's answer, worded as the Rust side words it. */
+function undone(result: CellResult, where: string, text: string): Undone {
+  return { result, what: `Отменено: ${where} — ${text ? `снова «${text}»` : "снова пусто"}` };
+}
+
 export function ruDate(iso: string): string {
   const [y, m, d] = iso.split("-");
   return `${d}.${m}.${y}`;
@@ -164,7 +170,8 @@ export class MockBackend implements Api {
   private profile: Profile | null = null;
   private classes: MClass[] = [];
   private journals: MJournal[] = [];
-  private undoStack: Array<() => CellResult> = [];
+  /** The session's edits, newest last: the journal each was in, and how to put back what it replaced. */
+  private undoStack: Array<{ journal: string; undo: () => Undone }> = [];
   private seq = 0;
   private sync: SyncStatus = {
     configured: false,
@@ -443,6 +450,11 @@ export class MockBackend implements Api {
     return `${s.last} ${s.first}`;
   }
 
+  /** «Иванов П. М.», as the Rust side names a student in a sentence. */
+  private studentShort(s: MStudent): string {
+    return [s.last, ...[s.first, s.middle].filter(Boolean).map((p) => `${p[0]}.`)].join(" ");
+  }
+
   private finalView(j: MJournal, c: MClass, studentId: string, period: Period): FinalView {
     const [from, to] = PERIODS[period];
     const grades: number[] = [];
@@ -562,7 +574,8 @@ export class MockBackend implements Api {
         const period = this.periodOf(l.date, c.grade);
         return { cell: this.cellView(l.id, s.id, t), final: this.finalView(j, c, s.id, period), period };
       };
-      this.undoStack.push(() => apply(before));
+      const where = `${this.studentShort(s)}, урок ${ruDate(l.date)}`;
+      this.undoStack.push({ journal: `${classId}/${subjectId}`, undo: () => undone(apply(before), where, before) });
       return ok(apply(text));
     });
   }
@@ -587,7 +600,8 @@ export class MockBackend implements Api {
         this.touch(j, c);
         return { cell: null, final: this.finalView(j, c, s.id, period), period };
       };
-      this.undoStack.push(() => apply(before));
+      const where = `${this.studentShort(s)}, отметка «${PERIOD_TITLES[period]}»`;
+      this.undoStack.push({ journal: `${classId}/${subjectId}`, undo: () => undone(apply(before), where, before) });
       return ok(apply(p.value.marks[0] ?? ""));
     });
   }
@@ -632,10 +646,14 @@ export class MockBackend implements Api {
     });
   }
 
-  undo() {
-    return this.answer((): Result<CellResult | null> => {
-      const f = this.undoStack.pop();
-      return ok(f ? f() : null);
+  undo(classId: string, subjectId: string) {
+    return this.answer((): Result<Undone | null> => {
+      const j = this.journal(classId, subjectId);
+      if (!j) return err("not_found", "Нет такого журнала");
+      const at = this.undoStack.map((e) => e.journal).lastIndexOf(`${classId}/${subjectId}`);
+      if (at < 0) return ok(null);
+      const [e] = this.undoStack.splice(at, 1);
+      return ok(e!.undo());
     });
   }
 
@@ -908,6 +926,26 @@ export class MockBackend implements Api {
   }
   async onSyncProgress(_cb: (p: SyncProgress) => void) {
     return () => {};
+  }
+  private closeListeners = new Set<() => void>();
+  /** Whether the window closed (tests), and how often it heard the request. */
+  closed = false;
+  closeAcks = 0;
+  async onCloseRequested(cb: () => void) {
+    this.closeListeners.add(cb);
+    return () => void this.closeListeners.delete(cb);
+  }
+  /** The window's close button, as the shell reports it (tests). */
+  requestClose(): void {
+    for (const cb of this.closeListeners) cb();
+  }
+  async closeSeen() {
+    this.closeAcks++;
+    return ok(null);
+  }
+  async closeWindow() {
+    this.closed = true;
+    return ok(null);
   }
   fileUrl(path: string): string {
     return this.blobs.get(path) ?? "about:blank";

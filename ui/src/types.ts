@@ -32,6 +32,7 @@ export type { ReportRequest } from "./bindings/ReportRequest";
 export type { ReportResult } from "./bindings/ReportResult";
 export type { RosterStudent } from "./bindings/RosterStudent";
 export type { RosterView } from "./bindings/RosterView";
+export type { Undone } from "./bindings/Undone";
 export type { StaffView } from "./bindings/StaffView";
 export type { StudentRow } from "./bindings/StudentRow";
 export type { SyncProgress } from "./bindings/SyncProgress";

@@ -386,3 +386,104 @@ describe("opening a journal", () => {
     render(null, host);
   });
 });
+
+describe("leaving the work on screen", () => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  afterEach(() => render(null, host));
+
+  it("closing the window stores the mark being typed, then closes", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    (await waitFor(() => $("cell-2-50"))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    key($("grid-input")!, "4"); // typed, not yet stored: the bell rang
+    expect(api.received).toEqual([]);
+    api.requestClose();
+    await waitFor(() => api.closed);
+    expect(api.closeAcks).toBe(1);
+    expect(api.received.map((r) => r.input)).toEqual(["4"]);
+    const g = await api.grid("class-7b", "subj-Русский язык", null, "Q1");
+    const view = g.ok ? g.value : null;
+    const cell = view!.cells.find((c) => c.lesson === view!.lessons[50]!.id && c.student === view!.students[2]!.id);
+    expect(cell?.text).toBe("4");
+  });
+
+  it("closing with an entry that is not a mark asks, and «Вернуться» keeps it", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    (await waitFor(() => $("cell-2-51"))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    key($("grid-input")!, "7");
+    api.requestClose();
+    const question = await waitFor(() => $("close-question"));
+    expect(api.closed).toBe(false);
+    expect($("close-left")!.textContent).toContain("«7»");
+    click($("close-stay")!);
+    await waitFor(() => !$("close-question"));
+    expect($("cell-2-51")!.textContent).toBe("7");
+    expect(question.isConnected).toBe(false);
+    // Asked again, the teacher chooses to close without it.
+    api.requestClose();
+    click(await waitFor(() => $("close-anyway")));
+    await waitFor(() => api.closed);
+    expect(api.received).toEqual([]);
+  });
+
+  it("a topic typed and not saved is saved on closing", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    (await waitFor(() => $("cell-0-58"))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    await waitFor(() => ($("lesson-date") as HTMLInputElement | null)?.value === "21.10.2025");
+    const topic = $("lesson-topic") as HTMLTextAreaElement;
+    topic.value = "Причастие";
+    topic.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 20));
+    api.requestClose();
+    await waitFor(() => api.closed);
+    const g = await api.grid("class-7b", "subj-Русский язык", null, "Q1");
+    expect(g.ok && g.value.lessons[58]!.topic).toBe("Причастие");
+  });
+
+  it("another person gets a clean screen; «Отмена» goes back to the same journal", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    (await waitFor(() => $("cell-1-40"))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    const mark = $("cell-1-40")!.textContent === "2" ? "3" : "2";
+    key($("grid-input")!, mark); // typed, then «сменить»: stored as Кузнецова's, before the switch
+    click($("profile-change")!);
+    const select = (await waitFor(() => $("profile-select"))) as HTMLSelectElement;
+    await waitFor(() => select.options.length > 1);
+    expect(api.received.map((r) => r.input)).toEqual([mark]);
+    expect(select.value).toBe("staff-kuznetsova");
+    click($("profile-cancel")!);
+    await waitFor(() => $("cell-1-40"));
+    expect($("cell-1-40")!.textContent).toBe(mark);
+    // Now Смирнова takes the computer: her list, none of Кузнецова's journal on screen.
+    click($("profile-change")!);
+    const again = (await waitFor(() => $("profile-select"))) as HTMLSelectElement;
+    await waitFor(() => again.options.length > 1);
+    change(again, "staff-smirnova");
+    await new Promise((r) => setTimeout(r, 20));
+    click($("profile-confirm")!);
+    await waitFor(() => $("journal-list"));
+    expect($("profile-name")!.textContent).toContain("Смирнова");
+    expect($("grid")).toBeNull();
+    expect($("add-lesson")).toBeNull();
+    expect(document.body.textContent).not.toContain("вам не доступен");
+  });
+
+  it("a person cannot be changed while an entry is red: it says so and nothing changes", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    (await waitFor(() => $("cell-1-41"))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    key($("grid-input")!, "9");
+    click($("profile-change")!);
+    await waitFor(() => document.querySelector(".banner.error")?.textContent?.includes("Сменить сотрудника пока нельзя"));
+    expect($("profile-select")).toBeNull();
+    expect($("cell-1-41")!.textContent).toBe("9");
+  });
+});

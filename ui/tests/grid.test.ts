@@ -96,6 +96,48 @@ describe("the grid with the mock school", () => {
     expect($("cell-3-56").textContent).toBe("");
   });
 
+  it("Ctrl+Z says what it put back, puts the cursor there and leaves other journals alone", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    const js = await api.myJournals();
+    if (!js.ok) throw new Error(js.error.message);
+    const mine = js.value.filter((j) => j.access === "write");
+    const [a, b] = [mine[0]!, mine.find((j) => j.class_id !== mine[0]!.class_id || j.subject_id !== mine[0]!.subject_id)!];
+    const grids = await Promise.all(
+      [a, b].map(async (journal) => {
+        const g = await api.grid(journal.class_id, journal.subject_id, journal.subgroup, "Q1");
+        if (!g.ok) throw new Error(g.error.message);
+        let status: SaveStatus = { pending: 0, failed: [], hint: null };
+        const grid = new JournalGrid({ api, journal, view: g.value, onStatus: (s) => (status = s) });
+        return { grid, view: g.value, status: () => status };
+      }),
+    );
+    const [ga, gb] = grids as [(typeof grids)[0], (typeof grids)[0]];
+    document.body.replaceChildren(ga.grid.root, gb.grid.root);
+    ga.grid.model.select(3, 2);
+    keys(ga.grid.root, ["5", "Enter"]);
+    await ga.grid.queue.idle();
+    gb.grid.model.select(1, 1);
+    keys(gb.grid.root, ["4", "Enter"]);
+    await gb.grid.queue.idle();
+    ga.grid.select(0, 0);
+    ga.grid.root.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true, bubbles: true }));
+    await ga.grid.queue.idle();
+    // Undone here, where the teacher is looking: the other journal keeps its «4».
+    expect(ga.grid.shown(3, 2)).not.toBe("5");
+    expect(gb.grid.shown(1, 1)).toBe("4");
+    expect([ga.grid.model.row, ga.grid.model.col]).toEqual([3, 2]);
+    const student = ga.view.students[3]!;
+    const date = ga.view.lessons[2]!.date.split("-").reverse().join(".");
+    expect(ga.status().hint).toContain("Отменено: ");
+    expect(ga.status().hint).toContain(student.name.split(" ")[0]!);
+    expect(ga.status().hint).toContain(`урок ${date}`);
+    // Nothing more to undo here; the other journal's edit is still its own to undo.
+    ga.grid.root.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true, bubbles: true }));
+    await ga.grid.queue.idle();
+    expect(ga.status().hint).toMatch(/^Отменять нечего/);
+    expect(gb.grid.shown(1, 1)).toBe("4");
+  });
+
   it("a period mark goes through set_final", async () => {
     const { grid } = await open("staff-kuznetsova", "Русский язык");
     grid.model.select(0, 60);

@@ -5,7 +5,7 @@
 //! result or its [`AppError`] (`{code, message}`, the message in Russian, the code stable).
 //!
 //! The types are the IPC contract: plain, serialisable, with ids as strings and dates as ISO
-//! text. With the `ts` feature they derive `ts_rs::TS`, and the TypeScript the front end imports
+//! text. In test builds they derive `ts_rs::TS`, and the TypeScript the front end imports
 //! (`ui/src/bindings/`) is generated from them; a test fails when the committed files differ.
 //!
 //! Every figure the grid shows is computed by the domain: the cell text by
@@ -137,6 +137,19 @@ impl Period {
             Self::H1 => PeriodCode::H1,
             Self::H2 => PeriodCode::H2,
             Self::Year => PeriodCode::Year,
+        }
+    }
+
+    /// «1 четверть», «Год»: as the period list names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Q1 => "1 четверть",
+            Self::Q2 => "2 четверть",
+            Self::Q3 => "3 четверть",
+            Self::Q4 => "4 четверть",
+            Self::H1 => "1 полугодие",
+            Self::H2 => "2 полугодие",
+            Self::Year => "Год",
         }
     }
 
@@ -637,6 +650,31 @@ enum UndoEntry {
         student: StudentId,
         value: Option<MarkValue>,
     },
+}
+
+impl UndoEntry {
+    fn doc(&self) -> DocId {
+        match self {
+            Self::Cell { doc, .. } | Self::Final { doc, .. } => *doc,
+        }
+    }
+}
+
+/// What an undo put back, and the sentence that says so («Отменено: Иванов П., урок 03.09.2025
+/// — снова «4»»).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(TS))]
+pub struct Undone {
+    pub result: CellResult,
+    pub what: String,
+}
+
+fn undone_line(student: &str, place: &str, text: &str) -> String {
+    if text.is_empty() {
+        format!("Отменено: {student}, {place} — снова пусто")
+    } else {
+        format!("Отменено: {student}, {place} — снова «{text}»")
+    }
 }
 
 /// The app's state: the school file, the school in it (if any), who works at this computer,
@@ -1590,27 +1628,17 @@ impl App {
         })
     }
 
-    /// Undoes the profile's last edit of this session, as a new change (history is kept).
-    pub fn undo(&mut self) -> AppResult<Option<CellResult>> {
-        let Some(entry) = self.undo.pop() else {
+    /// Undoes the profile's last edit of this session in the journal on screen (`class_id`,
+    /// `subject_id`), as a new change (history is kept), and says what it put back where. An
+    /// edit of another journal is never undone from here: it waits until that journal is open.
+    pub fn undo(&mut self, class_id: &str, subject_id: &str) -> AppResult<Option<Undone>> {
+        let ctx = self.writable(class_id, subject_id)?;
+        let Some(at) = self.undo.iter().rposition(|e| e.doc() == ctx.doc) else {
             return Ok(None);
         };
+        let entry = self.undo.remove(at);
+        let kept = entry.clone();
         let who = self.who()?;
-        let year = self.z()?.year();
-        let doc = match &entry {
-            UndoEntry::Cell { doc, .. } | UndoEntry::Final { doc, .. } => *doc,
-        };
-        let (Some(class), Some(subject)) = (doc.class(), doc.subject()) else {
-            return Err(invalid("отменить можно только правку журнала"));
-        };
-        debug_assert_eq!(doc.year, year);
-        let ctx = match self.writable(&class.to_string(), &subject.to_string()) {
-            Ok(ctx) => ctx,
-            Err(e) => {
-                self.undo.push(entry);
-                return Err(e);
-            }
-        };
         match entry {
             UndoEntry::Cell {
                 lesson,
@@ -1619,9 +1647,24 @@ impl App {
                 attendance,
                 ..
             } => {
-                self.write_cell(&ctx, who, lesson, student, marks, attendance)?;
                 let s = self.student_in(&ctx, &student.to_string())?;
-                self.cell_result(&ctx, lesson, &s).map(Some)
+                let date = journal::lesson(self.z()?.store().doc(ctx.doc)?, lesson)?
+                    .map(|l| l.date.format("%d.%m.%Y").to_string())
+                    .unwrap_or_default();
+                if let Err(e) = self.write_cell(&ctx, who, lesson, student, marks, attendance) {
+                    self.undo.insert(at, kept);
+                    return Err(e);
+                }
+                let result = self.cell_result(&ctx, lesson, &s)?;
+                let text = result
+                    .cell
+                    .as_ref()
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default();
+                Ok(Some(Undone {
+                    what: undone_line(&s.name.short(), &format!("урок {date}"), &text),
+                    result,
+                }))
             }
             UndoEntry::Final {
                 kind,
@@ -1637,10 +1680,19 @@ impl App {
                     FinalKind::Period(p) => Period::of(p),
                     _ => Period::Year,
                 };
-                Ok(Some(CellResult {
-                    cell: None,
-                    r#final: self.figures(&ctx, &s, period)?,
-                    period,
+                let figures = self.figures(&ctx, &s, period)?;
+                let text = figures.period_mark.clone().unwrap_or_default();
+                Ok(Some(Undone {
+                    what: undone_line(
+                        &s.name.short(),
+                        &format!("отметка «{}»", period.title()),
+                        &text,
+                    ),
+                    result: CellResult {
+                        cell: None,
+                        r#final: figures,
+                        period,
+                    },
                 }))
             }
         }
@@ -2880,17 +2932,22 @@ mod tests {
     }
 
     #[test]
-    fn undo_puts_back_what_was_there() {
+    fn undo_puts_back_what_was_there_and_says_so() {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
         app.set_profile(&ids.algebra_teacher).unwrap();
-        assert_eq!(app.undo().unwrap(), None);
+        assert_eq!(app.undo(&ids.class, &ids.algebra).unwrap(), None);
         let grid = app
             .grid(&ids.class, &ids.algebra, None, Period::Q3)
             .unwrap();
-        let student = grid.students.iter().find(|s| s.on_roll).unwrap().id.clone();
+        let row = grid.students.iter().find(|s| s.on_roll).unwrap();
+        let student = row.id.clone();
         let lesson = grid.lessons[5].id.clone();
+        let date = {
+            let d = NaiveDate::parse_from_str(&grid.lessons[5].date, "%Y-%m-%d").unwrap();
+            d.format("%d.%m.%Y").to_string()
+        };
         let shown = |g: &GridView| {
             g.cells
                 .iter()
@@ -2902,13 +2959,72 @@ mod tests {
             .unwrap();
         app.set_cell(&ids.class, &ids.algebra, &lesson, &student, "3")
             .unwrap();
-        let r = app.undo().unwrap().unwrap();
-        assert_eq!(r.cell.unwrap().text, "2");
-        app.undo().unwrap().unwrap();
+        let r = app.undo(&ids.class, &ids.algebra).unwrap().unwrap();
+        assert_eq!(r.result.cell.unwrap().text, "2");
+        assert!(
+            r.what.starts_with("Отменено: ") && r.what.contains(&format!("урок {date}")),
+            "{}",
+            r.what
+        );
+        assert!(r.what.ends_with("снова «2»"), "{}", r.what);
+        app.undo(&ids.class, &ids.algebra).unwrap().unwrap();
         let grid = app
             .grid(&ids.class, &ids.algebra, None, Period::Q3)
             .unwrap();
         assert_eq!(shown(&grid), original);
+    }
+
+    #[test]
+    fn undo_in_one_journal_never_touches_another() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let other = app
+            .my_journals()
+            .unwrap()
+            .into_iter()
+            .find(|j| {
+                j.access == Access::Write
+                    && (j.class_id != ids.class || j.subject_id != ids.algebra)
+            })
+            .expect("the algebra teacher has a second journal");
+        let cell_of = |app: &mut App, class: &str, subject: &str, group: Option<u8>| {
+            let g = app.grid(class, subject, group, Period::Q3).unwrap();
+            let s = g.students.iter().find(|s| s.on_roll).unwrap().id.clone();
+            (g.lessons[2].id.clone(), s)
+        };
+        let (l1, s1) = cell_of(&mut app, &ids.class, &ids.algebra, None);
+        let (l2, s2) = cell_of(&mut app, &other.class_id, &other.subject_id, other.subgroup);
+        app.set_cell(&ids.class, &ids.algebra, &l1, &s1, "5")
+            .unwrap();
+        app.set_cell(&other.class_id, &other.subject_id, &l2, &s2, "4")
+            .unwrap();
+        // On the first journal's screen, Ctrl+Z undoes the edit made there, not the later one
+        // of the other journal.
+        let r = app.undo(&ids.class, &ids.algebra).unwrap().unwrap();
+        assert_eq!(r.result.cell.as_ref().unwrap().lesson, l1);
+        assert_eq!(app.undo(&ids.class, &ids.algebra).unwrap(), None);
+        let g = app
+            .grid(
+                &other.class_id,
+                &other.subject_id,
+                other.subgroup,
+                Period::Q3,
+            )
+            .unwrap();
+        let kept = g.cells.iter().find(|c| c.lesson == l2 && c.student == s2);
+        assert_eq!(kept.map(|c| c.text.as_str()), Some("4"));
+        // That edit is still there to undo in its own journal.
+        let r = app
+            .undo(&other.class_id, &other.subject_id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.result.cell.unwrap().lesson, l2);
+        // A journal the profile only reads has nothing to undo: it says why.
+        app.set_profile(&ids.class_teacher).unwrap();
+        let e = app.undo(&ids.class, &ids.other_subject).unwrap_err();
+        assert_eq!(e.code, code::READ_ONLY);
     }
 
     #[test]
@@ -3280,6 +3396,7 @@ mod tests {
         JournalRef::export_all(&cfg).unwrap();
         GridView::export_all(&cfg).unwrap();
         CellResult::export_all(&cfg).unwrap();
+        Undone::export_all(&cfg).unwrap();
         LessonEdit::export_all(&cfg).unwrap();
         MovementEdit::export_all(&cfg).unwrap();
         RosterView::export_all(&cfg).unwrap();

@@ -4,7 +4,7 @@
 // typed into), so entry keeps up with a fast typist on 35 × 60 on an old laptop.
 
 import type { Api } from "../api";
-import type { CellResult, ConflictView, FinalView, GridView, JournalRef } from "../types";
+import type { CellResult, ConflictView, FinalView, GridView, JournalRef, Undone } from "../types";
 import { EditQueue, failedEverywhere, pendingEverywhere, type FailedAnywhere, type QueueEvent } from "./queue";
 import { GridModel, maybeValid, type KeyInput, type Outcome } from "./model";
 
@@ -66,6 +66,8 @@ export class JournalGrid {
   private rowOf = new Map<string, number>();
   private colOf = new Map<string, number>();
   private hint: string | null = null;
+  /** What the last undo put back (its answer, read when the queue says it is stored). */
+  private undone: Undone | null = null;
 
   constructor(private opts: GridOptions) {
     const { view } = opts;
@@ -236,6 +238,24 @@ export class JournalGrid {
     this.apply(out, prev);
   }
 
+  /** Stores the entry being typed, as leaving the cell does. Returns the entry when it cannot
+   * be stored (not a mark or a code), named for the user; it stays in the cell, red. */
+  flush(): string[] {
+    if (!this.model.editing) return [];
+    const prev = [this.model.row, this.model.col] as const;
+    this.apply(this.model.commitHere(), prev);
+    if (!this.model.editing) return [];
+    return [`${this.label(this.model.row, this.model.col)}: «${this.model.draft}» — ${this.model.hint ?? "не сохранено"}`];
+  }
+
+  /** «Иванов Пётр, 03.09» or «Иванов Пётр, отметка за период»: an entry named for the user. */
+  private label(r: number, c: number): string {
+    const { view } = this.opts;
+    const student = view.students[r]!;
+    const lesson = view.lessons[c];
+    return lesson ? `${student.name}, ${lesson.date.split("-").reverse().slice(0, 2).join(".")}` : `${student.name}, отметка за период`;
+  }
+
   /** Puts the cursor on a cell, as a click does. */
   select(r: number, c: number): void {
     const prev = [this.model.row, this.model.col] as const;
@@ -267,9 +287,16 @@ export class JournalGrid {
       case "commit":
         this.store(out.row, out.col, out.input, out.display);
         break;
-      case "undo":
-        this.queue.push("undo", "отмена", () => this.opts.api.undo());
+      case "undo": {
+        const { api, journal } = this.opts;
+        this.queue.push("undo", "отмена", async () => {
+          const r = await api.undo(journal.class_id, journal.subject_id);
+          if (!r.ok) return r;
+          this.undone = r.value;
+          return { ok: true, value: r.value?.result ?? null };
+        });
         break;
+      }
       default:
         break;
     }
@@ -324,13 +351,11 @@ export class JournalGrid {
     const td = this.cells[r]![c]!;
     td.textContent = display;
     this.decorate(td, display);
+    const label = this.label(r, c);
     if (c === view.lessons.length) {
-      this.queue.push(this.key(r, c), `${student.name}, отметка за период`, () =>
-        api.setFinal(journal.class_id, journal.subject_id, student.id, view.period, input),
-      );
+      this.queue.push(this.key(r, c), label, () => api.setFinal(journal.class_id, journal.subject_id, student.id, view.period, input));
     } else {
       const lesson = view.lessons[c]!;
-      const label = `${student.name}, ${lesson.date.split("-").reverse().slice(0, 2).join(".")}`;
       this.queue.push(this.key(r, c), label, () => api.setCell(journal.class_id, journal.subject_id, lesson.id, student.id, input));
     }
   }
@@ -338,11 +363,18 @@ export class JournalGrid {
   private onQueue(e: QueueEvent<CellResult | null>): void {
     if (e.key === "undo") {
       if (e.state === "saved") {
-        if (e.result) {
+        const u = this.undone;
+        this.undone = null;
+        if (e.result && u) {
           this.showResult(e.result, true);
-          const shownHere = e.result.cell ? this.rowOf.has(e.result.cell.student) && this.colOf.has(e.result.cell.lesson) : this.rowOf.has(e.result.final.student);
-          this.hint = shownHere ? "Возвращено прежнее значение" : "Отменено изменение в другом журнале";
-        } else this.hint = "Отменять нечего: в этом сеансе вы ещё ничего не меняли";
+          // The cursor goes to the cell that changed, when this grid shows it (an edit of this
+          // journal in another period is named by its date only).
+          const cell = e.result.cell;
+          const r = this.rowOf.get(cell ? cell.student : e.result.final.student);
+          const c = cell ? this.colOf.get(cell.lesson) : e.result.period === this.opts.view.period ? this.opts.view.lessons.length : undefined;
+          if (r !== undefined && c !== undefined && !this.model.editing) this.select(r, c);
+          this.hint = r !== undefined && c !== undefined ? u.what : `${u.what} (в другом периоде журнала)`;
+        } else this.hint = "Отменять нечего: в этом журнале вы в этом сеансе ещё ничего не меняли";
       } else if (e.state === "failed") this.hint = e.error?.message ?? null;
       this.emit();
       return;

@@ -8,6 +8,7 @@ import { JournalGrid, type SaveStatus } from "../grid/grid";
 import { allIdle, type FailedAnywhere } from "../grid/queue";
 import { count, localToday, PERIOD_TITLES, ruDate } from "../ru";
 import { DateField, dateProblem } from "../datefield";
+import { keepOnLeaving } from "../leaving";
 
 export function journalTitle(j: JournalRef): string {
   return `${j.class_name} · ${j.subject_name}${j.subgroup !== null ? ` · ${j.subgroup} группа` : ""}`;
@@ -110,6 +111,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
     else if (upToToday > 0) g.select(0, upToToday);
     g.focus();
     void api.conflicts().then((r) => r.ok && g.markConflicts(r.value));
+    return keepOnLeaving(() => g.flush());
   }, [view]);
 
   const readOnly = view ? view.access !== "write" : journal.access !== "write";
@@ -264,17 +266,32 @@ function LessonPanel({ api, journal, year, lesson, readOnly, onSaved, onAdded, o
   }
   const dirty = !!lesson && (date !== lesson.date || topic !== lesson.topic || homework !== lesson.homework);
 
-  const save = async () => {
+  /** Saves the lesson's fields; returns what went wrong (null: saved, or nothing to save). */
+  const save = async (): Promise<string | null> => {
     // A journal the profile only reads is never written, whatever the keyboard does.
-    if (!lesson || readOnly) return;
+    if (!lesson || readOnly) return null;
     const problem = dateProblem(date);
-    if (problem || date === null) return setNote({ ok: false, text: problem ?? "" });
+    if (problem || date === null) {
+      setNote({ ok: false, text: problem ?? "" });
+      return problem ?? "укажите дату урока";
+    }
     const r = await api.saveLesson(journal.class_id, journal.subject_id, lesson.id, { date, topic, homework });
     if (r.ok) {
       setNote({ ok: true, text: "Урок сохранён" });
       onSaved(r.value);
-    } else setNote({ ok: false, text: r.error.message });
+      return null;
+    }
+    setNote({ ok: false, text: r.error.message });
+    return r.error.message;
   };
+  // Closing the window or changing the person saves a topic or homework typed and not saved.
+  const keep = useRef<() => Promise<string[]>>(async () => []);
+  keep.current = async () => {
+    if (!dirty || !lesson) return [];
+    const problem = await save();
+    return problem ? [`Урок ${ruDate(lesson.date)}, тема и задание: ${problem}`] : [];
+  };
+  useEffect(() => keepOnLeaving(() => keep.current()), []);
   const add = async () => {
     const problem = dateProblem(newDate);
     if (problem || !newDate) return setNote({ ok: false, text: problem ?? "" });
