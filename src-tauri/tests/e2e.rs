@@ -190,3 +190,117 @@ async fn a_quarterly_copy_from_the_reports_page() {
         "{path}"
     );
 }
+
+/// Presses the window's close button (WM_DELETE_WINDOW, as a window manager sends it).
+fn press_close_button() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/x11-close.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .output()
+        .expect("python3 runs scripts/x11-close.py");
+    assert!(
+        out.status.success(),
+        "x11-close: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Waits until the app has gone (its WebDriver session answers no more).
+async fn wait_gone(c: &fantoccini::Client) {
+    for _ in 0..200 {
+        if c.execute("return 1", vec![]).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the window did not close");
+}
+
+/// The bell rings: the teacher types the last mark and closes the window. A mark is stored
+/// before the window closes; an entry that is not a mark makes the window ask first.
+#[tokio::test]
+async fn the_mark_typed_when_the_window_is_closed_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path());
+    let who = people(&db);
+    let teacher = who.algebra_teacher.clone();
+    let period = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out = period.clone();
+    with_app(&db, |c| async move {
+        choose_profile(&c, &who.algebra_teacher).await;
+        open_journal(&c, "7Б", "Алгебра", "write").await;
+        click_cell(&c, 0, 0).await;
+        let input = wait_id(&c, "grid-input", 10).await;
+        let mark = if cell_text(&c, 0, 0).await == "4" { "3" } else { "4" };
+        *out.lock().unwrap() = Some((shown_period(&c).await, mark));
+        // «7» is no mark: the window asks, and «Вернуться» keeps the entry on screen.
+        input.send_keys("7").await.unwrap();
+        press_close_button();
+        wait_id(&c, "close-question", 10).await;
+        let left = text_content(&c, &testid("close-left")).await;
+        assert!(left.contains("«7»"), "{left}");
+        click_id(&c, "close-stay").await;
+        assert_eq!(cell_text(&c, 0, 0).await, "7");
+        // Esc drops it; the real mark is typed, and the window closed before Enter.
+        let input = wait_id(&c, "grid-input", 10).await;
+        input.send_keys(&format!("\u{E00C}{mark}")).await.unwrap();
+        press_close_button();
+        wait_gone(&c).await;
+    })
+    .await;
+    let (period, mark) = period.lock().unwrap().unwrap();
+    assert_eq!(row_in_file(&db, &teacher, "Алгебра", period, 1), [mark]);
+}
+
+/// Undo says what it put back and puts the cursor there; another person who takes the
+/// computer gets a screen of her own, with nothing of the previous person's journal.
+#[tokio::test]
+async fn undo_says_what_it_did_and_another_person_starts_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path());
+    let who = people(&db);
+    with_app(&db, |c| async move {
+        choose_profile(&c, &who.algebra_teacher).await;
+        open_journal(&c, "7Б", "Алгебра", "write").await;
+        click_cell(&c, 0, 1).await;
+        let before = cell_text(&c, 0, 1).await;
+        let mark = if before == "3" { "2" } else { "3" };
+        let input = wait_id(&c, "grid-input", 10).await;
+        input.send_keys(&format!("{mark}\u{E007}")).await.unwrap();
+        wait_saved(&c).await;
+        click_cell(&c, 3, 4).await;
+        let input = wait_id(&c, "grid-input", 10).await;
+        input.send_keys("\u{E009}z\u{E000}").await.unwrap();
+        wait_saved(&c).await;
+        let start = std::time::Instant::now();
+        let hint = loop {
+            let h = text_content(&c, &testid("grid-hint")).await;
+            if h.starts_with("Отменено") || start.elapsed().as_secs() > 10 {
+                break h;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        let date = wait_id(&c, "lesson-1", 10).await.attr("title").await.unwrap().unwrap();
+        let date = date.split(' ').next().unwrap().to_string();
+        assert!(hint.starts_with("Отменено: ") && hint.contains(&format!("урок {date}")), "{hint}");
+        assert_eq!(cell_text(&c, 0, 1).await, before);
+        let cur = wait_id(&c, "cell-0-1", 10).await.attr("class").await.unwrap().unwrap();
+        assert!(cur.contains("cur"), "the cursor is on the cell undone: {cur}");
+
+        // «сменить»: the current person is chosen already, and «Отмена» is there.
+        click_id(&c, "profile-change").await;
+        wait_id(&c, "profile-cancel", 10).await;
+        let chosen = wait_id(&c, "profile-select", 10).await.prop("value").await.unwrap();
+        assert_eq!(chosen.as_deref(), Some(who.algebra_teacher.as_str()));
+        choose_profile(&c, &who.class_teacher).await;
+        let page = text_content(&c, "main").await;
+        assert!(!page.contains("не доступен"), "{page}");
+        for gone in ["grid", "add-lesson", "lesson-panel"] {
+            assert!(
+                c.find(fantoccini::Locator::Css(&testid(gone))).await.is_err(),
+                "{gone} of the previous person is still on screen"
+            );
+        }
+    })
+    .await;
+}
