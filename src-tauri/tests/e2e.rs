@@ -155,11 +155,14 @@ async fn a_class_teacher_cannot_edit_another_subject() {
     assert_eq!(row_in_file(&db, &teacher, &subject, period, 3), before);
 }
 
-/// The class teacher makes the quarterly copy on the reports page and finds the PDF.
+/// The class teacher makes the quarterly copy on the reports page, finds the PDF, and saves a
+/// copy: never onto the document itself, and not over a file without asking.
 #[tokio::test]
 async fn a_quarterly_copy_from_the_reports_page() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_school(dir.path());
+    let dest = dir.path().join("Документы").join("копия.pdf");
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
     let who = people(&db);
     let found = std::sync::Arc::new(std::sync::Mutex::new(None));
     let out = found.clone();
@@ -177,7 +180,32 @@ async fn a_quarterly_copy_from_the_reports_page() {
             path
         };
         wait_id(&c, "report-preview", 30).await;
-        *out.lock().unwrap() = Some(path);
+        *out.lock().unwrap() = Some(path.clone());
+
+        // «Сохранить» onto the document itself is refused and the document is intact.
+        let size = std::fs::metadata(&path).unwrap().len();
+        set_field(&c, "report-dest", &path).await;
+        click_id(&c, "report-save").await;
+        let note = wait_text(&c, "report-note").await;
+        assert!(!note.starts_with("Сохранено"), "{note}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), size, "{note}");
+        // A copy elsewhere; the second time the window asks before replacing it.
+        let copy = dest.to_str().unwrap().to_string();
+        set_field(&c, "report-dest", &copy).await;
+        click_id(&c, "report-save").await;
+        let note = wait_text(&c, "report-note").await;
+        assert!(note.starts_with("Сохранено"), "{note}");
+        std::fs::write(&copy, b"an older file").unwrap();
+        click_id(&c, "report-save").await;
+        wait_id(&c, "report-replace", 10).await;
+        assert_eq!(std::fs::read(&copy).unwrap(), b"an older file");
+        click_id(&c, "report-replace-yes").await;
+        let start = std::time::Instant::now();
+        while std::fs::metadata(&copy).unwrap().len() != size {
+            assert!(start.elapsed().as_secs() < 20, "the file was not replaced");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(std::fs::metadata(&copy).unwrap().len(), size);
     })
     .await;
     let path = found.lock().unwrap().clone().unwrap();
@@ -231,7 +259,11 @@ async fn the_mark_typed_when_the_window_is_closed_is_kept() {
         open_journal(&c, "7Б", "Алгебра", "write").await;
         click_cell(&c, 0, 0).await;
         let input = wait_id(&c, "grid-input", 10).await;
-        let mark = if cell_text(&c, 0, 0).await == "4" { "3" } else { "4" };
+        let mark = if cell_text(&c, 0, 0).await == "4" {
+            "3"
+        } else {
+            "4"
+        };
         *out.lock().unwrap() = Some((shown_period(&c).await, mark));
         // «7» is no mark: the window asks, and «Вернуться» keeps the entry on screen.
         input.send_keys("7").await.unwrap();
@@ -280,27 +312,229 @@ async fn undo_says_what_it_did_and_another_person_starts_clean() {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         };
-        let date = wait_id(&c, "lesson-1", 10).await.attr("title").await.unwrap().unwrap();
+        let date = wait_id(&c, "lesson-1", 10)
+            .await
+            .attr("title")
+            .await
+            .unwrap()
+            .unwrap();
         let date = date.split(' ').next().unwrap().to_string();
-        assert!(hint.starts_with("Отменено: ") && hint.contains(&format!("урок {date}")), "{hint}");
+        assert!(
+            hint.starts_with("Отменено: ") && hint.contains(&format!("урок {date}")),
+            "{hint}"
+        );
         assert_eq!(cell_text(&c, 0, 1).await, before);
-        let cur = wait_id(&c, "cell-0-1", 10).await.attr("class").await.unwrap().unwrap();
-        assert!(cur.contains("cur"), "the cursor is on the cell undone: {cur}");
+        let cur = wait_id(&c, "cell-0-1", 10)
+            .await
+            .attr("class")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            cur.contains("cur"),
+            "the cursor is on the cell undone: {cur}"
+        );
 
         // «сменить»: the current person is chosen already, and «Отмена» is there.
         click_id(&c, "profile-change").await;
         wait_id(&c, "profile-cancel", 10).await;
-        let chosen = wait_id(&c, "profile-select", 10).await.prop("value").await.unwrap();
+        let chosen = wait_id(&c, "profile-select", 10)
+            .await
+            .prop("value")
+            .await
+            .unwrap();
         assert_eq!(chosen.as_deref(), Some(who.algebra_teacher.as_str()));
         choose_profile(&c, &who.class_teacher).await;
         let page = text_content(&c, "main").await;
         assert!(!page.contains("не доступен"), "{page}");
         for gone in ["grid", "add-lesson", "lesson-panel"] {
             assert!(
-                c.find(fantoccini::Locator::Css(&testid(gone))).await.is_err(),
+                c.find(fantoccini::Locator::Css(&testid(gone)))
+                    .await
+                    .is_err(),
                 "{gone} of the previous person is still on screen"
             );
         }
     })
     .await;
+}
+
+/// Types into a text field as a person does: everything in it selected, then the new text key
+/// by key.
+async fn set_field(c: &fantoccini::Client, id: &str, text: &str) {
+    let field = wait_id(c, id, 10).await;
+    field.click().await.unwrap();
+    // Each its own sequence: a key sequence releases its modifiers only at its end.
+    field.send_keys("\u{E009}a").await.unwrap();
+    field.send_keys("\u{E003}").await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// The text of an element once it has some.
+async fn wait_text(c: &fantoccini::Client, id: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let t = text_content(c, &testid(id)).await;
+        if !t.is_empty() || start.elapsed().as_secs() > 20 {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until an element says exactly `expected` (an earlier message may be there first).
+async fn wait_for_text(c: &fantoccini::Client, id: &str, expected: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let t = text_content(c, &testid(id)).await;
+        if t == expected {
+            return;
+        }
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "{id} says «{t}», not «{expected}»"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A departure typed in full is kept as typed: a date outside the school year is refused and
+/// nothing changes; the entry is corrected, then cancelled, and the pupil is on the list again
+/// with his marks.
+#[tokio::test]
+async fn a_departure_typed_in_full_is_refused_corrected_and_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path());
+    let who = people(&db);
+    let teacher = who.class_teacher.clone();
+    let chosen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let out = chosen.clone();
+    let marks_before = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let before = marks_before.clone();
+    let dir_path = db.clone();
+    with_app(&db, |c| async move {
+        choose_profile(&c, &who.class_teacher).await;
+        click_id(&c, "nav-class").await;
+        click_id(&c, "class-tab-movement").await;
+        wait_id(&c, "movement-student", 20).await;
+        let first = c
+            .execute(
+                "return document.querySelector(arguments[0]).options[1].value;",
+                vec![serde_json::json!(testid("movement-student"))],
+            )
+            .await
+            .unwrap();
+        let student = first.as_str().unwrap().to_string();
+        *out.lock().unwrap() = student.clone();
+        let marks = {
+            let mut app = App::open(db_copy(&dir_path)).unwrap();
+            app.set_profile(&who.algebra_teacher).unwrap();
+            row_marks(&mut app, &student)
+        };
+        *before.lock().unwrap() = marks;
+        choose(&c, "movement-student", &student).await;
+        choose(&c, "movement-kind", "departure").await;
+        set_field(&c, "movement-order", "12").await;
+
+        // Typed key by key, the date is what was typed, and out of the year it is refused.
+        set_field(&c, "movement-date", "15.05.2020").await;
+        let shown = wait_id(&c, "movement-date", 10)
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(shown.as_deref(), Some("15.05.2020"));
+        click_id(&c, "movement-save").await;
+        let note = wait_text(&c, "movement-note").await;
+        assert!(!note.starts_with("Записано"), "{note}");
+        assert!(c
+            .find(fantoccini::Locator::Css("[data-testid^=\"movement-row-\"]"))
+            .await
+            .is_err());
+
+        set_field(&c, "movement-date", "15.05.2026").await;
+        let shown = wait_id(&c, "movement-date", 10)
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(shown.as_deref(), Some("15.05.2026"));
+        click_id(&c, "movement-save").await;
+        wait_for_text(&c, "movement-note", "Записано").await;
+        let row = wait(&c, "[data-testid^=\"movement-row-\"]", 10).await;
+        let id = row.attr("data-testid").await.unwrap().unwrap();
+        let id = id.trim_start_matches("movement-row-").to_string();
+        assert!(text_content(&c, &testid(&format!("movement-row-{id}")))
+            .await
+            .contains("15.05.2026"));
+
+        // Corrected: the new date, the entry's history kept.
+        click_id(&c, &format!("movement-edit-{id}")).await;
+        set_field(&c, "movement-date", "20.05.2026").await;
+        click_id(&c, "movement-save").await;
+        wait_for_text(&c, "movement-note", "Запись исправлена").await;
+        assert!(text_content(&c, &testid(&format!("movement-row-{id}")))
+            .await
+            .contains("20.05.2026"));
+
+        // Cancelled, after «Да».
+        click_id(&c, &format!("movement-cancel-{id}")).await;
+        click_id(&c, &format!("movement-cancel-yes-{id}")).await;
+        wait_id(&c, &format!("movement-cancelled-{id}"), 10).await;
+    })
+    .await;
+
+    // In the file: on the roll all year again, every mark where it was.
+    let student = chosen.lock().unwrap().clone();
+    let mut app = App::open(&db).unwrap();
+    app.set_profile(&teacher).unwrap();
+    let class = app
+        .my_journals()
+        .unwrap()
+        .into_iter()
+        .find(|j| j.class_name == "7Б")
+        .unwrap()
+        .class_id;
+    let roster = app.roster(&class).unwrap();
+    let s = roster.students.iter().find(|s| s.id == student).unwrap();
+    assert!(s.movements.is_empty(), "{:?}", s.movements);
+    drop(app);
+    let mut app = App::open(&db).unwrap();
+    let algebra = people(&db).algebra_teacher;
+    app.set_profile(&algebra).unwrap();
+    let marks = row_marks(&mut app, &student);
+    assert!(!marks.is_empty());
+    assert_eq!(marks, *marks_before.lock().unwrap());
+}
+
+/// A copy of a school file that the app has open (the file, and its write-ahead log).
+fn db_copy(db: &Path) -> std::path::PathBuf {
+    let copy = db.with_file_name("copy-for-reading.sqlite3");
+    std::fs::copy(db, &copy).unwrap();
+    let wal = db.with_extension("sqlite3-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, copy.with_extension("sqlite3-wal")).unwrap();
+    }
+    copy
+}
+
+/// Every cell of a student in 7Б's algebra in the 4th quarter (the departure's), as stored.
+fn row_marks(app: &mut App, student: &str) -> Vec<String> {
+    let j = app
+        .my_journals()
+        .unwrap()
+        .into_iter()
+        .find(|j| j.class_name == "7Б" && j.subject_name == "Алгебра" && j.subgroup.is_none())
+        .unwrap();
+    let grid = app
+        .grid(&j.class_id, &j.subject_id, None, Period::Q4)
+        .unwrap();
+    let mut cells: Vec<String> = grid
+        .cells
+        .iter()
+        .filter(|c| c.student == student)
+        .map(|c| format!("{} {}", c.lesson, c.text))
+        .collect();
+    cells.sort();
+    cells
 }
