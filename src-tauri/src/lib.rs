@@ -70,6 +70,21 @@ impl Shared {
         f(&mut guard)
     }
 
+    /// Opens another school file (made empty when it does not exist) in place of the open
+    /// one: no sync is half-way, no command runs meanwhile, and the next start opens it too.
+    /// When it cannot be opened, nothing changes.
+    fn switch(app: &Mutex<view::App>, syncer: &sync::Syncer, path: &Path) -> AppResult<AppState> {
+        let _paused = syncer.pause();
+        let _gate = syncer.gate.hold();
+        let mut next = view::App::open(path)?;
+        let configured = matches!(next.enrolment(), Ok(Some(_)));
+        let state = next.state()?;
+        *app.lock().unwrap_or_else(|p| p.into_inner()) = next;
+        syncer.set_db(path.to_path_buf(), configured);
+        remember_school(path);
+        Ok(state)
+    }
+
     /// The sync status with the shell's `syncing` flag.
     fn status(app: &Mutex<view::App>, syncer: &sync::Syncer) -> AppResult<SyncStatus> {
         let mut st = Self::run(app, syncer, |a| a.sync_status())?;
@@ -190,9 +205,69 @@ async fn app_state(state: State<'_, Shared>) -> AppResult<AppState> {
     with(&state, |a| a.state()).await
 }
 
+/// [`Shared::switch`] off the window's thread.
+async fn switch(state: &Shared, path: PathBuf) -> AppResult<AppState> {
+    let (app, syncer) = (state.app.clone(), state.sync.clone());
+    tauri::async_runtime::spawn_blocking(move || Shared::switch(&app, &syncer, &path))
+        .await
+        .map_err(internal)?
+}
+
+/// The folder of the open school file: the other schools of this computer are beside it.
+fn schools_dir(state: &Shared) -> PathBuf {
+    state
+        .sync
+        .db()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The demo school: in the open file when it is empty; when the open file holds a server's
+/// school, in a file of its own beside it (a real school is never mixed with it).
 #[tauri::command]
 async fn open_demo(state: State<'_, Shared>) -> AppResult<AppState> {
-    with(&state, |a| a.open_demo()).await
+    let st = with(&state, |a| a.state()).await?;
+    if st.has_school && st.sync.configured {
+        switch(&state, view::demo_path(&schools_dir(&state))).await?;
+    }
+    with(&state, |a| {
+        let st = a.state()?;
+        if st.has_school {
+            Ok(st)
+        } else {
+            a.open_demo()
+        }
+    })
+    .await
+}
+
+/// The school files of this computer (the open one first).
+#[tauri::command]
+async fn schools(state: State<'_, Shared>) -> AppResult<Vec<view::SchoolFile>> {
+    let open = with(&state, |a| Ok(a.describe())).await?;
+    let dir = schools_dir(&state);
+    tauri::async_runtime::spawn_blocking(move || view::school_files(&dir, open))
+        .await
+        .map_err(internal)
+}
+
+/// Opens another school of this computer (one of [`schools`]).
+#[tauri::command]
+async fn open_school(state: State<'_, Shared>, path: String) -> AppResult<AppState> {
+    let dir = std::fs::canonicalize(schools_dir(&state)).map_err(internal)?;
+    let file = std::fs::canonicalize(&path)
+        .ok()
+        .filter(|f| {
+            f.parent() == Some(dir.as_path()) && f.extension().is_some_and(|e| e == "sqlite3")
+        })
+        .ok_or_else(|| {
+            AppError::new(
+                view::code::NOT_FOUND,
+                format!("«{path}» — не файл школы этого компьютера"),
+            )
+        })?;
+    switch(&state, file).await
 }
 
 #[tauri::command]
@@ -490,8 +565,9 @@ async fn sync_status(state: State<'_, Shared>) -> AppResult<SyncStatus> {
         .map_err(internal)?
 }
 
-/// Enrols this device with the school server as `login` and starts syncing. The file must not
-/// hold a school made here (the demo school): that would mix two schools.
+/// Enrols this device with the school server as `login` and starts syncing. A file holding a
+/// school made here (the demo school) is kept as it is: the server's school goes into a new
+/// file beside it, which becomes the open one (and, if the login fails, is removed again).
 #[tauri::command]
 async fn login(
     state: State<'_, Shared>,
@@ -502,12 +578,20 @@ async fn login(
 ) -> AppResult<AppState> {
     let server = zhurnal_client::normalize_server(&server).map_err(sync::app_error)?;
     let checked = server.clone();
-    with(&state, move |a| a.may_enrol(&checked)).await?;
+    let here = with(&state, move |a| a.enrols_here(&checked)).await?;
+    let previous = state.sync.db();
+    let fresh = if here {
+        None
+    } else {
+        let path = view::new_school_path(&schools_dir(&state), &server);
+        switch(&state, path.clone()).await?;
+        Some(path)
+    };
     let syncer = state.sync.clone();
     let name = device_name
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(this_computer);
-    tauri::async_runtime::spawn_blocking(move || {
+    let done = tauri::async_runtime::spawn_blocking(move || {
         // Only the profile row is written, by the client's own connection; the network wait
         // holds nothing.
         let mut client = syncer.client(false).map_err(sync::app_error)?;
@@ -516,7 +600,21 @@ async fn login(
             .map_err(sync::app_error)
     })
     .await
-    .map_err(internal)??;
+    .map_err(internal)?;
+    if let Err(e) = done {
+        if let Some(path) = fresh {
+            // Back to the school that was open; the new file never held anything.
+            switch(&state, previous).await?;
+            for p in [
+                path.clone(),
+                path.with_extension("sqlite3-wal"),
+                path.with_extension("sqlite3-shm"),
+            ] {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        return Err(e);
+    }
     let state_now = with(&state, |a| a.enrolled()).await?;
     state.sync.configured.store(true, Ordering::SeqCst);
     state.sync.wake();
@@ -691,6 +789,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
         })
         .invoke_handler(tauri::generate_handler![
             app_state,
+            schools,
+            open_school,
             close_seen,
             close_window,
             open_demo,
@@ -726,8 +826,33 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
         ])
 }
 
+/// The name of the file, beside the school files, that says which of them was open last.
+const CURRENT: &str = "current-school";
+
+/// Notes `path` as the school to open at the next start (in its own folder).
+fn remember_school(path: &Path) {
+    if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+        // Advisory: without it the next start opens the default file, nothing is lost.
+        let _ = std::fs::write(dir.join(CURRENT), name.to_string_lossy().as_bytes());
+    }
+}
+
+/// The school file to open in `default`'s folder: the one open last, else `default`.
+pub fn remembered_school(default: &Path) -> PathBuf {
+    let Some(dir) = default.parent() else {
+        return default.to_path_buf();
+    };
+    std::fs::read_to_string(dir.join(CURRENT))
+        .ok()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty() && !name.contains(['/', '\\']))
+        .map(|name| dir.join(name))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| default.to_path_buf())
+}
+
 /// The school file: `--db PATH` on the command line (used by the end-to-end tests, and handy
-/// for a second school), else the embedded default.
+/// for a second school), else the school open last in the default folder, else the default.
 pub fn db_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
     let mut args = args.into_iter();
     while let Some(a) = args.next() {
@@ -739,7 +864,11 @@ pub fn db_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
             return PathBuf::from(p);
         }
     }
-    view::default_db_path()
+    let default = view::default_db_path();
+    if std::env::var_os("ZHURNAL_DB").is_some_and(|v| !v.is_empty()) {
+        return default;
+    }
+    remembered_school(&default)
 }
 
 /// Starts the app on the school file.

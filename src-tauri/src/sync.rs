@@ -94,7 +94,8 @@ enum Trigger {
 
 /// The sync side of the app: the gate, what the window must reload, and the thread's inbox.
 pub struct Syncer {
-    db: PathBuf,
+    /// The school file open now (another is chosen in the list of schools).
+    db: Mutex<PathBuf>,
     pub gate: Arc<Gate>,
     /// The sync wrote to the file: the app's connection reads it again before the next command.
     pub stale: Arc<AtomicBool>,
@@ -111,7 +112,7 @@ pub struct Syncer {
 impl Syncer {
     pub fn new(db: PathBuf) -> Self {
         Self {
-            db,
+            db: Mutex::new(db),
             gate: Arc::default(),
             stale: Arc::default(),
             configured: AtomicBool::new(false),
@@ -132,7 +133,7 @@ impl Syncer {
     /// the gate go during network waits and backoff pauses, so its caller must hold the gate
     /// whenever the client runs; an ungated one (login, bundles) never touches the gate.
     pub fn client(&self, gated: bool) -> Result<Client, ClientError> {
-        let store = zhurnal_store::Store::open(&self.db)?;
+        let store = zhurnal_store::Store::open(self.db())?;
         let http = Http::with_timeouts(Duration::from_secs(10), Duration::from_secs(120));
         let mut client = if gated {
             let mut c = Client::with_transport(
@@ -154,6 +155,24 @@ impl Syncer {
         };
         client.set_backoff(self.backoff);
         Ok(client)
+    }
+
+    /// The school file the sync works on.
+    pub fn db(&self) -> PathBuf {
+        self.db.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Moves the sync to another school file; `configured`: that file is enrolled. The caller
+    /// holds [`Syncer::pause`] and the gate, so no sync is half-way through the old file.
+    pub fn set_db(&self, db: PathBuf, configured: bool) {
+        *self.db.lock().unwrap_or_else(|p| p.into_inner()) = db;
+        self.configured.store(configured, Ordering::SeqCst);
+        self.stale.store(false, Ordering::SeqCst);
+    }
+
+    /// Waits for a sync under way to end and keeps the next from starting while held.
+    pub fn pause(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A local edit was saved: sync soon.
@@ -274,7 +293,29 @@ pub fn app_error(e: ClientError) -> AppError {
         ClientError::Store(_) => code::STORE,
         _ => code::SYNC,
     };
-    AppError::new(c, e.to_string())
+    // The client's own wording names the command line's commands; the window has buttons.
+    let message = match &e {
+        ClientError::NotEnrolled { .. } => "Этот компьютер ещё не подключён к серверу школы. \
+            Войдите на странице «Синхронизация»: адрес сервера, логин и пароль даёт администратор."
+            .to_string(),
+        ClientError::NoLink { server, .. } => format!(
+            "Нет связи с сервером {server}. Всё введённое сохранено на этом компьютере: \
+             синхронизация пройдёт сама, когда связь появится, или перенесите изменения на флешке."
+        ),
+        ClientError::Unauthorized { message } => format!(
+            "Сервер не узнал этот компьютер ({message}). Войдите заново на странице «Синхронизация»."
+        ),
+        _ => capitalised(&e.to_string()),
+    };
+    AppError::new(c, message)
+}
+
+/// A message as a sentence: its first letter a capital.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Whether a failed sync is only the link (then the status says so and it is no error).

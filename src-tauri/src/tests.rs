@@ -90,8 +90,17 @@ fn the_demo_school_from_first_start_to_a_paper_copy() {
         state["school"].as_str().unwrap().contains("Берёзовская"),
         "{state}"
     );
-    let e = call(&w, "open_demo", json!({})).unwrap_err();
-    assert_eq!(e["code"], "invalid");
+    // A second click opens the same school: nothing made twice.
+    let again = ok(&w, "open_demo", json!({}));
+    assert_eq!(again["db_path"], state["db_path"]);
+    assert_eq!(
+        std::fs::read_dir(db.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite3"))
+            .count(),
+        1
+    );
 
     // The algebra teacher of 7Б.
     let staff = ok(&w, "staff_list", json!({}));
@@ -238,15 +247,20 @@ fn the_demo_school_from_first_start_to_a_paper_copy() {
     assert_eq!(e["code"], "report", "{e}");
     assert_eq!(std::fs::read(&copy).unwrap(), bytes);
 
-    // A school made here (the demo) is never enrolled with a server: it would mix two schools.
+    // A school made here (the demo) is never enrolled with a server: the server's school
+    // would go into a file of its own; with no server there, nothing is left behind.
     let e = call(
         &w,
         "login",
         json!({"server": "http://127.0.0.1:9", "login": "x", "password": "y"}),
     )
     .unwrap_err();
-    assert_eq!(e["code"], "invalid", "{e}");
-    assert!(e["message"].as_str().unwrap().contains("--db"), "{e}");
+    assert_eq!(e["code"], "offline", "{e}");
+    assert!(!e["message"].as_str().unwrap().contains("zhurnal"), "{e}");
+    assert_eq!(
+        ok(&w, "app_state", json!({}))["db_path"],
+        db.to_str().unwrap()
+    );
 
     let status = ok(&w, "sync_status", json!({}));
     assert_eq!(status["configured"], false);
@@ -278,110 +292,7 @@ fn the_school_file_can_be_named_on_the_command_line() {
     assert_eq!(args(&[]), zhurnal_service::view::default_db_path());
 }
 
-/// A school server on 127.0.0.1:0 with 7Б until the end of September and one account, the
-/// algebra teacher's.
-struct Server {
-    base: String,
-    teacher: String,
-    /// The one-time password of the account `physics`, another teacher of 7Б (made without a
-    /// password).
-    one_time: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
-}
-
-const PASSWORD: &str = "секретный-пароль";
-
-impl Server {
-    fn start() -> Self {
-        use zhurnal_server::{http, NewAccount, Person, SchoolServer};
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("server.db");
-        let options = zhurnal_service::DemoOptions {
-            classes: vec![(7, "Б".into())],
-            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
-            ..Default::default()
-        };
-        zhurnal_service::create_demo(&db, 3, &options).unwrap();
-        let server = std::sync::Arc::new(SchoolServer::open(&db).unwrap());
-        let teacher = {
-            let mut st = server.storage();
-            let school = st.school().unwrap();
-            let class = school.class_by_name("7Б").unwrap().clone();
-            let algebra = school.subject_by_name("Алгебра").unwrap().id;
-            class.teaches(algebra).unwrap().teacher
-        };
-        server
-            .add_account(&NewAccount {
-                login: "algebra".into(),
-                password: Some(PASSWORD.into()),
-                person: Person::Staff(teacher),
-            })
-            .unwrap();
-        // Another teacher of the class.
-        let physics = {
-            let mut st = server.storage();
-            let school = st.school().unwrap();
-            let class = school.class_by_name("7Б").unwrap().clone();
-            class
-                .subjects
-                .iter()
-                .map(|s| s.teacher)
-                .find(|t| *t != teacher)
-                .unwrap()
-        };
-        let (_, one_time) = server
-            .add_account(&NewAccount {
-                login: "physics".into(),
-                password: None,
-                person: Person::Staff(physics),
-            })
-            .unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                http::serve(server, listener, async {
-                    let _ = stopped.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = rx.recv().unwrap();
-        Server {
-            base: format!("http://{addr}"),
-            teacher: teacher.to_string(),
-            one_time: one_time.expect("an account without a password gets a one-time one"),
-            stop: Some(stop),
-            thread: Some(thread),
-            _dir: dir,
-        }
-    }
-
-    fn stop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+use zhurnal_e2e::{SchoolServer as Server, PASSWORD};
 
 fn pending(status: &Value) -> u64 {
     status["pending"]
@@ -411,7 +322,7 @@ fn a_device_logs_in_syncs_and_goes_offline_without_an_error() {
     .unwrap_err();
     assert_eq!(e["code"], "sync", "{e}");
     assert!(
-        e["message"].as_str().unwrap().contains("неверный логин"),
+        e["message"].as_str().unwrap().contains("Неверный логин"),
         "{e}"
     );
     let e = call(
@@ -621,4 +532,77 @@ fn closing_asks_the_window_first_and_never_hangs_on_a_deaf_one() {
     let dir = tempfile::tempdir().unwrap();
     let w = open(&dir.path().join("z.sqlite3"));
     ok(&w, "close_seen", json!({}));
+}
+
+/// A computer with the demo school logs in to its real school: the server's school goes into
+/// a new file beside the demo, which stays as it was and can be opened again; a failed login
+/// leaves no file behind; the next start opens the school open last.
+#[test]
+fn a_real_school_goes_into_its_own_file_and_the_demo_is_kept() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("zhurnal.sqlite3");
+    let w = open(&db);
+    ok(&w, "open_demo", json!({}));
+    let files = |d: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".sqlite3"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files(dir.path()), ["zhurnal.sqlite3"]);
+
+    // A wrong password: refused, nothing new on disk, the demo still open.
+    let e = call(
+        &w,
+        "login",
+        json!({"server": server.base, "login": "algebra", "password": "не тот"}),
+    )
+    .unwrap_err();
+    assert!(
+        e["message"].as_str().unwrap().starts_with("Неверный"),
+        "{e}"
+    );
+    assert_eq!(files(dir.path()), ["zhurnal.sqlite3"]);
+    assert_eq!(ok(&w, "app_state", json!({}))["has_school"], true);
+
+    let state = ok(
+        &w,
+        "login",
+        json!({"server": server.base, "login": "algebra", "password": PASSWORD}),
+    );
+    assert_eq!(state["has_school"], false, "{state}");
+    assert_eq!(state["sync"]["configured"], true, "{state}");
+    let fresh = state["db_path"].as_str().unwrap().to_string();
+    assert!(fresh.contains("school-127.0.0.1-"), "{fresh}");
+    let status = ok(&w, "sync_now", json!({}));
+    assert_eq!(status["online"], true, "{status}");
+    let state = ok(&w, "app_state", json!({}));
+    assert_eq!(state["has_school"], true, "{state}");
+    assert_eq!(state["profile"]["id"], server.teacher.as_str(), "{state}");
+
+    // Both schools are listed; the demo opens again, untouched and not enrolled.
+    let list = ok(&w, "schools", json!({}));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0]["path"], fresh.as_str());
+    assert_eq!(list[0]["current"], true);
+    let demo = list.iter().find(|f| f["current"] == false).unwrap().clone();
+    assert!(demo["server"].is_null(), "{demo}");
+    let state = ok(&w, "open_school", json!({"path": demo["path"]}));
+    assert_eq!(state["has_school"], true);
+    assert_eq!(state["sync"]["configured"], false, "{state}");
+    assert_eq!(
+        super::remembered_school(&db),
+        Path::new(demo["path"].as_str().unwrap())
+    );
+    let e = call(&w, "open_school", json!({"path": "/etc/passwd"})).unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
+    ok(&w, "open_school", json!({"path": fresh}));
+    assert_eq!(super::remembered_school(&db), Path::new(&fresh));
+    assert_eq!(ok(&w, "sync_status", json!({}))["configured"], true);
 }

@@ -19,6 +19,7 @@ import type {
   Period,
   PersonalView,
   ReportProgress,
+  SchoolFile,
   Undone,
   ReportRequest,
   ReportResult,
@@ -42,6 +43,10 @@ export interface Api {
   readonly kind: "tauri" | "mock";
   appState(): Promise<Result<AppState>>;
   openDemo(): Promise<Result<AppState>>;
+  /** The school files of this computer, the open one first. */
+  schools(): Promise<Result<SchoolFile[]>>;
+  /** Opens another school of this computer (one of `schools()`). */
+  openSchool(path: string): Promise<Result<AppState>>;
   staffList(): Promise<Result<StaffView[]>>;
   setProfile(staffId: string): Promise<Result<AppState>>;
 
@@ -141,6 +146,8 @@ export async function tauriApi(): Promise<Api> {
     kind: "tauri",
     appState: () => call("app_state"),
     openDemo: () => call("open_demo"),
+    schools: () => call("schools"),
+    openSchool: (path) => call("open_school", { path }),
     staffList: () => call("staff_list"),
     setProfile: (staff_id) => call("set_profile", { staff_id }),
     myJournals: () => call("my_journals"),

@@ -7,7 +7,7 @@ import type { AppState, JournalRef, StaffView, SyncStatus } from "./types";
 import { ClassPage } from "./pages/class";
 import { JournalPage, JournalsPage } from "./pages/journal";
 import { ReportsPage } from "./pages/reports";
-import { SyncPage } from "./pages/sync";
+import { ChangePassword, LoginForm, Schools, SyncPage } from "./pages/sync";
 import { count, plural, ROLE_TITLES, ruTime } from "./ru";
 import { storeEverything } from "./leaving";
 
@@ -89,7 +89,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
   if (!state.has_school)
     return (
       <>
-        <FirstStart api={api} onOpened={setState} />
+        <FirstStart api={api} state={state} onOpened={setState} />
         {closeQuestion}
       </>
     );
@@ -237,31 +237,99 @@ export function SyncBadge({ sync, unsaved, onClick }: { sync: SyncStatus; unsave
   );
 }
 
-export function FirstStart({ api, onOpened }: { api: Api; onOpened: (s: AppState) => void }) {
+/** The first start: the teacher's own school from its server, or the demo school to look
+ * around. A computer logged in whose school has not come yet fetches it here. */
+export function FirstStart({ api, state, onOpened }: { api: Api; state: AppState; onOpened: (s: AppState) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  if (state.sync.configured) return <Receiving api={api} state={state} onOpened={onOpened} />;
   return (
     <div class="first-start" data-testid="first-start">
       <h1>Журнал</h1>
       <p class="lead">Электронный классный журнал, который работает без интернета.</p>
-      <p>На этом компьютере ещё нет школы. Можно открыть демонстрационную школу «Берёзовская СОШ»: десять классов, учителя, расписание и целый учебный год отметок — чтобы посмотреть, как всё устроено.</p>
-      <button
-        class="primary big"
-        data-testid="open-demo"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          const r = await api.openDemo();
-          setBusy(false);
-          if (r.ok) onOpened(r.value);
-          else setError(r.error.message);
-        }}
-      >
-        {busy ? "Создаю демонстрационную школу…" : "Открыть демонстрационную школу"}
-      </button>
-      {busy && <p class="muted small">Это займёт несколько секунд: создаётся целый учебный год.</p>}
-      <p class="muted">Чтобы работать со своей школой, войдите на школьный сервер (адрес и логин даёт администратор) или перенесите журнал с флешки — это можно сделать потом, на странице «Синхронизация».</p>
-      {error && <p class="error" role="alert">{error}</p>}
+      <div class="start-choices">
+        <section class="card" data-testid="start-server">
+          <LoginForm
+            api={api}
+            onState={onOpened}
+            heading="Подключиться к серверу школы"
+            intro="Адрес сервера, логин и пароль выдаёт администратор (на листке с доступом). Пароль нужен один раз: дальше компьютер работает и без сети."
+          />
+        </section>
+        <section class="card" data-testid="start-demo">
+          <h2>Демонстрационная школа</h2>
+          <p>«Берёзовская СОШ»: десять классов, учителя, расписание и целый учебный год отметок — чтобы посмотреть, как всё устроено. Своя школа потом откроется отдельно, демонстрационная ей не помешает.</p>
+          <button
+            class="big"
+            data-testid="open-demo"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              const r = await api.openDemo();
+              setBusy(false);
+              if (r.ok) onOpened(r.value);
+              else setError(r.error.message);
+            }}
+          >
+            {busy ? "Создаю демонстрационную школу…" : "Открыть демонстрационную школу"}
+          </button>
+          {busy && <p class="muted small">Это займёт несколько секунд: создаётся целый учебный год.</p>}
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+        </section>
+      </div>
+      <Schools api={api} onState={onOpened} />
+    </div>
+  );
+}
+
+/** Logged in, the school not here yet: the first sync brings it (a one-time password from the
+ * slip is changed here first, if the server asks). */
+function Receiving({ api, state, onOpened }: { api: Api; state: AppState; onOpened: (s: AppState) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const fetchSchool = async () => {
+    setBusy(true);
+    setNote(null);
+    const r = await api.syncNow();
+    const s = await api.appState();
+    setBusy(false);
+    if (s.ok && s.value.has_school) return onOpened(s.value);
+    if (!r.ok) setNote(r.error.message);
+    else setNote(r.value.online ? "Сервер ещё не прислал школу. Попробуйте ещё раз чуть позже." : r.value.message || "Нет связи с сервером.");
+  };
+  useEffect(() => void fetchSchool(), []);
+  return (
+    <div class="first-start" data-testid="receiving">
+      <h1>Подключено к серверу школы</h1>
+      <p>
+        Сервер <b>{state.sync.server}</b>
+        {state.sync.user ? `, вход как ${state.sync.user}` : ""}.
+      </p>
+      <p role="status" data-testid="receiving-status" class={note ? "error" : "muted"}>
+        {busy ? "Получаю школу с сервера…" : note ?? ""}
+      </p>
+      <div class="row">
+        <button class="primary" data-testid="receive-school" disabled={busy} onClick={() => void fetchSchool()}>
+          Получить школу с сервера
+        </button>
+        <button
+          data-testid="receive-logout"
+          disabled={busy}
+          onClick={async () => {
+            const r = await api.logout();
+            if (r.ok) onOpened(r.value);
+            else setNote(r.error.message);
+          }}
+        >
+          Отключиться от сервера
+        </button>
+      </div>
+      <ChangePassword api={api} onChanged={() => void fetchSchool()} />
+      <Schools api={api} onState={onOpened} />
     </div>
   );
 }

@@ -28,6 +28,7 @@ import type {
   RosterStudent,
   StaffView,
   SyncProgress,
+  SchoolFile,
   SyncStatus,
   Undone,
 } from "./types";
@@ -362,9 +363,16 @@ export class MockBackend implements Api {
 
   // ---- start and profile -------------------------------------------------------------------
 
+  /** The school files of this computer, as the shell keeps them: the open one, and the demo's
+   * when a server's school was put beside it. */
+  private schoolFiles: Array<{ path: string; server: string | null; hasSchool: boolean }> = [];
+  private openFile = "/home/uchitel/.local/share/zhurnal/zhurnal.sqlite3";
+  /** The staff member the last login enrolled. */
+  private enrolled: string | null = null;
+
   private state(): AppState {
     return {
-      db_path: "/home/uchitel/.local/share/zhurnal/zhurnal.sqlite3",
+      db_path: this.openFile,
       has_school: this.hasSchool,
       school: this.hasSchool ? "Берёзовская СОШ" : null,
       year: this.hasSchool ? "2025/26" : null,
@@ -848,11 +856,21 @@ export class MockBackend implements Api {
     return this.answer(() => {
       if (!/^https?:\/\/\S+$/.test(server.trim())) return err<AppState>("invalid", "Адрес сервера начинается с http:// или https://");
       if (!login.trim() || !password) return err<AppState>("invalid", "Введите логин и пароль, выданные администратором");
-      if (password === "wrong") return err<AppState>("no_access", "Неверный логин или пароль");
+      if (password === "wrong") return err<AppState>("sync", "Неверный логин или пароль");
+      if (this.hasSchool && !this.sync.configured) {
+        // The demo stays in its file; the server's school comes into a new one (as the shell).
+        this.schoolFiles.push({ path: this.openFile, server: null, hasSchool: true });
+        this.openFile = "/home/uchitel/.local/share/zhurnal/school-server.sqlite3";
+        this.hasSchool = false;
+        this.profile = null;
+      }
       this.sync.configured = true;
       this.sync.online = true;
       this.sync.server = server.trim().replace(/\/+$/, "");
-      this.sync.user = this.profile?.name ?? login;
+      // The account is a staff member: `kuznetsova` is «Кузнецова Анна Викторовна».
+      const who = STAFF.find((x) => x.id === `staff-${login.trim()}`) ?? STAFF[1]!;
+      this.enrolled = who.id;
+      this.sync.user = who.name;
       return ok(this.state());
     });
   }
@@ -873,9 +891,44 @@ export class MockBackend implements Api {
       return ok(this.state());
     });
   }
+  schools() {
+    return this.answer((): Result<SchoolFile[]> => {
+      const open: SchoolFile = {
+        path: this.openFile,
+        title: this.hasSchool ? "Берёзовская СОШ, 2025/26" : this.sync.configured ? "Школа с сервера (ещё не получена)" : "Пустой файл",
+        server: this.sync.configured ? this.sync.server : null,
+        has_school: this.hasSchool,
+        current: true,
+      };
+      const others = this.schoolFiles.map((f) => ({ path: f.path, title: f.hasSchool ? "Берёзовская СОШ, 2025/26" : "Пустой файл", server: f.server, has_school: f.hasSchool, current: false }));
+      return ok([open, ...others]);
+    });
+  }
+  openSchool(path: string) {
+    return this.answer((): Result<AppState> => {
+      const i = this.schoolFiles.findIndex((f) => f.path === path);
+      if (path === this.openFile) return ok(this.state());
+      if (i < 0) return err("not_found", `«${path}» — не файл школы этого компьютера`);
+      const next = this.schoolFiles.splice(i, 1)[0]!;
+      this.schoolFiles.push({ path: this.openFile, server: this.sync.configured ? this.sync.server : null, hasSchool: this.hasSchool });
+      this.openFile = next.path;
+      this.hasSchool = next.hasSchool;
+      this.sync.configured = next.server !== null;
+      this.sync.server = next.server;
+      if (this.hasSchool) this.build();
+      return ok(this.state());
+    });
+  }
   syncNow() {
     return this.answer(() => {
       if (!this.sync.configured) return err<SyncStatus>("offline", "Сервер школы не настроен: войдите или перенесите изменения на флешке");
+      if (!this.hasSchool) {
+        // The first sync brings the school; the enrolled user is at work.
+        this.hasSchool = true;
+        this.build();
+        const who = STAFF.find((x) => x.id === this.enrolled) ?? STAFF[1]!;
+        this.profile = { id: who.id, name: who.name, roles: [...who.roles] };
+      }
       this.sync.pending = [];
       this.sync.last_sync = new Date().toISOString();
       const s = this.syncCopy();

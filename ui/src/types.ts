@@ -33,6 +33,7 @@ export type { ReportResult } from "./bindings/ReportResult";
 export type { RosterStudent } from "./bindings/RosterStudent";
 export type { RosterView } from "./bindings/RosterView";
 export type { Undone } from "./bindings/Undone";
+export type { SchoolFile } from "./bindings/SchoolFile";
 export type { StaffView } from "./bindings/StaffView";
 export type { StudentRow } from "./bindings/StudentRow";
 export type { SyncProgress } from "./bindings/SyncProgress";

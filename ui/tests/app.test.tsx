@@ -487,3 +487,48 @@ describe("leaving the work on screen", () => {
     expect($("cell-1-41")!.textContent).toBe("9");
   });
 });
+
+describe("a real school without a command line", () => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  afterEach(() => render(null, host));
+
+  const logIn = async (server: string, login: string, password: string) => {
+    change((await waitFor(() => $("login-server"))) as HTMLInputElement, server);
+    change($("login-name") as HTMLInputElement, login);
+    change($("login-password") as HTMLInputElement, password);
+    await new Promise((r) => setTimeout(r, 20));
+    ($("login-form") as HTMLFormElement).dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+  };
+
+  it("first start: «Подключиться к серверу школы» brings the teacher's own school and journals", async () => {
+    const api = new MockBackend();
+    render(<App api={api} />, host);
+    await waitFor(() => $("start-server"));
+    expect($("start-demo")).toBeTruthy();
+    await logIn("https://school12.example.ru", "wrong-user", "wrong");
+    await waitFor(() => $("login-error"));
+    expect($("login-error")!.textContent).toMatch(/^Неверный/);
+    await logIn("https://school12.example.ru", "smirnova", "секретный-пароль");
+    await waitFor(() => $("journal-list"));
+    expect($("profile-name")!.textContent).toContain("Смирнова");
+    expect(document.body.textContent).not.toMatch(/--db|zhurnal /);
+  });
+
+  it("a computer with the demo logs in: the real school opens beside it, and the demo is one click away", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-sync")));
+    await logIn("https://school12.example.ru", "smirnova", "секретный-пароль");
+    await waitFor(() => $("sync-account"));
+    expect($("profile-name")!.textContent).toContain("Смирнова");
+    const schools = await waitFor(() => $("schools"));
+    expect(schools.textContent).toContain("создана на этом компьютере");
+    const demo = [...schools.querySelectorAll("li")].findIndex((li) => li.getAttribute("data-current") === "false");
+    click($(`school-open-${demo}`)!);
+    await waitFor(() => $("login-form"));
+    const st = await api.appState();
+    expect(st.ok && st.value.db_path).toMatch(/zhurnal\.sqlite3$/);
+    expect(st.ok && st.value.sync.configured).toBe(false);
+  });
+});

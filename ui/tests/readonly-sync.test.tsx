@@ -77,6 +77,16 @@ describe("the sync page", () => {
   document.body.append(host);
   afterEach(() => render(null, host));
 
+  it("with no server it never says that everything is on the server", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("nav-sync")));
+    await waitFor(() => $("sync-summary"));
+    expect($("sync-summary")!.textContent).toContain("не настроен");
+    expect(document.body.textContent).not.toContain("уже на сервере");
+    expect($("sync-all-sent")).toBeNull();
+  });
+
   it("after a login shows the server and the user; no link is a status, not an error", async () => {
     const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
     render(<App api={api} />, host);

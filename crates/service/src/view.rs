@@ -618,6 +618,81 @@ pub struct SyncProgress {
 // The app
 // ---------------------------------------------------------------------------------------------
 
+/// A school file on this computer, in the window's list of schools.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(TS))]
+pub struct SchoolFile {
+    pub path: String,
+    /// «Берёзовская СОШ, 2025/26», or what the file is when it holds no school yet.
+    pub title: String,
+    /// The server it syncs with; `None`: made on this computer (the demo school), or empty.
+    pub server: Option<String>,
+    pub has_school: bool,
+    /// The file open now.
+    pub current: bool,
+}
+
+/// The school files in `dir` (`*.sqlite3`), each described by opening it; the file open now
+/// (`open`, described by the caller) is not opened twice. Sorted by title.
+pub fn school_files(dir: &Path, open: SchoolFile) -> Vec<SchoolFile> {
+    let mut out = vec![SchoolFile {
+        current: true,
+        ..open.clone()
+    }];
+    let same = |p: &Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(&open.path).ok();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "sqlite3") && p.is_file() && !same(&p) {
+                out.push(App::open_or_problem(&p).describe());
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.current
+            .cmp(&a.current)
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    out
+}
+
+/// A new file in `dir` for the school of `server`: `school-<host>.sqlite3` (`-2`, `-3` … when
+/// taken), never an existing file.
+pub fn new_school_path(dir: &Path, server: &str) -> PathBuf {
+    let host: String = server
+        .split("://")
+        .last()
+        .unwrap_or(server)
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let host = host.trim_matches('-');
+    let host = if host.is_empty() { "server" } else { host };
+    (1..)
+        .map(|n| {
+            let name = if n == 1 {
+                format!("school-{host}.sqlite3")
+            } else {
+                format!("school-{host}-{n}.sqlite3")
+            };
+            dir.join(name)
+        })
+        .find(|p| !p.exists())
+        .expect("some name is free")
+}
+
+/// Where the demo school goes when the open file holds another school.
+pub fn demo_path(dir: &Path) -> PathBuf {
+    dir.join("demo.sqlite3")
+}
+
 /// The school file the app opens when nothing else is said: `$ZHURNAL_DB`, else
 /// `$XDG_DATA_HOME/zhurnal/zhurnal.sqlite3`, else `~/.local/share/zhurnal/zhurnal.sqlite3`
 /// (on Windows `%APPDATA%\zhurnal\zhurnal.sqlite3`) — the file `scripts/start.sh` uses.
@@ -987,21 +1062,42 @@ impl App {
         Ok(())
     }
 
-    /// Whether this file may be enrolled with `server` (its normalised address): a file that
-    /// holds a school made on this computer (the demo school) never synced with that server
-    /// would mix two schools, so it is refused, with what to do instead.
-    pub fn may_enrol(&mut self, server: &str) -> AppResult<()> {
+    /// Whether this file may be enrolled with `server` (its normalised address): `false` when
+    /// it holds a school made on this computer (the demo school) that never synced with that
+    /// server — the two schools would mix. The window then puts the server's school in a file
+    /// of its own ([`new_school_path`]) and keeps this one.
+    pub fn enrols_here(&mut self, server: &str) -> AppResult<bool> {
         let Some(z) = self.journal.as_mut() else {
-            return Ok(());
+            return Ok(true);
         };
         let school = DocId::school(z.year());
-        if z.store().bookmark(server, school)?.is_empty() {
-            return Err(invalid(format!(
-                "в файле «{}» уже есть школа, созданная на этом компьютере (например, демонстрационная), и она не с сервера {server}. Для входа на сервер школы запустите программу с новым файлом: zhurnal-app --db НОВЫЙ_ФАЙЛ",
-                self.db_path.display()
-            )));
+        Ok(!z.store().bookmark(server, school)?.is_empty())
+    }
+
+    /// This file as the list of schools on this computer shows it.
+    pub fn describe(&mut self) -> SchoolFile {
+        let path = self.db_path.display().to_string();
+        match self.state() {
+            Ok(st) => SchoolFile {
+                path,
+                title: match (&st.school, &st.year) {
+                    (Some(s), Some(y)) => format!("{s}, {y}"),
+                    (Some(s), None) => s.clone(),
+                    _ if st.sync.configured => "Школа с сервера (ещё не получена)".into(),
+                    _ => "Пустой файл".into(),
+                },
+                server: st.sync.server.clone().filter(|_| st.sync.configured),
+                has_school: st.has_school,
+                current: false,
+            },
+            Err(e) => SchoolFile {
+                path,
+                title: format!("Не открывается: {}", e.message),
+                server: None,
+                has_school: false,
+                current: false,
+            },
         }
-        Ok(())
     }
 
     /// After an enrolment (`zhurnal-client` wrote the profile): the enrolled user becomes the
@@ -2725,8 +2821,7 @@ mod tests {
         assert_eq!(e.code, code::INVALID);
         assert!(e.message.contains("выйдите"), "{}", e.message);
         // A school made here is never mixed into a server's school.
-        let e = app.may_enrol("http://127.0.0.1:9").unwrap_err();
-        assert!(e.message.contains("--db"), "{}", e.message);
+        assert!(!app.enrols_here("http://127.0.0.1:9").unwrap());
 
         app.z()
             .unwrap()
@@ -2972,6 +3067,38 @@ mod tests {
             .grid(&ids.class, &ids.algebra, None, Period::Q3)
             .unwrap();
         assert_eq!(shown(&grid), original);
+    }
+
+    #[test]
+    fn a_server_school_gets_a_file_of_its_own_beside_the_demo() {
+        let (dir, path) = school();
+        let d = dir.path();
+        let mut app = App::open(&path).unwrap();
+        assert!(!app.enrols_here("https://school12.example.ru").unwrap());
+        let fresh = new_school_path(d, "https://School12.example.ru:8443/");
+        assert_eq!(
+            fresh.file_name().unwrap(),
+            "school-school12.example.ru-8443.sqlite3"
+        );
+        std::fs::write(&fresh, b"").unwrap();
+        let next = new_school_path(d, "https://school12.example.ru:8443");
+        assert_eq!(
+            next.file_name().unwrap(),
+            "school-school12.example.ru-8443-2.sqlite3"
+        );
+        std::fs::remove_file(&fresh).unwrap();
+        // An empty file may be enrolled; the list shows both, the open one first.
+        let empty = d.join("school-x.sqlite3");
+        let mut other = App::open(&empty).unwrap();
+        assert!(other.enrols_here("https://x").unwrap());
+        drop(other);
+        let list = school_files(d, app.describe());
+        assert_eq!(list.len(), 2, "{list:?}");
+        assert!(list[0].current && list[0].has_school, "{list:?}");
+        assert!(list[0].title.contains("Берёзовская"), "{list:?}");
+        assert!(!list[1].current && !list[1].has_school, "{list:?}");
+        assert_eq!(list[1].title, "Пустой файл");
+        assert_eq!(demo_path(d), d.join("demo.sqlite3"));
     }
 
     #[test]
@@ -3397,6 +3524,7 @@ mod tests {
         GridView::export_all(&cfg).unwrap();
         CellResult::export_all(&cfg).unwrap();
         Undone::export_all(&cfg).unwrap();
+        SchoolFile::export_all(&cfg).unwrap();
         LessonEdit::export_all(&cfg).unwrap();
         MovementEdit::export_all(&cfg).unwrap();
         RosterView::export_all(&cfg).unwrap();

@@ -242,3 +242,111 @@ pub fn demo_school(dir: &Path) -> PathBuf {
     zhurnal_service::create_demo(&db, 1, &options).unwrap();
     db
 }
+
+/// A school server on 127.0.0.1:0 with 7Б until the end of September and one account, the
+/// algebra teacher's.
+pub struct SchoolServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The staff id of the account `algebra`.
+    pub teacher: String,
+    /// The one-time password of the account `physics`, another teacher of 7Б (made without a
+    /// password).
+    pub one_time: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+pub const PASSWORD: &str = "секретный-пароль";
+
+impl SchoolServer {
+    pub fn start() -> Self {
+        use zhurnal_server::{http, NewAccount, Person, SchoolServer as Storage};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("server.db");
+        let options = zhurnal_service::DemoOptions {
+            classes: vec![(7, "Б".into())],
+            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
+            ..Default::default()
+        };
+        zhurnal_service::create_demo(&db, 3, &options).unwrap();
+        let server = std::sync::Arc::new(Storage::open(&db).unwrap());
+        let teacher = {
+            let mut st = server.storage();
+            let school = st.school().unwrap();
+            let class = school.class_by_name("7Б").unwrap().clone();
+            let algebra = school.subject_by_name("Алгебра").unwrap().id;
+            class.teaches(algebra).unwrap().teacher
+        };
+        server
+            .add_account(&NewAccount {
+                login: "algebra".into(),
+                password: Some(PASSWORD.into()),
+                person: Person::Staff(teacher),
+            })
+            .unwrap();
+        // Another teacher of the class.
+        let physics = {
+            let mut st = server.storage();
+            let school = st.school().unwrap();
+            let class = school.class_by_name("7Б").unwrap().clone();
+            class
+                .subjects
+                .iter()
+                .map(|s| s.teacher)
+                .find(|t| *t != teacher)
+                .unwrap()
+        };
+        let (_, one_time) = server
+            .add_account(&NewAccount {
+                login: "physics".into(),
+                password: None,
+                person: Person::Staff(physics),
+            })
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                http::serve(server, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = rx.recv().unwrap();
+        SchoolServer {
+            base: format!("http://{addr}"),
+            teacher: teacher.to_string(),
+            one_time: one_time.expect("an account without a password gets a one-time one"),
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for SchoolServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+

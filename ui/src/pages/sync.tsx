@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api";
-import type { AppState, ConflictView, SyncProgress, SyncStatus } from "../types";
+import type { AppState, ConflictView, SchoolFile, SyncProgress, SyncStatus } from "../types";
 import { count, ruTime } from "../ru";
 
 interface Props {
@@ -57,9 +57,11 @@ export function SyncPage({ api, state, onState, onSync }: Props) {
             {progress && progress.retries > 0 ? ` (повторных попыток: ${progress.retries})` : ""}
           </p>
         )}
-        <p>
-          Последняя синхронизация: <b>{sync.last_sync ? ruTime(sync.last_sync) : "ещё не было"}</b>
-        </p>
+        {sync.configured && (
+          <p>
+            Последняя синхронизация: <b>{sync.last_sync ? ruTime(sync.last_sync) : "ещё не было"}</b>
+          </p>
+        )}
         {changes > 0 ? (
           <>
             <p>Ещё не на сервере: {count(changes, ["изменение", "изменения", "изменений"])}</p>
@@ -71,9 +73,9 @@ export function SyncPage({ api, state, onState, onSync }: Props) {
               ))}
             </ul>
           </>
-        ) : (
-          <p class="ok">Всё, что сделано здесь, уже на сервере.</p>
-        )}
+        ) : sync.configured && sync.last_sync ? (
+          <p class="ok" data-testid="sync-all-sent">Всё, что сделано здесь, уже на сервере.</p>
+        ) : null}
         {sync.configured && (
           <button
             class="primary"
@@ -102,6 +104,7 @@ export function SyncPage({ api, state, onState, onSync }: Props) {
       }} />
       <Bundle api={api} />
       <Login api={api} state={state} onState={onState} />
+      <Schools api={api} onState={onState} />
     </div>
   );
 }
@@ -216,7 +219,7 @@ function Bundle({ api }: { api: Api }) {
 
 /** The user's password on the server: a one-time password from the administrator's slip must
  * be changed here before the server takes a sync. */
-function ChangePassword({ api }: { api: Api }) {
+export function ChangePassword({ api, onChanged }: { api: Api; onChanged?: () => void }) {
   const [old, setOld] = useState("");
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
@@ -237,6 +240,7 @@ function ChangePassword({ api }: { api: Api }) {
           setNext("");
           setAgain("");
           setNote({ ok: true, text: "Пароль сменён. Синхронизация продолжится сама." });
+          onChanged?.();
         } else setNote({ ok: false, text: r.error.message });
       }}
     >
@@ -267,9 +271,6 @@ function ChangePassword({ api }: { api: Api }) {
 }
 
 function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s: AppState) => void }) {
-  const [server, setServer] = useState("https://");
-  const [login, setLogin] = useState("");
-  const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   if (state.sync.configured)
     return (
@@ -294,12 +295,37 @@ function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s
       </section>
     );
   return (
+    <section class="card">
+      <LoginForm
+        api={api}
+        onState={onState}
+        heading="Вход на школьный сервер"
+        intro={
+          state.has_school
+            ? "Адрес сервера, логин и пароль выдаёт администратор. Школа с сервера откроется в отдельном файле, а эта останется на компьютере: переключаться между ними можно ниже, в «Школы на этом компьютере»."
+            : "Адрес сервера, логин и пароль выдаёт администратор. Пароль нужен один раз: компьютер получает свой ключ. Не передавайте свой логин ученикам."
+        }
+      />
+    </section>
+  );
+}
+
+/** The login to a school server: address, login, password. A computer with the demo school
+ * gets the server's school in a file of its own (the shell decides). */
+export function LoginForm({ api, onState, heading, intro }: { api: Api; onState: (s: AppState) => void; heading: string; intro: string }) {
+  const [server, setServer] = useState("https://");
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
     <form
-      class="card"
       data-testid="login-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        setBusy(true);
         const r = await api.login(server, login, password);
+        setBusy(false);
         setPassword("");
         if (r.ok) {
           onState(r.value);
@@ -307,8 +333,8 @@ function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s
         } else setError(r.error.message);
       }}
     >
-      <h2>Вход на школьный сервер</h2>
-      <p class="muted">Адрес сервера, логин и пароль выдаёт администратор. Пароль нужен один раз: компьютер получает свой ключ. Не передавайте свой логин ученикам.</p>
+      <h2>{heading}</h2>
+      <p class="muted">{intro}</p>
       <label>
         Адрес сервера
         <input data-testid="login-server" value={server} onInput={(e) => setServer((e.target as HTMLInputElement).value)} />
@@ -321,8 +347,8 @@ function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s
         Пароль
         <input type="password" data-testid="login-password" autocomplete="current-password" value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
       </label>
-      <button class="primary" type="submit" data-testid="login-submit">
-        Войти
+      <button class="primary" type="submit" data-testid="login-submit" disabled={busy}>
+        {busy ? "Вхожу…" : "Войти"}
       </button>
       {error && (
         <p class="error" role="alert" data-testid="login-error">
@@ -330,5 +356,48 @@ function Login({ api, state, onState }: { api: Api; state: AppState; onState: (s
         </p>
       )}
     </form>
+  );
+}
+
+/** The schools of this computer: the one open now, and the others to switch to (the demo
+ * school kept beside a real one). */
+export function Schools({ api, onState }: { api: Api; onState: (s: AppState) => void }) {
+  const [list, setList] = useState<SchoolFile[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void api.schools().then((r) => (r.ok ? setList(r.value) : setError(r.error.message)));
+  }, []);
+  const others = (list ?? []).filter((f) => !f.current && (f.has_school || f.server));
+  if (!error && others.length === 0) return null;
+  return (
+    <section class="card" data-testid="schools">
+      <h2>Школы на этом компьютере</h2>
+      {error && <p class="error">{error}</p>}
+      <ul class="school-files">
+        {(list ?? [])
+          .filter((f) => f.current || f.has_school || f.server)
+          .map((f, i) => (
+            <li data-testid={`school-${i}`} data-current={String(f.current)}>
+              <b>{f.title}</b>
+              {f.server ? <span class="muted"> — сервер {f.server}</span> : <span class="muted"> — создана на этом компьютере</span>}
+              {f.current ? (
+                <span class="muted"> (открыта сейчас)</span>
+              ) : (
+                <button
+                  class="link"
+                  data-testid={`school-open-${i}`}
+                  onClick={async () => {
+                    const r = await api.openSchool(f.path);
+                    if (r.ok) onState(r.value);
+                    else setError(r.error.message);
+                  }}
+                >
+                  открыть
+                </button>
+              )}
+            </li>
+          ))}
+      </ul>
+    </section>
   );
 }
