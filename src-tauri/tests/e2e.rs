@@ -538,3 +538,112 @@ fn row_marks(app: &mut App, student: &str) -> Vec<String> {
     cells.sort();
     cells
 }
+
+/// Opens 7Б's algebra at the first quarter: the test server's school has lessons in September
+/// only.
+async fn open_september(c: &fantoccini::Client) {
+    wait(
+        c,
+        "[data-testid^=\"journal-\"][data-class=\"7Б\"][data-subject=\"Алгебра\"][data-access=\"write\"]",
+        30,
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    choose(c, "period-select", "Q1").await;
+    wait_id(c, "cell-0-0", 30).await;
+}
+
+/// Logs in on the form shown (first start or the sync page).
+async fn log_in(c: &fantoccini::Client, server: &str, login: &str, password: &str) {
+    set_field(c, "login-server", server).await;
+    set_field(c, "login-name", login).await;
+    set_field(c, "login-password", password).await;
+    click_id(c, "login-submit").await;
+}
+
+/// A teacher's first start on her own laptop: «Подключиться к серверу школы» with the address,
+/// login and password from the slip; a wrong password is said so; then the school comes from
+/// the real server and she works in her journal, with no command typed anywhere.
+#[tokio::test]
+async fn first_start_with_the_schools_own_server() {
+    let server = SchoolServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("zhurnal.sqlite3");
+    let base = server.base.clone();
+    with_app(&db, |c| async move {
+        wait_id(&c, "start-server", 60).await;
+        log_in(&c, &base, "algebra", "не тот").await;
+        let e = wait_text(&c, "login-error").await;
+        assert!(e.starts_with("Неверный"), "{e}");
+        log_in(&c, &base, "algebra", PASSWORD).await;
+        wait_journals(&c).await;
+        open_september(&c).await;
+        let page = text_content(&c, "body").await;
+        assert!(
+            !page.contains("--db") && !page.contains("zhurnal "),
+            "{page}"
+        );
+    })
+    .await;
+    let mut app = App::open(&db).unwrap();
+    let st = app.state().unwrap();
+    assert!(st.has_school && st.sync.configured, "{st:?}");
+    assert_eq!(st.profile.unwrap().id, server.teacher);
+}
+
+/// A computer where the demo school was tried: the teacher logs in on «Синхронизация»; her
+/// school opens from a new file, the demo stays as it was, and «открыть» brings it back.
+#[tokio::test]
+async fn the_demo_is_kept_when_the_real_school_arrives() {
+    let server = SchoolServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path());
+    let who = people(&db);
+    let base = server.base.clone();
+    let demo_before = std::fs::metadata(&db).unwrap().len();
+    with_app(&db, |c| async move {
+        choose_profile(&c, &who.class_teacher).await;
+        click_id(&c, "nav-sync").await;
+        log_in(&c, &base, "algebra", PASSWORD).await;
+        wait_id(&c, "schools", 60).await;
+        let list = text_content(&c, &testid("schools")).await;
+        assert!(list.contains("создана на этом компьютере"), "{list}");
+        assert!(list.contains(&base), "{list}");
+        let demo = c
+            .execute(
+                "return [...document.querySelectorAll('[data-testid^=\"school-open-\"]')].map(e => e.dataset.testid);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let demo = demo[0].as_str().unwrap().to_string();
+        click_id(&c, "nav-journals").await;
+        open_september(&c).await;
+        click_id(&c, "nav-sync").await;
+        click_id(&c, &demo).await;
+        // The demo again, with its own people and no server.
+        wait_id(&c, "login-form", 30).await;
+        let name = text_content(&c, &testid("profile-name")).await;
+        assert!(!name.is_empty(), "the demo's profile is back");
+    })
+    .await;
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".sqlite3"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let real = files
+        .iter()
+        .find(|n| n.starts_with("school-127.0.0.1"))
+        .unwrap();
+    let mut app = App::open(dir.path().join(real)).unwrap();
+    assert!(app.state().unwrap().sync.configured);
+    let mut demo = App::open(&db).unwrap();
+    let st = demo.state().unwrap();
+    assert!(st.has_school && !st.sync.configured, "{st:?}");
+    assert!(std::fs::metadata(&db).unwrap().len() >= demo_before);
+}
