@@ -42,7 +42,12 @@ example=""
 if [ "${1:-}" = "--example" ]; then
     example="${2:?e2e: --example needs a name}"
     shift 2
-    cargo test --workspace --locked --test e2e --example "$example" --no-run
+    # An example as the executable it is (`cargo test --example` would build its tests
+    # instead); the workspace's features, so the dependencies of the test build are reused.
+    cargo test --workspace --locked --test e2e --no-run
+    cargo build --workspace --locked --example "$example"
+    example_bin="$CARGO_TARGET_DIR/debug/examples/$example"
+    [ -x "$example_bin" ] || { echo "e2e: the example $example was not built" >&2; exit 1; }
 else
     cargo test --workspace --locked --test e2e --no-run
 fi
@@ -97,7 +102,10 @@ fi
 # No accessibility bus in a bare session: keeps WebKitGTK from waiting for one.
 export NO_AT_BRIDGE=1
 # Software rendering: Xvfb has no GPU, and WebKitGTK's DMA-BUF renderer fails without one.
-export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
+# The benchmark measures the app as a user starts it (E2E_WEBKIT_AS_USER=1): nothing set here.
+if [ -z "${E2E_WEBKIT_AS_USER:-}" ]; then
+    export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
+fi
 
 # tauri-driver cannot listen on port 0 and report the port, so take a random free one.
 free_port() {
@@ -124,7 +132,7 @@ export ZHURNAL_E2E_DRIVER="http://127.0.0.1:$port" ZHURNAL_E2E_APP="$app"
 # arguments and stopped.
 export TMPDIR="$work"
 if [ -n "$example" ]; then
-    "$CARGO_TARGET_DIR/debug/examples/$example" "$@"
+    "$example_bin" "$@"
 else
     cargo test --workspace --locked --test e2e -- --test-threads=1 "$@"
 fi

@@ -292,6 +292,23 @@ fn the_school_file_can_be_named_on_the_command_line() {
     assert_eq!(args(&[]), zhurnal_service::view::default_db_path());
 }
 
+#[test]
+fn compositing_is_off_unless_asked_for_and_the_users_own_setting_wins() {
+    use super::compositing_env;
+    let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    if cfg!(target_os = "linux") {
+        assert_eq!(
+            compositing_env(&a(&[]), false),
+            Some(("WEBKIT_DISABLE_COMPOSITING_MODE", "1"))
+        );
+        assert_eq!(
+            compositing_env(&a(&["--db", "x", "--compositing=on"]), false),
+            None
+        );
+    }
+    assert_eq!(compositing_env(&a(&["--compositing=on"]), true), None);
+}
+
 use zhurnal_e2e::{SchoolServer as Server, PASSWORD};
 
 fn pending(status: &Value) -> u64 {

@@ -8,8 +8,14 @@
 //!   committed in the SQLite file (its `chunks` sequence moving on, polled read-only every
 //!   millisecond in this process).
 //!
-//! Usage: `bench_app [STARTS] [KEYSTROKES]` (default 7 and 30). Prints each sample and the
-//! median. The times include WebDriver's own round trips (a few milliseconds each).
+//! - keystroke → pixel, with WebKitGTK's compositing off (the app's default on Linux) and on
+//!   (`--compositing=on`): a key pressed through XTest, the cell's pixels watched on the X
+//!   screen until they change (`scripts/x11-keylat.py`), p50 and p99;
+//! - the web process's CPU at idle with a text field focused (its caret blinking), both modes.
+//!
+//! Usage: `bench_app [STARTS] [KEYSTROKES] [PIXEL_SAMPLES]` (default 7, 30 and 60). Prints each
+//! sample and the figures. The WebDriver figures include its own round trips (a few ms each);
+//! keystroke → pixel has none (X input and X screen only).
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -72,6 +78,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let starts: usize = args.next().map(|a| a.parse().unwrap()).unwrap_or(7);
     let keys: usize = args.next().map(|a| a.parse().unwrap()).unwrap_or(30);
+    let pixels: usize = args.next().map(|a| a.parse().unwrap()).unwrap_or(60);
 
     let dir = tempfile::tempdir().unwrap();
     let db = demo_school(dir.path());
@@ -173,7 +180,50 @@ async fn main() {
     );
     check_file(&db);
 
+    let mut modes = Vec::new();
+    for (mode, extra) in [
+        ("compositing off (default)", &[][..]),
+        ("compositing on", &["--compositing=on"][..]),
+    ] {
+        let c = start_with(&db, extra).await;
+        wait(&c, journal, 60).await.click().await.unwrap();
+        if let Some(settle) = std::env::var("BENCH_SETTLE_S")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            tokio::time::sleep(Duration::from_secs(settle)).await;
+        }
+        let (mut lat, missed) = key_to_pixel(&c, pixels).await;
+        let idle = idle_cpu(&c, Duration::from_secs(10)).await;
+        c.close().await.unwrap();
+        println!(
+            "keystroke → pixel, {mode}: {}{}",
+            lat.iter()
+                .map(|x| format!("{x:.0}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            if missed > 0 {
+                format!(" ({missed} keys showed nothing in 3 s)")
+            } else {
+                String::new()
+            }
+        );
+        modes.push((
+            mode,
+            percentile(&mut lat, 50.0),
+            percentile(&mut lat, 99.0),
+            lat.len(),
+            idle,
+        ));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
     println!();
+    for (mode, p50, p99, n, idle) in &modes {
+        println!(
+            "keystroke → pixel, {mode}: p50 {p50:.1} ms, p99 {p99:.1} ms ({n} keys); web process at idle with a field focused: {idle:.0} % of a core"
+        );
+    }
     println!(
         "median start → journal list: {:.0} ms; start → grid takes a key: {:.0} ms (of {} warm starts)",
         median(&mut to_list),
@@ -187,6 +237,87 @@ async fn main() {
         durable.iter().cloned().fold(0.0, f64::max),
         durable.len()
     );
+}
+
+/// The nearest-rank percentile `p` of `v`.
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank.min(v.len()) - 1]
+}
+
+/// Keys pressed through XTest into a cell of the grid; the time until its pixels change, for
+/// each, and how many showed nothing.
+async fn key_to_pixel(c: &Client, n: usize) -> (Vec<f64>, usize) {
+    click_cell(c, 2, 3).await;
+    let rect = c
+        .execute(
+            "const r = document.querySelector('[data-testid=\"cell-2-3\"]').getBoundingClientRect();
+             return [Math.round(r.x) + 2, Math.round(r.y) + 2, Math.max(1, Math.round(r.width) - 4), Math.max(1, Math.round(r.height) - 4)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let r: Vec<i64> = rect
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/x11-keylat.py");
+    // Blocking on purpose: nothing else runs in this process while the keys are timed.
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .args(r.iter().map(|v| v.to_string()))
+        .arg(n.to_string())
+        .output()
+        .expect("python3 runs scripts/x11-keylat.py");
+    assert!(
+        out.status.success(),
+        "x11-keylat: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ms = v["ms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    (ms, v["missed"].as_u64().unwrap() as usize)
+}
+
+/// CPU time of every WebKitWebProcess over `span`, as a percentage of one core, with the
+/// lesson's topic field focused (its caret blinking) and nothing typed.
+async fn idle_cpu(c: &Client, span: Duration) -> f64 {
+    wait_id(c, "lesson-topic", 10).await.click().await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let ticks = || -> u64 {
+        let mut total = 0;
+        for e in std::fs::read_dir("/proc").unwrap().flatten() {
+            let p = e.path();
+            let comm = std::fs::read_to_string(p.join("comm")).unwrap_or_default();
+            if comm.trim() != "WebKitWebProces" && comm.trim() != "WebKitWebProcess" {
+                continue;
+            }
+            let stat = std::fs::read_to_string(p.join("stat")).unwrap_or_default();
+            // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
+            let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if f.len() > 12 {
+                total += f[11].parse::<u64>().unwrap_or(0) + f[12].parse::<u64>().unwrap_or(0);
+            }
+        }
+        total
+    };
+    let (t0, c0) = (Instant::now(), ticks());
+    tokio::time::sleep(span).await;
+    let (dt, dc) = (t0.elapsed().as_secs_f64(), ticks() - c0);
+    // USER_HZ is 100 on Linux.
+    dc as f64 / 100.0 / dt * 100.0
 }
 
 /// The school file still opens and checks after the run.

@@ -24,10 +24,17 @@ fn env(name: &str) -> String {
 
 /// Starts the app on the school file `db` (a new process with a new window).
 pub async fn start(db: &Path) -> Client {
+    start_with(db, &[]).await
+}
+
+/// [`start`] with more arguments for the app (`--compositing=on`).
+pub async fn start_with(db: &Path, extra: &[&str]) -> Client {
+    let mut args = vec!["--db".to_string(), db.to_str().unwrap().to_string()];
+    args.extend(extra.iter().map(|a| a.to_string()));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
-        json!({"application": env("ZHURNAL_E2E_APP"), "args": ["--db", db.to_str().unwrap()]}),
+        json!({"application": env("ZHURNAL_E2E_APP"), "args": args}),
     );
     caps.insert("browserName".into(), json!("wry"));
     // tauri-driver answers before the WebKitWebDriver it started listens: a new session can
