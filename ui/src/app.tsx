@@ -26,6 +26,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
 
   const refresh = async () => {
     const r = await api.appState();
+    performance.mark("zhurnal:state");
     if (r.ok) setState(r.value);
     else setError(r.error.message);
   };
@@ -58,7 +59,11 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
   }, []);
   useEffect(() => {
     if (!state?.profile) return;
-    void api.myJournals().then((r) => (r.ok ? setJournals(r.value) : setError(r.error.message)));
+    void api.myJournals().then((r) => {
+      performance.mark("zhurnal:journals");
+      if (r.ok) setJournals(r.value);
+      else setError(r.error.message);
+    });
   }, [state?.profile?.id]);
 
   const setSync = (sync: SyncStatus) => setState((s) => (s ? { ...s, sync } : s));

@@ -149,8 +149,11 @@ export function parseFinal(input: string): Parsed | { ok: false; error: null; me
 const QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm";
 const JCUKEN = "йцукенгшщзхъфывапролджэячсмить";
 
-/** The character a key should add to a cell: Latin letters become the Cyrillic on that key. */
-export function layoutFix(ch: string): string {
+/** The character a key should add to a cell: Latin letters become the Cyrillic on that key.
+ * `,` is the key of «б»: at the start of an entry it is «б» (a mark list never starts with a
+ * separator); after a mark it stays the separator of «5,4». */
+export function layoutFix(ch: string, atStart = false): string {
+  if (ch === "," && atStart) return "б";
   const lower = ch.toLowerCase();
   if (!/^[a-z]$/.test(lower)) return ch;
   const i = QWERTY.indexOf(lower);

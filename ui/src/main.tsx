@@ -26,4 +26,8 @@ window.addEventListener("beforeunload", (e) => {
   if (pendingEverywhere() > 0) e.preventDefault();
 });
 
-void backend().then((api) => render(<App api={api} />, document.getElementById("app")!));
+performance.mark("zhurnal:script");
+void backend().then((api) => {
+  performance.mark("zhurnal:backend");
+  render(<App api={api} />, document.getElementById("app")!);
+});

@@ -532,3 +532,20 @@ describe("a real school without a command line", () => {
     expect(st.ok && st.value.sync.configured).toBe(false);
   });
 });
+
+describe("the reports page", () => {
+  it("opens on the class one leads and the period under way", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend({ hasSchool: true, profile: "staff-sokolov" });
+    const js = await api.myJournals();
+    const journals = js.ok ? js.value : [];
+    const led = journals.find((j) => j.access === "read")!;
+    render(<App api={api} initial={{ name: "reports" }} />, host);
+    const cls = (await waitFor(() => $("report-class"))) as HTMLSelectElement;
+    expect(cls.value).toBe(led.class_id);
+    const expected = led.current_period === "Year" ? led.periods.filter((p) => p !== "Year").at(-1) : led.current_period;
+    expect(($("report-period") as HTMLSelectElement).value).toBe(expected);
+    render(null, host);
+  });
+});

@@ -104,6 +104,10 @@ describe("layoutFix", () => {
     expect(layoutFix("/")).toBe("/");
     expect(layoutFix("б")).toBe("б");
   });
+  it("reads «,» as «б» at the start of an entry, as a separator after a mark", () => {
+    expect(layoutFix(",", true)).toBe("б");
+    expect(layoutFix(",")).toBe(",");
+  });
 });
 
 import { plural, periodsOf } from "../src/ru";

@@ -12,6 +12,15 @@ function type(m: GridModel, keys: string[]): Outcome[] {
 }
 
 describe("movement", () => {
+  it("with the Latin layout on, the key of «б» stores «Б»; «5,4» stays two marks", () => {
+    const m = model();
+    const out = type(m, [",", "Enter"]);
+    expect(out.at(-1)).toMatchObject({ type: "commit", input: "б", display: "Б" });
+    m.select(1, 0);
+    const two = type(m, ["5", ",", "4", "Enter"]);
+    expect(two.at(-1)).toMatchObject({ type: "commit", input: "5,4" });
+  });
+
   it("moves with arrows and stops at the edges", () => {
     const m = model();
     type(m, ["ArrowRight", "ArrowRight", "ArrowDown"]);

@@ -60,10 +60,18 @@ pub struct AppError {
 }
 
 impl AppError {
+    /// An error with its message as a sentence (a capital first letter), whichever layer
+    /// worded it.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut chars = message.chars();
+        let message = match chars.next() {
+            Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+            _ => message,
+        };
         Self {
             code: code.to_string(),
-            message: message.into(),
+            message,
         }
     }
 }
@@ -3067,6 +3075,14 @@ mod tests {
             .grid(&ids.class, &ids.algebra, None, Period::Q3)
             .unwrap();
         assert_eq!(shown(&grid), original);
+    }
+
+    #[test]
+    fn every_message_is_a_sentence() {
+        let e = AppError::new(code::READ_ONLY, "журнал 10А, «Алгебра» вам не доступен");
+        assert_eq!(e.message, "Журнал 10А, «Алгебра» вам не доступен");
+        let e = AppError::new(code::INVALID, "«7» — не отметка");
+        assert_eq!(e.message, "«7» — не отметка");
     }
 
     #[test]

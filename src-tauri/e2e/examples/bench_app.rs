@@ -98,6 +98,20 @@ async fn main() {
         let t_session = t0.elapsed();
         wait(&c, journal, 60).await.click().await.unwrap();
         let t_list = t0.elapsed();
+        if std::env::var_os("BENCH_PAGE").is_some() {
+            let v = c
+                .execute(
+                    "const n = performance.getEntriesByType('navigation')[0];
+                     return {now: performance.now(), dom: n ? n.domContentLoadedEventEnd : null,
+                             load: n ? n.loadEventEnd : null,
+                             marks: performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)]),
+                             res: performance.getEntriesByType('resource').map(r => [r.name.split('/').pop(), Math.round(r.startTime), Math.round(r.duration)])};",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            println!("  page: {v}");
+        }
         // The journal opens with the cursor on today's lesson: the key goes there.
         wait_id(&c, "cell-0-0", 60).await;
         wait_id(&c, "grid-input", 10)

@@ -171,7 +171,7 @@ export class GridModel {
         return { type: "draft" };
       }
       if (printable) {
-        this.draft += layoutFix(k.key);
+        this.draft += layoutFix(k.key, this.draft.trim() === "");
         this.hint = null;
         return { type: "draft" };
       }
@@ -210,7 +210,7 @@ export class GridModel {
     }
     if (printable && k.key !== " ") {
       this.editing = true;
-      this.draft = layoutFix(k.key);
+      this.draft = layoutFix(k.key, true);
       this.hint = null;
       return { type: "draft" };
     }

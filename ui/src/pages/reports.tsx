@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api";
 import type { JournalRef, Period, ReportKind, ReportProgress, ReportResult, RosterView } from "../types";
 import { classesOf } from "./class";
-import { count, PERIOD_TITLES, periodsOf, schoolMonths } from "../ru";
+import { count, localToday, PERIOD_TITLES, periodsOf, schoolMonths } from "../ru";
 
 export const REPORTS: Array<{ kind: ReportKind; title: string; period: boolean; student?: boolean; month?: boolean; sides?: boolean }> = [
   { kind: "period-copy", title: "Копия журнала за период (четверть, полугодие)", period: true },
@@ -22,16 +22,23 @@ export const REPORTS: Array<{ kind: ReportKind; title: string; period: boolean; 
 
 export function ReportsPage({ api, journals, year }: { api: Api; journals: JournalRef[]; year: string | null }) {
   const classes = classesOf(journals);
-  const [classId, setClassId] = useState(classes[0]?.id ?? "");
+  // The class one leads comes first (its other subjects are the ones one only reads).
+  const led = classesOf(journals.filter((j) => j.access === "read"));
+  // Until the user chooses, the defaults follow the journals (they arrive after the page).
+  const [classId, setClassId] = useState<string | null>(null);
   const [kind, setKind] = useState<ReportKind>("period-copy");
-  const cls = classes.find((c) => c.id === classId) ?? classes[0];
+  const cls = classes.find((c) => c.id === classId) ?? led[0] ?? classes[0];
   // The class's marking periods, as its journals list them (without the year).
   const periods = (journals.find((j) => j.class_id === cls?.id)?.periods ?? (cls ? periodsOf(cls.name) : [])).filter((p) => p !== "Year");
-  const [period, setPeriod] = useState<Period>(periods[0] ?? "Q1");
+  // The period under way (after the year: its last one).
+  const current = journals.find((j) => j.class_id === cls?.id)?.current_period;
+  const [chosenPeriod, setPeriod] = useState<Period | null>(null);
+  const period: Period =
+    chosenPeriod && periods.includes(chosenPeriod as never) ? chosenPeriod : current && current !== "Year" ? current : (periods.at(-1) ?? "Q1");
   const [student, setStudent] = useState("");
   const [month, setMonth] = useState(() => {
     const months = schoolMonths(year);
-    const now = new Date().toISOString().slice(0, 7);
+    const now = localToday().slice(0, 7);
     return months.find((m) => m.value === now)?.value ?? months[0]!.value;
   });
   const [twoSided, setTwoSided] = useState(false);
@@ -56,11 +63,10 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
     setResult(null);
     setNote(null);
     setReplace(null);
-  }, [classId, kind, period, student, month, twoSided]);
+  }, [cls?.id, kind, period, student, month, twoSided]);
   useEffect(() => {
-    if (!periods.includes(period as never)) setPeriod(periods[0] ?? "Q1");
     if (spec.student && cls) void api.roster(cls.id).then((r) => r.ok && setRoster(r.value));
-  }, [classId, kind]);
+  }, [cls?.id, kind]);
 
   if (!cls) return <div class="page muted">Нет классов, по которым вы можете печатать документы.</div>;
 
@@ -174,7 +180,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
         {(busy || (progress && result === null && !error)) && (
           <div class="progress" data-testid="report-progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
             <div class="bar" style={{ width: `${pct}%` }} />
-            <span>{progress ? `${progress.done} из ${progress.total}` : ""}</span>
+            <span>{progress ? `Готово ${pct} %` : "Начинаю…"}</span>
           </div>
         )}
         {error && (
