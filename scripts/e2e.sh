@@ -131,6 +131,8 @@ export ZHURNAL_E2E_DRIVER="http://127.0.0.1:$port" ZHURNAL_E2E_APP="$app"
 # The stories' school files go under $work, so that any app left running can be told by its
 # arguments and stopped.
 export TMPDIR="$work"
+# The window's remembered size and the web view's storage (zoom) start fresh for every run.
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
 if [ -n "$example" ]; then
     "$example_bin" "$@"
 else

@@ -242,6 +242,12 @@ async fn open_demo(state: State<'_, Shared>) -> AppResult<AppState> {
     .await
 }
 
+/// The USB sticks mounted now (where a bundle is written or read).
+#[tauri::command]
+fn removable_drives() -> Vec<String> {
+    view::removable_drives()
+}
+
 /// The school files of this computer (the open one first).
 #[tauri::command]
 async fn schools(state: State<'_, Shared>) -> AppResult<Vec<view::SchoolFile>> {
@@ -367,6 +373,19 @@ async fn save_lesson(
 ) -> AppResult<LessonView> {
     edited(&state, move |a| {
         a.save_lesson(&class_id, &subject_id, &lesson_id, &edit)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn all_present(
+    state: State<'_, Shared>,
+    class_id: String,
+    subject_id: String,
+    lesson_id: String,
+) -> AppResult<LessonView> {
+    edited(&state, move |a| {
+        a.all_present(&class_id, &subject_id, &lesson_id)
     })
     .await
 }
@@ -760,6 +779,11 @@ async fn bundle_import(
     Ok(out)
 }
 
+/// Present in the real app: a window with no remembered size starts maximised, so that a
+/// 1366×768 laptop shows everything (not `maximized` in tauri.conf.json: a window created
+/// maximised never shows without a window manager, as under Xvfb).
+struct MaximiseFirst;
+
 /// The app's commands and state on any runtime (the real one, or the mock in tests).
 pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::Builder<R> {
     builder
@@ -781,6 +805,16 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             let _ = app
                 .asset_protocol_scope()
                 .allow_directory(&shared.reports_dir, true);
+            if app.try_state::<MaximiseFirst>().is_some() {
+                let remembered = app
+                    .path()
+                    .app_config_dir()
+                    .map(|d| d.join(tauri_plugin_window_state::DEFAULT_FILENAME).exists())
+                    .unwrap_or(false);
+                if let Some(w) = app.get_webview_window("main").filter(|_| !remembered) {
+                    let _ = w.maximize();
+                }
+            }
             let (a, s) = (shared.app.clone(), shared.sync.clone());
             shared
                 .sync
@@ -789,6 +823,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
         })
         .invoke_handler(tauri::generate_handler![
             app_state,
+            removable_drives,
             schools,
             open_school,
             close_seen,
@@ -802,6 +837,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             set_final,
             add_lesson,
             save_lesson,
+            all_present,
             undo,
             roster,
             import_roster,
@@ -897,7 +933,12 @@ pub fn run(context: tauri::Context<tauri::Wry>) {
     }
     let db = db_from_args(args);
     let app = view::App::open_or_problem(&db);
-    setup(tauri::Builder::default(), app)
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        // Size, place and «maximised» as the teacher left them.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(MaximiseFirst);
+    setup(builder, app)
         .run(context)
         .expect("the window system could not start the journal");
 }

@@ -221,16 +221,7 @@ async fn a_quarterly_copy_from_the_reports_page() {
 
 /// Presses the window's close button (WM_DELETE_WINDOW, as a window manager sends it).
 fn press_close_button() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/x11-close.py");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .output()
-        .expect("python3 runs scripts/x11-close.py");
-    assert!(
-        out.status.success(),
-        "x11-close: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    x11_window(&["close"]);
 }
 
 /// Waits until the app has gone (its WebDriver session answers no more).

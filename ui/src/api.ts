@@ -43,6 +43,8 @@ export interface Api {
   readonly kind: "tauri" | "mock";
   appState(): Promise<Result<AppState>>;
   openDemo(): Promise<Result<AppState>>;
+  /** The USB sticks mounted now (`/media/$USER/…`), newest first. */
+  removableDrives(): Promise<Result<string[]>>;
   /** The school files of this computer, the open one first. */
   schools(): Promise<Result<SchoolFile[]>>;
   /** Opens another school of this computer (one of `schools()`). */
@@ -58,6 +60,8 @@ export interface Api {
   saveLesson(classId: string, subjectId: string, lessonId: string, edit: LessonEdit): Promise<Result<LessonView>>;
   /** Undoes the profile's last edit of this session in this journal, and says what it did. */
   undo(classId: string, subjectId: string): Promise<Result<Undone | null>>;
+  /** «Все присутствуют»: the lesson's attendance taken, nobody added as absent. */
+  allPresent(classId: string, subjectId: string, lessonId: string): Promise<Result<LessonView>>;
 
   roster(classId: string): Promise<Result<RosterView>>;
   importRoster(classId: string, path: string): Promise<Result<ImportResult>>;
@@ -146,6 +150,7 @@ export async function tauriApi(): Promise<Api> {
     kind: "tauri",
     appState: () => call("app_state"),
     openDemo: () => call("open_demo"),
+    removableDrives: () => call("removable_drives"),
     schools: () => call("schools"),
     openSchool: (path) => call("open_school", { path }),
     staffList: () => call("staff_list"),
@@ -159,6 +164,7 @@ export async function tauriApi(): Promise<Api> {
     addLesson: (class_id, subject_id, subgroup, date) => call("add_lesson", { class_id, subject_id, subgroup, date }),
     saveLesson: (class_id, subject_id, lesson_id, edit) => call("save_lesson", { class_id, subject_id, lesson_id, edit }),
     undo: (class_id, subject_id) => call("undo", { class_id, subject_id }),
+    allPresent: (class_id, subject_id, lesson_id) => call("all_present", { class_id, subject_id, lesson_id }),
     roster: (class_id) => call("roster", { class_id }),
     importRoster: (class_id, path) => call("import_roster", { class_id, path }),
     addMovement: (class_id, student_id, movement) => call("add_movement", { class_id, student_id, movement }),

@@ -10,6 +10,7 @@ import { ReportsPage } from "./pages/reports";
 import { ChangePassword, LoginForm, Schools, SyncPage } from "./pages/sync";
 import { count, plural, ROLE_TITLES, ruTime } from "./ru";
 import { storeEverything } from "./leaving";
+import { nextZoom, savedZoom, setZoom } from "./zoom";
 
 export type Page = { name: "journals" } | { name: "journal"; journal: JournalRef } | { name: "class" } | { name: "reports" } | { name: "sync" };
 
@@ -23,6 +24,26 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
   const [switching, setSwitching] = useState(false);
   /** The window was asked to close and something typed could not be stored: what. */
   const [closing, setClosing] = useState<string[] | null>(null);
+  /** F1: the keys of the journal. */
+  const [help, setHelp] = useState(false);
+  // Keys of the whole window: F1 for help, Ctrl+plus/minus/0 for the zoom.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "F1") {
+        e.preventDefault();
+        setHelp((h) => !h);
+      } else if (e.key === "Escape") setHelp(false);
+      else if (e.ctrlKey && !e.altKey) {
+        const z = nextZoom(savedZoom(), e.key);
+        if (z !== null) {
+          e.preventDefault();
+          setZoom(z);
+        }
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   const refresh = async () => {
     const r = await api.appState();
@@ -81,6 +102,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
     ) : (
       <div class="loading">Открываю журнал…</div>
     );
+  const helpBox = help && <KeysHelp onClose={() => setHelp(false)} />;
   const closeQuestion = closing && (
     <CloseQuestion
       left={closing}
@@ -173,6 +195,7 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
         </div>
       )}
       {closeQuestion}
+      {helpBox}
       <main>
         {page.name === "journals" && (
           <JournalsPage journals={journals} onOpen={(journal) => setPage({ name: "journal", journal })} />
@@ -335,6 +358,47 @@ function Receiving({ api, state, onOpened }: { api: Api; state: AppState; onOpen
       </div>
       <ChangePassword api={api} onChanged={() => void fetchSchool()} />
       <Schools api={api} onState={onOpened} />
+    </div>
+  );
+}
+
+/** F1: every key of the journal on one card. */
+export function KeysHelp({ onClose }: { onClose: () => void }) {
+  const rows: Array<[string, string]> = [
+    ["5, 4, 3, 2, 1", "отметка; 54 или 5/4 — две отметки в клетке"],
+    ["н, б, у, о", "посещаемость: не был, болел, уважительная причина, опоздал"],
+    ["н/а, зач, незач, осв", "не аттестован, зачёт, незачёт, освобождён"],
+    ["Enter, Tab, стрелки", "записать и перейти дальше (Shift — назад)"],
+    ["Esc", "отменить то, что набрано в клетке"],
+    ["Delete", "очистить клетку"],
+    ["F2", "исправить отметку, не стирая её"],
+    ["Ctrl+Z", "отменить последнюю правку в этом журнале (курсор перейдёт к ней)"],
+    ["Ctrl+Enter", "к теме и заданию урока и обратно"],
+    ["Ctrl+плюс, Ctrl+минус, Ctrl+0", "крупнее, мельче, обычный размер"],
+    ["F1", "эта подсказка"],
+  ];
+  return (
+    <div class="modal-back" onClick={onClose}>
+      <div class="modal" role="dialog" aria-labelledby="help-title" data-testid="help" onClick={(e) => e.stopPropagation()}>
+        <h2 id="help-title">Клавиши журнала</h2>
+        <table class="list keys">
+          <tbody>
+            {rows.map(([k, what]) => (
+              <tr>
+                <td>
+                  <kbd>{k}</kbd>
+                </td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div class="row">
+          <button class="primary" data-testid="help-close" onClick={onClose} autoFocus>
+            Понятно
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import "./styles.css";
 import { inTauri, tauriApi, type Api } from "./api";
 import { App } from "./app";
 import { pendingEverywhere } from "./grid/queue";
+import { savedZoom, setZoom } from "./zoom";
 
 // Inside the Tauri shell the real commands answer; in a plain browser (npm run dev, the
 // screenshots) the in-memory school does. `?school=1&profile=<staff id>` skips the first start.
@@ -27,6 +28,7 @@ window.addEventListener("beforeunload", (e) => {
 });
 
 performance.mark("zhurnal:script");
+setZoom(savedZoom());
 void backend().then((api) => {
   performance.mark("zhurnal:backend");
   render(<App api={api} />, document.getElementById("app")!);

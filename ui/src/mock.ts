@@ -540,7 +540,20 @@ export class MockBackend implements Api {
   }
   private lessonView(l: MLesson): LessonView {
     const t = STAFF.find((s) => s.id === l.teacher);
-    return { id: l.id, date: l.date, number: l.number, subgroup: l.subgroup, topic: l.topic, homework: l.homework, teacher: t?.name ?? null, work_type: l.work_type };
+    const j = this.journals.find((x) => x.lessons.includes(l));
+    const absent = j ? [...j.cells].filter(([k, v]) => k.startsWith(`${l.id}/`) && /[НБУО]/.test(v)).length : 0;
+    return {
+      id: l.id,
+      date: l.date,
+      number: l.number,
+      subgroup: l.subgroup,
+      topic: l.topic,
+      homework: l.homework,
+      teacher: t?.name ?? null,
+      work_type: l.work_type,
+      attendance_taken: l.att_taken || absent > 0,
+      absent,
+    };
   }
   private periodOf(date: string, grade: number): Period {
     const order: Period[] = grade >= 10 ? ["H1", "H2"] : ["Q1", "Q2", "Q3", "Q4"];
@@ -654,6 +667,18 @@ export class MockBackend implements Api {
     });
   }
 
+  allPresent(classId: string, subjectId: string, lessonId: string) {
+    return this.answer((): Result<LessonView> => {
+      const j = this.journal(classId, subjectId);
+      const c = this.cls(classId);
+      const l = j?.lessons.find((x) => x.id === lessonId);
+      if (!j || !c || !l) return err("not_found", "Нет такого урока");
+      if (this.access(j, l.subgroup) !== "write") return err("read_only", "Посещаемость отмечает учитель предмета");
+      l.att_taken = true;
+      this.touch(j, c);
+      return ok(this.lessonView(l));
+    });
+  }
   undo(classId: string, subjectId: string) {
     return this.answer((): Result<Undone | null> => {
       const j = this.journal(classId, subjectId);
@@ -890,6 +915,11 @@ export class MockBackend implements Api {
       this.sync.user = null;
       return ok(this.state());
     });
+  }
+  /** The sticks the mock has «inserted» (tests set it). */
+  drives: string[] = ["/media/uchitel/KINGSTON"];
+  removableDrives() {
+    return this.answer(() => ok([...this.drives]));
   }
   schools() {
     return this.answer((): Result<SchoolFile[]> => {

@@ -549,3 +549,71 @@ describe("the reports page", () => {
     render(null, host);
   });
 });
+
+describe("the window's keys and the USB stick", () => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  afterEach(() => render(null, host));
+  const winKey = (k: string, ctrl = false) => window.dispatchEvent(new KeyboardEvent("keydown", { key: k, ctrlKey: ctrl, bubbles: true, cancelable: true }));
+
+  it("F1 shows the keys; Ctrl+plus, minus and 0 zoom, and the zoom is kept", async () => {
+    localStorage.removeItem("zhurnal.zoom");
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} />, host);
+    await waitFor(() => $("journal-0"));
+    winKey("F1");
+    const help = await waitFor(() => $("help"));
+    expect(help.textContent).toContain("Ctrl+Z");
+    winKey("Escape");
+    await waitFor(() => !$("help"));
+    winKey("+", true);
+    winKey("+", true);
+    expect(document.documentElement.style.getPropertyValue("zoom")).toBe("1.25");
+    expect(localStorage.getItem("zhurnal.zoom")).toBe("1.25");
+    winKey("-", true);
+    expect(document.documentElement.style.getPropertyValue("zoom")).toBe("1.1");
+    winKey("0", true);
+    expect(localStorage.getItem("zhurnal.zoom")).toBe("1");
+  });
+
+  it("the bundle goes to the stick Linux mounted, or says to insert one", async () => {
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    render(<App api={api} initial={{ name: "sync" }} />, host);
+    await waitFor(() => ($("bundle-export-path") as HTMLInputElement | null)?.value);
+    expect(($("bundle-export-path") as HTMLInputElement).value).toBe("/media/uchitel/KINGSTON/zhurnal.bundle");
+    expect(($("bundle-import-path") as HTMLInputElement).value).toBe("/media/uchitel/KINGSTON/zhurnal.bundle");
+    render(null, host);
+    const none = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    none.drives = [];
+    render(<App api={none} initial={{ name: "sync" }} />, host);
+    await waitFor(() => $("bundle-no-drive"));
+    expect(($("bundle-export-path") as HTMLInputElement).value).toBe("");
+    none.drives = ["/media/uchitel/USB DISK"];
+    click($("bundle-find-drive")!);
+    await waitFor(() => ($("bundle-export-path") as HTMLInputElement).value === "/media/uchitel/USB DISK/zhurnal.bundle");
+  });
+});
+
+describe("attendance", () => {
+  it("«Все присутствуют» takes a lesson's attendance with nobody absent", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const api = new MockBackend({ hasSchool: true, profile: "staff-kuznetsova" });
+    // A lesson just added: its attendance not taken yet.
+    const added = await api.addLesson("class-7b", "subj-Русский язык", null, "2025-10-22");
+    render(<App api={api} />, host);
+    click(await waitFor(() => $("journal-0")));
+    const g = await api.grid("class-7b", "subj-Русский язык", null, "Q1");
+    const j = g.ok && added.ok ? g.value.lessons.findIndex((l) => l.id === added.value.id) : -1;
+    expect(j).toBeGreaterThanOrEqual(0);
+    (await waitFor(() => $(`cell-0-${j}`))).dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    await waitFor(() => $("lesson-all-present"));
+    expect($("lesson-attendance")!.textContent).toContain("не отмечена");
+    click($("lesson-all-present")!);
+    await waitFor(() => $("lesson-attendance")!.textContent?.includes("все присутствовали"));
+    expect($("lesson-all-present")).toBeNull();
+    const after = await api.grid("class-7b", "subj-Русский язык", null, "Q1");
+    expect(after.ok && after.value.lessons[j]!.attendance_taken).toBe(true);
+    render(null, host);
+  });
+});

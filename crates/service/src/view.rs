@@ -327,6 +327,10 @@ pub struct LessonView {
     pub teacher: Option<String>,
     /// The work type of the lesson's marks (`кр`, `дз`), when they have one.
     pub work_type: Option<String>,
+    /// Attendance was taken («Все присутствуют», or someone marked absent or late).
+    pub attendance_taken: bool,
+    /// How many students have an attendance code (Н, Б, У, О) in it.
+    pub absent: u32,
 }
 
 /// A non-empty cell of the grid.
@@ -694,6 +698,47 @@ pub fn new_school_path(dir: &Path, server: &str) -> PathBuf {
         })
         .find(|p| !p.exists())
         .expect("some name is free")
+}
+
+/// The removable drives mounted now, where a USB stick shows up: the folders under
+/// `/media/$USER` and `/run/media/$USER` (udisks, as Debian, Ubuntu and Astra Linux mount
+/// them), and on Windows the drive letters other than C:. Newest first.
+pub fn removable_drives() -> Vec<String> {
+    if cfg!(windows) {
+        return ('D'..='Z')
+            .map(|l| format!("{l}:\\"))
+            .filter(|d| Path::new(d).exists())
+            .collect();
+    }
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    if user.is_empty() {
+        return Vec::new();
+    }
+    drives_under(&[
+        PathBuf::from("/media").join(&user),
+        PathBuf::from("/run/media").join(&user),
+    ])
+}
+
+/// The folders directly under `roots` (mount points of sticks), newest first.
+pub fn drives_under(roots: &[PathBuf]) -> Vec<String> {
+    let mut found: Vec<(std::time::SystemTime, String)> = roots
+        .iter()
+        .filter_map(|r| std::fs::read_dir(r).ok())
+        .flat_map(|d| d.flatten())
+        .filter(|e| e.path().is_dir())
+        .map(|e| {
+            let t = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            (t, e.path().display().to_string())
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().map(|(_, p)| p).collect()
 }
 
 /// Where the demo school goes when the open file holds another school.
@@ -1513,6 +1558,8 @@ impl App {
                 .and_then(|t| school.staff_member(t))
                 .map(|t| t.name.short()),
             work_type,
+            attendance_taken: l.attendance_taken || !l.attendance.is_empty(),
+            absent: l.attendance.len() as u32,
         }
     }
 
@@ -1875,6 +1922,31 @@ impl App {
             date: Some(date),
             topic: Some(edit.topic.trim().to_string()),
             homework: Some(edit.homework.trim().to_string()),
+            ..Default::default()
+        };
+        self.z()?.store().edit(ctx.doc, who, |doc, ed| {
+            journal::save_lesson(doc, ed, lid, patch)
+        })?;
+        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        Ok(Self::lesson_view(&ctx.school, &l))
+    }
+
+    /// «Все присутствуют»: the lesson's attendance is taken, with whoever is marked absent or
+    /// late as marked (nobody, usually), so the monitoring no longer lists the lesson.
+    pub fn all_present(
+        &mut self,
+        class_id: &str,
+        subject_id: &str,
+        lesson_id: &str,
+    ) -> AppResult<LessonView> {
+        let ctx = self.writable(class_id, subject_id)?;
+        let who = self.who()?;
+        let lid: LessonId = parse_id(lesson_id, "урока")?;
+        journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        let patch = LessonPatch {
+            attendance_taken: Some(true),
             ..Default::default()
         };
         self.z()?.store().edit(ctx.doc, who, |doc, ed| {
@@ -3078,6 +3150,21 @@ mod tests {
     }
 
     #[test]
+    fn usb_sticks_are_found_where_linux_mounts_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("media").join("uchitel");
+        let run = dir.path().join("run").join("media").join("uchitel");
+        assert!(drives_under(&[media.clone(), run.clone()]).is_empty());
+        std::fs::create_dir_all(media.join("KINGSTON")).unwrap();
+        std::fs::create_dir_all(run.join("USB DISK")).unwrap();
+        std::fs::write(media.join("not-a-drive.txt"), b"").unwrap();
+        let found = drives_under(&[media.clone(), run.clone()]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().any(|d| d.ends_with("KINGSTON")));
+        assert!(found.iter().any(|d| d.ends_with("USB DISK")));
+    }
+
+    #[test]
     fn every_message_is_a_sentence() {
         let e = AppError::new(code::READ_ONLY, "журнал 10А, «Алгебра» вам не доступен");
         assert_eq!(e.message, "Журнал 10А, «Алгебра» вам не доступен");
@@ -3219,6 +3306,41 @@ mod tests {
             .set_final(&ids.class, &ids.algebra, &student, Period::H1, "5")
             .unwrap_err();
         assert_eq!(e.code, code::INVALID, "7Б is marked by quarters");
+    }
+
+    #[test]
+    fn all_present_takes_the_attendance_and_the_monitoring_stops_asking() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher).unwrap();
+        let lesson = app
+            .add_lesson(&ids.class, &ids.algebra, None, "2026-05-06")
+            .unwrap();
+        assert!(!lesson.attendance_taken);
+        let flagged = |app: &mut App| {
+            app.set_profile(&ids.class_teacher).unwrap();
+            let found = app
+                .monitoring(&ids.class, 5)
+                .unwrap()
+                .into_iter()
+                .any(|f| f.kind == "no_attendance" && f.date.as_deref() == Some("2026-05-06"));
+            app.set_profile(&ids.algebra_teacher).unwrap();
+            found
+        };
+        assert!(flagged(&mut app), "a lesson with no attendance is listed");
+        let l = app
+            .all_present(&ids.class, &ids.algebra, &lesson.id)
+            .unwrap();
+        assert!(l.attendance_taken);
+        assert_eq!(l.absent, 0);
+        assert!(!flagged(&mut app), "taken: no longer listed");
+        // Only the subject's teacher takes it.
+        app.set_profile(&ids.class_teacher).unwrap();
+        let e = app
+            .all_present(&ids.class, &ids.algebra, &lesson.id)
+            .unwrap_err();
+        assert_eq!(e.code, code::READ_ONLY);
     }
 
     #[test]

@@ -71,6 +71,22 @@ where
     }
 }
 
+/// What a window manager would do to the app's window (`close`: its close button; `size W H`),
+/// through `scripts/x11-window.py` on the stories' X display.
+pub fn x11_window(args: &[&str]) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/x11-window.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .output()
+        .expect("python3 runs scripts/x11-window.py");
+    assert!(
+        out.status.success(),
+        "x11-window {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A CSS selector for a `data-testid`.
 pub fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")

@@ -15,4 +15,12 @@ teacher: string | null,
 /**
  * The work type of the lesson's marks (`кр`, `дз`), when they have one.
  */
-work_type: string | null, };
+work_type: string | null, 
+/**
+ * Attendance was taken («Все присутствуют», or someone marked absent or late).
+ */
+attendance_taken: boolean, 
+/**
+ * How many students have an attendance code (Н, Б, У, О) in it.
+ */
+absent: number, };

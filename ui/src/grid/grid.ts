@@ -245,7 +245,8 @@ export class JournalGrid {
     const prev = [this.model.row, this.model.col] as const;
     this.apply(this.model.commitHere(), prev);
     if (!this.model.editing) return [];
-    return [`${this.label(this.model.row, this.model.col)}: «${this.model.draft}» — ${this.model.hint ?? "не сохранено"}`];
+    // The hint names the entry already («7» — не отметка…).
+    return [`${this.label(this.model.row, this.model.col)}: ${this.model.hint ?? `«${this.model.draft}» не сохранено`}`];
   }
 
   /** «Иванов Пётр, 03.09» or «Иванов Пётр, отметка за период»: an entry named for the user. */

@@ -194,7 +194,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
 }
 
 const LEGEND =
-  "5, 4, 54 или 5/4 — отметки · н, б, у, о — посещаемость · н/а, зач, незач, осв · Enter, Tab, стрелки — дальше · Esc — отмена · Delete — очистить · Ctrl+Z — вернуть · Ctrl+Enter — тема урока";
+  "5, 4, 54 или 5/4 — отметки · н, б, у, о — посещаемость · н/а, зач, незач, осв · Enter, Tab, стрелки — дальше · Esc — отмена · Delete — очистить · Ctrl+Z — вернуть · Ctrl+Enter — тема урока · F1 — все клавиши";
 
 function SaveState({ status, onRetry, readOnly }: { status: SaveStatus; onRetry: (f: FailedAnywhere) => void; readOnly: boolean }) {
   if (readOnly && status.failed.length === 0) return null;
@@ -253,6 +253,8 @@ function LessonPanel({ api, journal, year, lesson, readOnly, onSaved, onAdded, o
   const [homework, setHomework] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [newDate, setNewDate] = useState<string | null>(localToday());
+  /** The lesson just marked «Все присутствуют» (its view in the grid is updated in place). */
+  const [allPresent, setAllPresent] = useState<string | null>(null);
   // Another lesson chosen: its fields replace the form's, at once while rendering. A deferred
   // effect could run after the teacher's first keys in the topic (Ctrl+Enter right after the
   // click) and wipe them.
@@ -352,6 +354,32 @@ function LessonPanel({ api, journal, year, lesson, readOnly, onSaved, onAdded, o
               Сохранить урок
             </button>
           )}
+          <p class="small attendance" data-testid="lesson-attendance">
+            {lesson.absent > 0
+              ? `Посещаемость отмечена: отсутствовали или опоздали — ${lesson.absent}`
+              : lesson.attendance_taken || allPresent === lesson.id
+                ? "Посещаемость отмечена: все присутствовали"
+                : "Посещаемость не отмечена"}
+            {!readOnly && !lesson.attendance_taken && allPresent !== lesson.id && (
+              <>
+                {" "}
+                <button
+                  type="button"
+                  data-testid="lesson-all-present"
+                  onClick={async () => {
+                    const r = await api.allPresent(journal.class_id, journal.subject_id, lesson.id);
+                    if (r.ok) {
+                      setAllPresent(lesson.id);
+                      setNote({ ok: true, text: "Отмечено: все присутствуют" });
+                      onSaved(r.value);
+                    } else setNote({ ok: false, text: r.error.message });
+                  }}
+                >
+                  Все присутствуют
+                </button>
+              </>
+            )}
+          </p>
         </form>
       ) : (
         <p class="muted">Выберите клетку: здесь появятся дата, тема и домашнее задание урока.</p>

@@ -155,8 +155,22 @@ function Conflicts({ api, onChange }: { api: Api; onChange: () => void }) {
 }
 
 function Bundle({ api }: { api: Api }) {
-  const [out, setOut] = useState("/media/usb/zhurnal.bundle");
-  const [inp, setInp] = useState("/media/usb/zhurnal.bundle");
+  const [out, setOut] = useState("");
+  const [inp, setInp] = useState("");
+  const [drives, setDrives] = useState<string[] | null>(null);
+  // The stick where Linux mounted it (/media/<user>/<label>): the file goes to its top folder.
+  const findDrives = async () => {
+    const r = await api.removableDrives();
+    const found = r.ok ? r.value : [];
+    setDrives(found);
+    const first = found[0];
+    if (first) {
+      const file = `${first.replace(/[\\/]+$/, "")}/zhurnal.bundle`;
+      setOut((o) => o || file);
+      setInp((i) => i || file);
+    }
+  };
+  useEffect(() => void findDrives(), []);
   const [key, setKey] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [exportedKey, setExportedKey] = useState<string | null>(null);
@@ -172,11 +186,20 @@ function Bundle({ api }: { api: Api }) {
     <section class="card" data-testid="bundle">
       <h2>Перенос на флешке</h2>
       <p class="muted">Если в школе нет сети: запишите изменения на флешку здесь и загрузите их на компьютере, где есть связь (или наоборот). Повторная загрузка того же файла ничего не портит.</p>
+      {drives && drives.length === 0 && (
+        <p class="notice small" data-testid="bundle-no-drive">
+          Флешка не найдена. Вставьте её и нажмите{" "}
+          <button class="link" data-testid="bundle-find-drive" onClick={() => void findDrives()}>
+            найти флешку
+          </button>{" "}
+          или выберите место кнопкой «Куда…».
+        </p>
+      )}
       <div class="row">
-        <input class="path" data-testid="bundle-export-path" value={out} onInput={(e) => setOut((e.target as HTMLInputElement).value)} />
+        <input class="path" data-testid="bundle-export-path" placeholder="Файл на флешке" value={out} onInput={(e) => setOut((e.target as HTMLInputElement).value)} />
         <button
           onClick={async () => {
-            const p = await api.pickFile("save", [{ name: "Пакет журнала", extensions: ["bundle"] }], out);
+            const p = await api.pickFile("save", [{ name: "Пакет журнала", extensions: ["bundle"] }], out || drives?.[0]);
             if (p) setOut(p);
           }}
         >
@@ -192,10 +215,10 @@ function Bundle({ api }: { api: Api }) {
         </p>
       )}
       <div class="row">
-        <input class="path" data-testid="bundle-import-path" value={inp} onInput={(e) => setInp((e.target as HTMLInputElement).value)} />
+        <input class="path" data-testid="bundle-import-path" placeholder="Файл на флешке" value={inp} onInput={(e) => setInp((e.target as HTMLInputElement).value)} />
         <button
           onClick={async () => {
-            const p = await api.pickFile("open", [{ name: "Пакет журнала", extensions: ["bundle"] }], inp);
+            const p = await api.pickFile("open", [{ name: "Пакет журнала", extensions: ["bundle"] }], inp || drives?.[0]);
             if (p) setInp(p);
           }}
         >
