@@ -561,16 +561,34 @@ async fn open_report(state: State<'_, Shared>, path: String) -> AppResult<()> {
         } else {
             "xdg-open"
         };
-        let spawned = std::process::Command::new(program).arg(&file).spawn();
-        spawned.map(drop).map_err(|_| {
+        let no_viewer = || {
             AppError::new(
                 view::code::REPORT,
                 format!(
-                    "не удалось открыть программу просмотра ({program}). Документ сохранён: {}",
+                    "На этом компьютере не нашлась программа для просмотра PDF. Документ сохранён: {}",
                     file.display()
                 ),
             )
-        })
+        };
+        let mut child = std::process::Command::new(program)
+            .arg(&file)
+            .spawn()
+            .map_err(|_| no_viewer())?;
+        // xdg-open answers at once when it finds no viewer (exit 3 or 4); a viewer it started
+        // keeps running. Wait a little for that answer, then let a thread reap it (no zombie).
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(3) {
+            match child.try_wait() {
+                // Windows' explorer answers 1 even when it opened the file.
+                Ok(Some(st)) if st.success() || cfg!(windows) => return Ok(()),
+                Ok(Some(_)) | Err(_) => return Err(no_viewer()),
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+        std::thread::spawn(move || {
+            let _ = child.wait();
+        });
+        Ok(())
     })
     .await
     .map_err(internal)?

@@ -2583,17 +2583,19 @@ impl App {
                 total: total as u32,
             })
         })?;
+        // Named in the clerk's words: «7Б-копия-4-четверть.pdf».
+        let title = |p: PeriodCode| Period::of(p).title().replace(' ', "-");
         let stem = match (kind, period, month) {
-            (ReportKind::PeriodCopy, Some(p), _) => format!("kopiya-{p}"),
-            (ReportKind::YearJournal, ..) => "zhurnal".into(),
-            (ReportKind::ClassResults, Some(p), _) => format!("itogi-{p}"),
-            (ReportKind::MarksSummary, ..) => "svodnaya-uspevaemost".into(),
-            (ReportKind::Attendance, Some(p), _) => format!("poseshchaemost-{p}"),
-            (ReportKind::AttendanceMonth, _, Some((y, m))) => format!("poseshchaemost-{y}-{m:02}"),
-            (ReportKind::Movement, ..) => "dvizhenie".into(),
-            (ReportKind::Monitoring, ..) => "monitoring".into(),
-            (ReportKind::Extract, Some(p), _) => format!("vypiska-{p}{stem_student}"),
-            (ReportKind::Letter, ..) => "pismo-roditelyam".into(),
+            (ReportKind::PeriodCopy, Some(p), _) => format!("копия-{}", title(p)),
+            (ReportKind::YearJournal, ..) => "журнал-за-год".into(),
+            (ReportKind::ClassResults, Some(p), _) => format!("итоги-{}", title(p)),
+            (ReportKind::MarksSummary, ..) => "сводная-ведомость-успеваемости".into(),
+            (ReportKind::Attendance, Some(p), _) => format!("посещаемость-{}", title(p)),
+            (ReportKind::AttendanceMonth, _, Some((y, m))) => format!("посещаемость-{y}-{m:02}"),
+            (ReportKind::Movement, ..) => "движение-учащихся".into(),
+            (ReportKind::Monitoring, ..) => "мониторинг".into(),
+            (ReportKind::Extract, Some(p), _) => format!("выписка-{}{stem_student}", title(p)),
+            (ReportKind::Letter, ..) => "письмо-родителям".into(),
             _ => req.kind.clone(),
         };
         std::fs::create_dir_all(out_dir).map_err(|e| {
@@ -3626,7 +3628,7 @@ mod tests {
         std::fs::create_dir_all(h.join("Документы")).unwrap();
         assert_eq!(documents_dir_of(h, None, None), h.join("Документы"));
         // The proposal keeps the document's own name, and is never the made file itself.
-        let made = Path::new("/var/lib/x/zhurnal/pdf/7Б-kopiya-Q4.pdf");
+        let made = Path::new("/var/lib/x/zhurnal/pdf/7Б-копия-4-четверть.pdf");
         let proposed = suggested_save_path(made);
         assert_eq!(proposed.file_name(), made.file_name());
         assert_ne!(proposed, made);
