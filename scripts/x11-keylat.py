@@ -7,7 +7,7 @@ input, as a keyboard does) and watches a rectangle of the screen until its pixel
 X Y W H: the rectangle in the coordinates of the window of class zhurnal-app (the grid cell
 under the cursor). Each of N samples presses KEY (default 4), times the first changed frame,
 then presses UNDO (default Escape) and waits until the rectangle is as before. Prints one line
-of JSON: {"ms": [...], "missed": n}. Only libX11 and libXtst (ctypes), no Python packages.
+of JSON: {"ms": [...], "missed": n}. KEYLAT_GAP_S: the pause before each key (default 0.15 s). Only libX11 and libXtst (ctypes), no Python packages.
 Used by src-tauri/e2e/examples/bench_app.rs (scripts/bench-app.sh).
 """
 

@@ -15,7 +15,9 @@
 //!
 //! Usage: `bench_app [STARTS] [KEYSTROKES] [PIXEL_SAMPLES]` (default 7, 30 and 60). Prints each
 //! sample and the figures. The WebDriver figures include its own round trips (a few ms each);
-//! keystroke → pixel has none (X input and X screen only).
+//! keystroke → pixel has none (X input and X screen only). Diagnostics: `BENCH_PAGE=1` prints
+//! the page's own marks (navigation → script → state → journals), `BENCH_SETTLE_S=N` waits N s
+//! after the journal opens before the keys, `KEYLAT_GAP_S` spaces the keys (default 0.15 s).
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
