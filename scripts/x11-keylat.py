@@ -21,25 +21,20 @@ from ctypes import POINTER, byref, c_char_p, c_int, c_uint, c_ulong, c_void_p
 Window = c_ulong
 
 
-class XImage(ctypes.Structure):
-    _fields_ = [
-        ("width", c_int),
-        ("height", c_int),
-        ("xoffset", c_int),
-        ("format", c_int),
-        ("data", c_void_p),
-        ("byte_order", c_int),
-        ("bitmap_unit", c_int),
-        ("bitmap_bit_order", c_int),
-        ("bitmap_pad", c_int),
-        ("depth", c_int),
-        ("bytes_per_line", c_int),
-        ("bits_per_pixel", c_int),
-    ]
+def _sibling():
+    """scripts/x11-window.py, whose X structures this script shares."""
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).with_name("x11-window.py")
+    spec = importlib.util.spec_from_file_location("x11_window", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-class XClassHint(ctypes.Structure):
-    _fields_ = [("res_name", c_char_p), ("res_class", c_char_p)]
+_x11 = _sibling()
+XImage, XClassHint = _x11.XImage, _x11.XClassHint
 
 
 Z_PIXMAP = 2

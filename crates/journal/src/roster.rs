@@ -225,17 +225,17 @@ pub fn correct_movement(doc: &mut Doc, editor: &Editor, movement: Movement) -> R
             at: editor.time,
         },
     });
-    let student = stored.student;
-    doc.edit(
-        editor,
-        "исправление записи о движении",
-        |tx| {
-            let root = top(tx, "movements")?;
-            tx.put(&root, stored.movement.id.to_string(), json(&stored))?;
-            Ok(())
-        },
-    )?;
-    doc.touch(Touched::Student(student));
+    rewrite(doc, editor, "исправление записи о движении", &stored)
+}
+
+/// Writes a movement entry back (corrected or cancelled), as one change named `what`.
+fn rewrite(doc: &mut Doc, editor: &Editor, what: &str, stored: &StoredMovement) -> Result<()> {
+    doc.edit(editor, what, |tx| {
+        let root = top(tx, "movements")?;
+        tx.put(&root, stored.movement.id.to_string(), json(stored))?;
+        Ok(())
+    })?;
+    doc.touch(Touched::Student(stored.student));
     Ok(())
 }
 
@@ -251,18 +251,7 @@ pub fn cancel_movement(doc: &mut Doc, editor: &Editor, id: MovementId) -> Result
         by: editor.author,
         at: editor.time,
     });
-    let student = stored.student;
-    doc.edit(
-        editor,
-        "отмена записи о движении",
-        |tx| {
-            let root = top(tx, "movements")?;
-            tx.put(&root, id.to_string(), json(&stored))?;
-            Ok(())
-        },
-    )?;
-    doc.touch(Touched::Student(student));
-    Ok(())
+    rewrite(doc, editor, "отмена записи о движении", &stored)
 }
 
 /// Every movement entry of the class with its history, cancelled ones too, by date.

@@ -148,19 +148,6 @@ impl Period {
         }
     }
 
-    /// «1 четверть», «Год»: as the period list names it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Q1 => "1 четверть",
-            Self::Q2 => "2 четверть",
-            Self::Q3 => "3 четверть",
-            Self::Q4 => "4 четверть",
-            Self::H1 => "1 полугодие",
-            Self::H2 => "2 полугодие",
-            Self::Year => "Год",
-        }
-    }
-
     pub fn of(code: PeriodCode) -> Self {
         match code {
             PeriodCode::Q1 => Self::Q1,
@@ -1836,7 +1823,7 @@ impl App {
                 Ok(Some(Undone {
                     what: undone_line(
                         &s.name.short(),
-                        &format!("отметка «{}»", period.title()),
+                        &format!("отметка «{}»", period.code().title_ru()),
                         &text,
                     ),
                     result: CellResult {
@@ -2584,7 +2571,7 @@ impl App {
             })
         })?;
         // Named in the clerk's words: «7Б-копия-4-четверть.pdf».
-        let title = |p: PeriodCode| Period::of(p).title().replace(' ', "-");
+        let title = |p: PeriodCode| p.title_ru().replace(' ', "-");
         let stem = match (kind, period, month) {
             (ReportKind::PeriodCopy, Some(p), _) => format!("копия-{}", title(p)),
             (ReportKind::YearJournal, ..) => "журнал-за-год".into(),
