@@ -20,7 +20,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use zhurnal_service::view::{
     self, AppError, AppResult, AppState, BundleResult, CellResult, ConflictView, Finding, GridView,
     ImportResult, JournalRef, LessonEdit, LessonView, MovementEdit, Period, PersonalView,
-    ReportRequest, ReportResult, RosterView, StaffView, SyncStatus, Undone,
+    ReportRequest, ReportResult, RosterView, StaffView, SyncStatus, Undone, WeekView,
 };
 
 /// The open school, shared by the commands; one command works on it at a time.
@@ -296,8 +296,54 @@ async fn staff_list(state: State<'_, Shared>) -> AppResult<Vec<StaffView>> {
 }
 
 #[tauri::command]
-async fn set_profile(state: State<'_, Shared>, staff_id: String) -> AppResult<AppState> {
-    with(&state, move |a| a.set_profile(&staff_id)).await
+async fn set_profile(
+    state: State<'_, Shared>,
+    staff_id: String,
+    pin: Option<String>,
+) -> AppResult<AppState> {
+    with(&state, move |a| a.set_profile(&staff_id, pin.as_deref())).await
+}
+
+#[tauri::command]
+async fn unlock(state: State<'_, Shared>, pin: String) -> AppResult<AppState> {
+    with(&state, move |a| a.unlock(&pin)).await
+}
+
+#[tauri::command]
+async fn lock(state: State<'_, Shared>) -> AppResult<AppState> {
+    with(&state, |a| a.lock()).await
+}
+
+#[tauri::command]
+async fn set_pin(
+    state: State<'_, Shared>,
+    current: Option<String>,
+    new: Option<String>,
+) -> AppResult<AppState> {
+    with(&state, move |a| {
+        a.set_pin(current.as_deref(), new.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+async fn week(state: State<'_, Shared>, date: Option<String>) -> AppResult<WeekView> {
+    with(&state, move |a| a.week(date.as_deref())).await
+}
+
+#[tauri::command]
+async fn open_lesson(
+    state: State<'_, Shared>,
+    class_id: String,
+    subject_id: String,
+    subgroup: Option<u8>,
+    date: String,
+    number: u8,
+) -> AppResult<LessonView> {
+    edited(&state, move |a| {
+        a.open_lesson(&class_id, &subject_id, subgroup, &date, number)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -522,11 +568,24 @@ fn run_program(program: &str, args: &[&std::ffi::OsStr], missing: &str) -> AppRe
 /// Sends a document to the default printer, with no network needed: on Linux with `lp`
 /// (CUPS, as Debian and Astra Linux have it), on Windows through the PDF viewer's «print»
 /// verb. Without either, the error says to open the document and print from the viewer.
+/// `pages` («3», «1-4, 7»; empty for all) chooses the pages, through `lp -P`.
 #[tauri::command]
-async fn print_report(state: State<'_, Shared>, path: String) -> AppResult<()> {
+async fn print_report(
+    state: State<'_, Shared>,
+    path: String,
+    pages: Option<String>,
+) -> AppResult<()> {
     let file = made_report(&state.reports_dir, &path)?;
     tauri::async_runtime::spawn_blocking(move || {
+        let total = view::pdf_pages(&std::fs::read(&file).map_err(internal)?);
+        let pages = view::page_list(pages.as_deref().unwrap_or(""), total)?;
         if cfg!(windows) {
+            if pages.is_some() {
+                return Err(AppError::new(
+                    view::code::INVALID,
+                    "Отдельные страницы здесь печатаются из программы просмотра: нажмите «Открыть в программе просмотра»",
+                ));
+            }
             let script = format!(
                 "Start-Process -FilePath '{}' -Verb Print",
                 file.display().to_string().replace('\'', "''")
@@ -537,9 +596,14 @@ async fn print_report(state: State<'_, Shared>, path: String) -> AppResult<()> {
                 "Печать отсюда недоступна: нет программы для PDF. Нажмите «Открыть в программе просмотра» и напечатайте документ оттуда",
             )
         } else {
+            let mut args: Vec<&std::ffi::OsStr> = Vec::new();
+            if let Some(p) = &pages {
+                args.extend([std::ffi::OsStr::new("-P"), std::ffi::OsStr::new(p)]);
+            }
+            args.extend([std::ffi::OsStr::new("--"), file.as_os_str()]);
             run_program(
                 "lp",
-                &["--".as_ref(), file.as_os_str()],
+                &args,
                 "Печать отсюда недоступна: на этом компьютере не настроен принтер. Нажмите «Открыть в программе просмотра» и напечатайте документ оттуда",
             )
         }
@@ -849,7 +913,12 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             open_demo,
             staff_list,
             set_profile,
+            unlock,
+            lock,
+            set_pin,
             my_journals,
+            week,
+            open_lesson,
             grid,
             set_cell,
             set_final,

@@ -12,7 +12,7 @@ use zhurnal_service::view::{Access, App, Period};
 /// What the file says is in the first row of a journal, lessons `0..n` of `period`.
 fn row_in_file(db: &Path, staff: &str, subject: &str, period: Period, n: usize) -> Vec<String> {
     let mut app = App::open(db).unwrap();
-    app.set_profile(staff).unwrap();
+    app.set_profile(staff, None).unwrap();
     let j = app
         .my_journals()
         .unwrap()
@@ -145,7 +145,7 @@ async fn a_class_teacher_cannot_edit_another_subject() {
     // Nothing reached the file.
     let (teacher, before, period) = result.lock().unwrap().clone().unwrap();
     let mut app = App::open(&db).unwrap();
-    app.set_profile(&teacher).unwrap();
+    app.set_profile(&teacher, None).unwrap();
     assert!(app
         .my_journals()
         .unwrap()
@@ -419,7 +419,7 @@ async fn a_departure_typed_in_full_is_refused_corrected_and_cancelled() {
         *out.lock().unwrap() = student.clone();
         let marks = {
             let mut app = App::open(db_copy(&dir_path)).unwrap();
-            app.set_profile(&who.algebra_teacher).unwrap();
+            app.set_profile(&who.algebra_teacher, None).unwrap();
             row_marks(&mut app, &student)
         };
         *before.lock().unwrap() = marks;
@@ -478,7 +478,7 @@ async fn a_departure_typed_in_full_is_refused_corrected_and_cancelled() {
     // In the file: on the roll all year again, every mark where it was.
     let student = chosen.lock().unwrap().clone();
     let mut app = App::open(&db).unwrap();
-    app.set_profile(&teacher).unwrap();
+    app.set_profile(&teacher, None).unwrap();
     let class = app
         .my_journals()
         .unwrap()
@@ -492,7 +492,7 @@ async fn a_departure_typed_in_full_is_refused_corrected_and_cancelled() {
     drop(app);
     let mut app = App::open(&db).unwrap();
     let algebra = people(&db).algebra_teacher;
-    app.set_profile(&algebra).unwrap();
+    app.set_profile(&algebra, None).unwrap();
     let marks = row_marks(&mut app, &student);
     assert!(!marks.is_empty());
     assert_eq!(marks, *marks_before.lock().unwrap());

@@ -48,6 +48,8 @@ pub mod code {
     pub const REPORT: &str = "report";
     /// The file to write exists: the user is asked before it is replaced.
     pub const EXISTS: &str = "exists";
+    /// The profile at work has a local PIN that was not entered (see [`super::App::unlock`]).
+    pub const LOCKED: &str = "locked";
 }
 
 /// A failed command: `code` is stable (see [`code`]), `message` is Russian, for the user.
@@ -178,6 +180,8 @@ pub struct Profile {
     pub name: String,
     /// `admin`, `deputy`, `subject_teacher`, `class_teacher`.
     pub roles: Vec<String>,
+    /// A local PIN guards this profile on this computer.
+    pub pin: bool,
 }
 
 /// A member of staff, to choose a local profile.
@@ -189,6 +193,8 @@ pub struct StaffView {
     pub roles: Vec<String>,
     /// What he does, in Russian («учитель: Алгебра, Геометрия; классный руководитель 7Б»).
     pub description: String,
+    /// Choosing him takes his local PIN.
+    pub pin: bool,
 }
 
 /// Changes of one document that the server has not acknowledged.
@@ -263,6 +269,8 @@ pub struct AppState {
     /// «2025/26».
     pub year: Option<String>,
     pub profile: Option<Profile>,
+    /// The profile has a local PIN not entered yet: the app asks for it before anything else.
+    pub locked: bool,
     pub sync: SyncStatus,
 }
 
@@ -801,6 +809,7 @@ pub struct App {
     undo: Vec<UndoEntry>,
     /// Why the file could not be opened (shown by every command), if it could not.
     problem: Option<AppError>,
+    pin: pin::PinState,
 }
 
 /// Where earlier versions kept the local profile: beside the school file. It now lives in the
@@ -1010,6 +1019,7 @@ impl App {
             profile: None,
             undo: Vec::new(),
             problem: None,
+            pin: Default::default(),
         };
         app.profile = app.load_profile();
         Ok(app)
@@ -1028,6 +1038,7 @@ impl App {
                 profile: None,
                 undo: Vec::new(),
                 problem: Some(problem),
+                pin: Default::default(),
             },
         }
     }
@@ -1171,13 +1182,21 @@ impl App {
         })
     }
 
-    fn who(&self) -> AppResult<StaffId> {
-        self.profile.ok_or_else(|| {
+    /// The profile at work, once its PIN (if it has one) was entered.
+    fn who(&mut self) -> AppResult<StaffId> {
+        let id = self.profile.ok_or_else(|| {
             AppError::new(
                 code::NO_PROFILE,
                 "выберите, кто работает за этим компьютером",
             )
-        })
+        })?;
+        if self.is_locked() {
+            return Err(AppError::new(
+                code::LOCKED,
+                "Введите PIN-код, чтобы продолжить",
+            ));
+        }
+        Ok(id)
     }
 
     fn school(&mut self) -> AppResult<School> {
@@ -1199,9 +1218,15 @@ impl App {
                 school: None,
                 year: None,
                 profile: None,
+                locked: false,
                 sync,
             });
         }
+        let locked = self.is_locked();
+        let pin = match self.profile {
+            Some(id) => self.pin_of(id)?.is_some(),
+            None => false,
+        };
         let z = self.journal.as_mut().expect("checked");
         let school = z.school()?;
         let profile = self
@@ -1211,6 +1236,7 @@ impl App {
                 id: s.id.to_string(),
                 name: s.name.full(),
                 roles: role_names(&s.roles),
+                pin,
             });
         let sync = self.sync_status()?;
         Ok(AppState {
@@ -1219,6 +1245,7 @@ impl App {
             school: Some(school.name.clone()),
             year: Some(school.calendar.label()),
             profile,
+            locked,
             sync,
         })
     }
@@ -1242,7 +1269,7 @@ impl App {
     /// The school's staff, to choose a local profile.
     pub fn staff_list(&mut self) -> AppResult<Vec<StaffView>> {
         let school = self.school()?;
-        Ok(school
+        let mut list: Vec<StaffView> = school
             .staff
             .iter()
             .filter(|s| {
@@ -1290,14 +1317,22 @@ impl App {
                     name: s.name.full(),
                     roles: role_names(&s.roles),
                     description: parts.join("; "),
+                    pin: false,
                 }
             })
-            .collect())
+            .collect();
+        for s in &mut list {
+            if let Ok(id) = s.id.parse() {
+                s.pin = self.pin_of(id)?.is_some();
+            }
+        }
+        Ok(list)
     }
 
     /// Chooses who works at this computer; remembered in the school file. A device enrolled
     /// with a server works as the enrolled user only (the server checks every change's author).
-    pub fn set_profile(&mut self, staff_id: &str) -> AppResult<AppState> {
+    /// A person with a local PIN is chosen with it.
+    pub fn set_profile(&mut self, staff_id: &str, pin: Option<&str>) -> AppResult<AppState> {
         let id: StaffId = parse_id(staff_id, "сотрудника")?;
         let school = self.school()?;
         if school.staff_member(id).is_none() {
@@ -1311,6 +1346,7 @@ impl App {
                 )));
             }
         }
+        self.check_pin_for(id, pin)?;
         self.with_store(|s| s.set_local_profile(&id.to_string()))?;
         self.profile = Some(id);
         self.undo.clear();
@@ -1845,8 +1881,19 @@ impl App {
         date: &str,
     ) -> AppResult<LessonView> {
         let ctx = self.writable(class_id, subject_id)?;
-        let who = self.who()?;
         let date = parse_date(date)?;
+        self.add_lesson_numbered(ctx, subgroup, date, None)
+    }
+
+    /// Adds a lesson on `date` with `number` (the next free number of the day when `None`).
+    fn add_lesson_numbered(
+        &mut self,
+        ctx: JournalCtx,
+        subgroup: Option<u8>,
+        date: NaiveDate,
+        number: Option<u8>,
+    ) -> AppResult<LessonView> {
+        let who = self.who()?;
         let (start, end) = self.period_bounds(&ctx, Period::Year)?;
         if date < start || date > end {
             return Err(invalid(format!(
@@ -1865,15 +1912,15 @@ impl App {
                 return Err(invalid(format!("у предмета нет {g}-й подгруппы")));
             }
         }
-        let number = self
+        let taken: Vec<u8> = self
             .z()?
             .store()
             .lessons_on(ctx.doc, date)?
             .into_iter()
             .filter(|(_, _, g)| *g == subgroup)
             .map(|(_, n, _)| n)
-            .max()
-            .map_or(1, |n| n + 1);
+            .collect();
+        let number = number.unwrap_or_else(|| taken.iter().max().map_or(1, |n| n + 1));
         let mut draft = Lesson::new(date, number);
         draft.subgroup = subgroup;
         draft.teacher = Some(who);
@@ -2436,7 +2483,9 @@ impl App {
     /// document the changes the server has not acknowledged. `syncing` is the shell's to set.
     pub fn sync_status(&mut self) -> AppResult<SyncStatus> {
         let Some(p) = self.enrolment()? else {
-            let conflicts = if self.journal.is_some() && self.profile.is_some() {
+            // A locked profile's conflicts are its own business until its PIN is entered.
+            let conflicts = if self.journal.is_some() && self.profile.is_some() && !self.is_locked()
+            {
                 self.conflicts()?.len() as u32
             } else {
                 0
@@ -2747,13 +2796,74 @@ pub fn pdf_pages(pdf: &[u8]) -> u32 {
     n
 }
 
+/// The pages to print as typed («3», «3-5», «1, 4–6»), checked against the document's
+/// `pages`, as a CUPS page list (`1,4-6`); `None` (empty) is the whole document.
+pub fn page_list(text: &str, pages: u32) -> AppResult<Option<String>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        invalid(format!(
+            "Страницы для печати — номера от 1 до {pages} через запятую или диапазоны через дефис: «3», «1-4, 7», а не «{text}»"
+        ))
+    };
+    let number = |t: &str| -> AppResult<u32> {
+        let n: u32 = t.trim().parse().map_err(|_| bad())?;
+        if n == 0 || n > pages {
+            return Err(invalid(format!(
+                "В документе {}: страницы {n} в нём нет",
+                count_pages(pages)
+            )));
+        }
+        Ok(n)
+    };
+    let mut parts = Vec::new();
+    for part in text.split([',', ';']) {
+        let part = part.trim();
+        if part.is_empty() {
+            return Err(bad());
+        }
+        let dash = part.find(['-', '–', '—']);
+        match dash {
+            None => parts.push(number(part)?.to_string()),
+            Some(i) => {
+                let dash_len = part[i..].chars().next().map_or(1, char::len_utf8);
+                let (a, b) = (number(&part[..i])?, number(&part[i + dash_len..])?);
+                if a > b {
+                    return Err(bad());
+                }
+                parts.push(if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                });
+            }
+        }
+    }
+    Ok(Some(parts.join(",")))
+}
+
+fn count_pages(n: u32) -> String {
+    let word = match (n % 10, n % 100) {
+        (1, r) if r != 11 => "страница",
+        (2..=4, r) if !(12..=14).contains(&r) => "страницы",
+        _ => "страниц",
+    };
+    format!("{n} {word}")
+}
+
+mod pin;
+mod week;
+pub use week::{WeekDay, WeekLesson, WeekView};
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::DemoOptions;
 
     /// A school of one class, 7Б, the demo's largest, in a temporary file.
-    fn school() -> (tempfile::TempDir, PathBuf) {
+    pub(super) fn school() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("school.sqlite3");
         let options = DemoOptions {
@@ -2764,15 +2874,15 @@ mod tests {
         (dir, path)
     }
 
-    struct Ids {
-        class: String,
-        algebra: String,
-        algebra_teacher: String,
-        class_teacher: String,
-        other_subject: String,
+    pub(super) struct Ids {
+        pub(super) class: String,
+        pub(super) algebra: String,
+        pub(super) algebra_teacher: String,
+        pub(super) class_teacher: String,
+        pub(super) other_subject: String,
     }
 
-    fn ids(app: &mut App) -> Ids {
+    pub(super) fn ids(app: &mut App) -> Ids {
         let school = app.school().unwrap();
         let class = school.class_by_name("7Б").unwrap().clone();
         let algebra = school.subject_by_name("Алгебра").unwrap().id;
@@ -2859,7 +2969,7 @@ mod tests {
             app.state().unwrap().profile.unwrap().id,
             ids.algebra_teacher
         );
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         drop(app);
         let mut app = App::open(&path).unwrap();
         assert_eq!(app.state().unwrap().profile.unwrap().id, ids.class_teacher);
@@ -2871,7 +2981,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         app.z()
             .unwrap()
             .store()
@@ -2886,7 +2996,7 @@ mod tests {
             !state.sync.pending.is_empty(),
             "the demo's changes are not on that server"
         );
-        let e = app.set_profile(&ids.class_teacher).unwrap_err();
+        let e = app.set_profile(&ids.class_teacher, None).unwrap_err();
         assert_eq!(e.code, code::INVALID);
         assert!(e.message.contains("выйдите"), "{}", e.message);
         // A school made here is never mixed into a server's school.
@@ -2905,7 +3015,7 @@ mod tests {
         let state = app.logout().unwrap();
         assert!(!state.sync.configured);
         assert_eq!(state.profile.unwrap().id, ids.algebra_teacher);
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
     }
 
     #[test]
@@ -2938,7 +3048,7 @@ mod tests {
         let ids = ids(&mut app);
         assert_eq!(app.my_journals().unwrap_err().code, code::NO_PROFILE);
 
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let mine = app.my_journals().unwrap();
         let algebra = mine
             .iter()
@@ -2950,7 +3060,7 @@ mod tests {
             [Period::Q1, Period::Q2, Period::Q3, Period::Q4, Period::Year]
         );
 
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         let led = app.my_journals().unwrap();
         let other = led
             .iter()
@@ -2968,7 +3078,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let grid = app
             .grid(&ids.class, &ids.algebra, None, Period::Q1)
             .unwrap();
@@ -3044,7 +3154,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let grid = app
             .grid(&ids.class, &ids.algebra, None, Period::Q2)
             .unwrap();
@@ -3074,7 +3184,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         let before = app
             .grid(&ids.class, &ids.other_subject, None, Period::Q1)
             .unwrap();
@@ -3100,7 +3210,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         assert_eq!(app.undo(&ids.class, &ids.algebra).unwrap(), None);
         let grid = app
             .grid(&ids.class, &ids.algebra, None, Period::Q3)
@@ -3198,7 +3308,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let other = app
             .my_journals()
             .unwrap()
@@ -3241,7 +3351,7 @@ mod tests {
             .unwrap();
         assert_eq!(r.result.cell.unwrap().lesson, l2);
         // A journal the profile only reads has nothing to undo: it says why.
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         let e = app.undo(&ids.class, &ids.other_subject).unwrap_err();
         assert_eq!(e.code, code::READ_ONLY);
     }
@@ -3251,7 +3361,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let before = app
             .grid(&ids.class, &ids.algebra, None, Period::Q4)
             .unwrap();
@@ -3302,19 +3412,19 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let lesson = app
             .add_lesson(&ids.class, &ids.algebra, None, "2026-05-06")
             .unwrap();
         assert!(!lesson.attendance_taken);
         let flagged = |app: &mut App| {
-            app.set_profile(&ids.class_teacher).unwrap();
+            app.set_profile(&ids.class_teacher, None).unwrap();
             let found = app
                 .monitoring(&ids.class, 5)
                 .unwrap()
                 .into_iter()
                 .any(|f| f.kind == "no_attendance" && f.date.as_deref() == Some("2026-05-06"));
-            app.set_profile(&ids.algebra_teacher).unwrap();
+            app.set_profile(&ids.algebra_teacher, None).unwrap();
             found
         };
         assert!(flagged(&mut app), "a lesson with no attendance is listed");
@@ -3325,7 +3435,7 @@ mod tests {
         assert_eq!(l.absent, 0);
         assert!(!flagged(&mut app), "taken: no longer listed");
         // Only the subject's teacher takes it.
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         let e = app
             .all_present(&ids.class, &ids.algebra, &lesson.id)
             .unwrap_err();
@@ -3337,9 +3447,9 @@ mod tests {
         let (dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         assert_eq!(app.personal(&ids.class).unwrap_err().code, code::NO_ACCESS);
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         let p = app.personal(&ids.class).unwrap();
         assert!(p.students.len() > 20);
         let roster = app.roster(&ids.class).unwrap();
@@ -3391,7 +3501,7 @@ mod tests {
         let (_dir, path) = school();
         let mut app = App::open(&path).unwrap();
         let ids = ids(&mut app);
-        app.set_profile(&ids.class_teacher).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
         // A student with marks in algebra in the second quarter, on the list all year.
         let grid = app
             .grid(&ids.class, &ids.algebra, None, Period::Q2)
@@ -3533,7 +3643,7 @@ mod tests {
         assert!(e.message.contains("уже в списке класса"), "{}", e.message);
 
         // Only the class teacher writes the class's movement.
-        app.set_profile(&ids.algebra_teacher).unwrap();
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
         let e = app
             .cancel_movement(&ids.class, &entry.movement.id)
             .unwrap_err();
@@ -3622,6 +3732,27 @@ mod tests {
     }
 
     #[test]
+    fn a_page_range_is_checked_against_the_document() {
+        assert_eq!(page_list("", 10).unwrap(), None);
+        assert_eq!(page_list(" 3 ", 10).unwrap().as_deref(), Some("3"));
+        assert_eq!(page_list("1-4, 7", 10).unwrap().as_deref(), Some("1-4,7"));
+        assert_eq!(page_list("2–5;9", 10).unwrap().as_deref(), Some("2-5,9"));
+        assert_eq!(page_list("6 - 6", 10).unwrap().as_deref(), Some("6"));
+        for bad in ["0", "11", "4-2", "1,,2", "а", "3-", "-3", "1-99"] {
+            let e = page_list(bad, 10).unwrap_err();
+            assert_eq!(e.code, code::INVALID, "{bad}");
+        }
+        assert_eq!(
+            page_list("12", 11).unwrap_err().message,
+            "В документе 11 страниц: страницы 12 в нём нет"
+        );
+        assert!(page_list("5", 1)
+            .unwrap_err()
+            .message
+            .starts_with("В документе 1 страница"));
+    }
+
+    #[test]
     fn pdf_pages_counts_page_objects_only() {
         let pdf = b"1 0 obj << /Type /Pages /Count 2 >> 2 0 obj << /Type /Page >> 3 0 obj <</Type/Page/Parent 1 0 R>>";
         assert_eq!(pdf_pages(pdf), 2);
@@ -3664,6 +3795,7 @@ mod tests {
         ConflictView::export_all(&cfg).unwrap();
         BundleResult::export_all(&cfg).unwrap();
         SyncProgress::export_all(&cfg).unwrap();
+        WeekView::export_all(&cfg).unwrap();
         let read = |dir: &Path| -> BTreeMap<String, String> {
             std::fs::read_dir(dir)
                 .map(|rd| {

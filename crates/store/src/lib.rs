@@ -24,6 +24,22 @@ mod server;
 
 pub use profile::Profile;
 
+/// One lesson of a journal as the projection has it (see [`Store::lessons_between`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonRow {
+    pub lesson: zhurnal_domain::LessonId,
+    pub date: chrono::NaiveDate,
+    pub number: u8,
+    pub subgroup: Option<u8>,
+    pub topic: String,
+    /// Attendance was taken (marked, or «все присутствуют»).
+    pub attendance_taken: bool,
+    /// Students marked absent or late.
+    pub absent: u32,
+    /// Marks given at the lesson.
+    pub marks: u32,
+}
+
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -651,6 +667,55 @@ impl Store {
             .into_iter()
             .filter_map(|(l, n, g)| {
                 Some((zhurnal_domain::LessonId::from_raw(l.try_into().ok()?), n, g))
+            })
+            .collect())
+    }
+
+    /// Lessons of a journal from `from` to `to` (inclusive), from the projection, by date and
+    /// number: what a week of the teacher's lessons shows without loading the documents.
+    pub fn lessons_between(
+        &self,
+        id: DocId,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<LessonRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.lesson, l.date, l.number, l.subgroup, l.topic, l.attendance_taken,
+                    (SELECT count(*) FROM p_attendance a WHERE a.doc = l.doc AND a.lesson = l.lesson),
+                    (SELECT count(*) FROM p_marks m WHERE m.doc = l.doc AND m.lesson = l.lesson)
+             FROM p_lessons l JOIN p_docs d ON d.n = l.doc
+             WHERE d.id = ?1 AND l.date BETWEEN ?2 AND ?3 ORDER BY l.date, l.number, l.subgroup",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![id.to_string(), from.to_string(), to.to_string()],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, u8>(2)?,
+                        r.get::<_, Option<u8>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, bool>(5)?,
+                        r.get::<_, u32>(6)?,
+                        r.get::<_, u32>(7)?,
+                    ))
+                },
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(l, date, number, subgroup, topic, taken, absent, marks)| {
+                Some(LessonRow {
+                    lesson: zhurnal_domain::LessonId::from_raw(l.try_into().ok()?),
+                    date: date.parse().ok()?,
+                    number,
+                    subgroup,
+                    topic,
+                    attendance_taken: taken || absent > 0,
+                    absent,
+                    marks,
+                })
             })
             .collect())
     }

@@ -163,6 +163,35 @@ impl Store {
         Ok(())
     }
 
+    /// The hash of a staff member's local PIN on this computer (a PHC string the service
+    /// makes and checks; the store keeps it opaque), kept in `meta`.
+    pub fn local_pin(&self, staff_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [format!("pin:{staff_id}")],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets (or, with `None`, removes) a staff member's local PIN hash, durably.
+    pub fn set_local_pin(&mut self, staff_id: &str, hash: Option<&str>) -> Result<()> {
+        let key = format!("pin:{staff_id}");
+        match hash {
+            Some(h) => self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, h],
+            )?,
+            None => self
+                .conn
+                .execute("DELETE FROM meta WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
+
     /// Records a successful sync at `at` (unix seconds) and clears the last error.
     pub fn record_sync_ok(&mut self, at: i64) -> Result<()> {
         self.conn.execute(
@@ -246,6 +275,35 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.profile().unwrap(), None);
         assert_eq!(store.local_profile().unwrap().as_deref(), Some("staff-2"));
+    }
+
+    #[test]
+    fn a_local_pin_is_kept_per_person_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.local_pin("staff-1").unwrap(), None);
+        store
+            .set_local_pin("staff-1", Some("$argon2id$one"))
+            .unwrap();
+        store
+            .set_local_pin("staff-2", Some("$argon2id$two"))
+            .unwrap();
+        store
+            .set_local_pin("staff-1", Some("$argon2id$three"))
+            .unwrap();
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.local_pin("staff-1").unwrap().as_deref(),
+            Some("$argon2id$three")
+        );
+        store.set_local_pin("staff-1", None).unwrap();
+        assert_eq!(store.local_pin("staff-1").unwrap(), None);
+        assert_eq!(
+            store.local_pin("staff-2").unwrap().as_deref(),
+            Some("$argon2id$two")
+        );
     }
 
     #[test]

@@ -88,7 +88,7 @@ async fn main() {
     // The teacher has chosen herself before: every start opens on her journal list.
     App::open(&db)
         .unwrap()
-        .set_profile(&who.algebra_teacher)
+        .set_profile(&who.algebra_teacher, None)
         .unwrap();
     let journal = "[data-testid^=\"journal-\"][data-class=\"7Б\"][data-subject=\"Алгебра\"][data-access=\"write\"]";
 

@@ -227,7 +227,7 @@ pub fn people(db: &Path) -> People {
         .clone();
     let mut algebra_teacher = None;
     for s in &staff {
-        app.set_profile(&s.id).unwrap();
+        app.set_profile(&s.id, None).unwrap();
         let journals = app.my_journals().unwrap();
         if journals.iter().any(|j| {
             j.class_name == "7Б"
@@ -239,7 +239,7 @@ pub fn people(db: &Path) -> People {
             break;
         }
     }
-    app.set_profile(&class_teacher).unwrap();
+    app.set_profile(&class_teacher, None).unwrap();
     let other_subject = app
         .my_journals()
         .unwrap()

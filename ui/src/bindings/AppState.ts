@@ -13,4 +13,8 @@ school: string | null,
 /**
  * «2025/26».
  */
-year: string | null, profile: Profile | null, sync: SyncStatus, };
+year: string | null, profile: Profile | null, 
+/**
+ * The profile has a local PIN not entered yet: the app asks for it before anything else.
+ */
+locked: boolean, sync: SyncStatus, };

@@ -7,4 +7,8 @@ export type Profile = { id: string, name: string,
 /**
  * `admin`, `deputy`, `subject_teacher`, `class_teacher`.
  */
-roles: Array<string>, };
+roles: Array<string>, 
+/**
+ * A local PIN guards this profile on this computer.
+ */
+pin: boolean, };

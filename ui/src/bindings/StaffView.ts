@@ -7,4 +7,8 @@ export type StaffView = { id: string, name: string, roles: Array<string>,
 /**
  * What he does, in Russian («учитель: Алгебра, Геометрия; классный руководитель 7Б»).
  */
-description: string, };
+description: string, 
+/**
+ * Choosing him takes his local PIN.
+ */
+pin: boolean, };
