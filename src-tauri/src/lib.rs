@@ -327,6 +327,11 @@ async fn set_pin(
 }
 
 #[tauri::command]
+async fn clear_pin(state: State<'_, Shared>, staff_id: String) -> AppResult<Vec<StaffView>> {
+    with(&state, move |a| a.clear_pin(&staff_id)).await
+}
+
+#[tauri::command]
 async fn week(state: State<'_, Shared>, date: Option<String>) -> AppResult<WeekView> {
     with(&state, move |a| a.week(date.as_deref())).await
 }
@@ -916,6 +921,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             unlock,
             lock,
             set_pin,
+            clear_pin,
             my_journals,
             week,
             open_lesson,

@@ -27,6 +27,7 @@ import type {
   StaffView,
   SyncProgress,
   SyncStatus,
+  WeekView,
 } from "./types";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -50,9 +51,22 @@ export interface Api {
   /** Opens another school of this computer (one of `schools()`). */
   openSchool(path: string): Promise<Result<AppState>>;
   staffList(): Promise<Result<StaffView[]>>;
-  setProfile(staffId: string): Promise<Result<AppState>>;
+  /** Chooses who works here; `pin` when that person set a local PIN. */
+  setProfile(staffId: string, pin?: string): Promise<Result<AppState>>;
+  /** Enters the local PIN of the person at work (`AppState.locked`). */
+  unlock(pin: string): Promise<Result<AppState>>;
+  /** Locks the person at work until the PIN is entered again. */
+  lock(): Promise<Result<AppState>>;
+  /** Sets, changes (`current` needed) or, with `next` empty, removes the local PIN. */
+  setPin(current: string | null, next: string | null): Promise<Result<AppState>>;
+  /** The administrator removes another person's forgotten PIN; the staff list after. */
+  clearPin(staffId: string): Promise<Result<StaffView[]>>;
 
   myJournals(): Promise<Result<JournalRef[]>>;
+  /** The teacher's lessons of the week of `date` (today's week when null), day by day. */
+  week(date: string | null): Promise<Result<WeekView>>;
+  /** A timetable slot's lesson: the journal's lesson of that date and number, added if missing. */
+  openLesson(classId: string, subjectId: string, subgroup: number | null, date: string, number: number): Promise<Result<LessonView>>;
   grid(classId: string, subjectId: string, subgroup: number | null, period: Period): Promise<Result<GridView>>;
   setCell(classId: string, subjectId: string, lessonId: string, studentId: string, input: string): Promise<Result<CellResult>>;
   setFinal(classId: string, subjectId: string, studentId: string, period: Period, input: string): Promise<Result<CellResult>>;
@@ -75,7 +89,8 @@ export interface Api {
   /** Copies a made document to `dest`: `exists` when a file is there and `overwrite` is not
    * set; never onto the document itself. */
   saveReport(path: string, dest: string, overwrite?: boolean): Promise<Result<null>>;
-  printReport(path: string): Promise<Result<null>>;
+  /** Prints the document (`pages`: «3», «1-4, 7»; all when empty). */
+  printReport(path: string, pages?: string): Promise<Result<null>>;
   /** Opens the document in the system's PDF viewer (to print without CUPS, or full-size). */
   openReport(path: string): Promise<Result<null>>;
 
@@ -154,8 +169,15 @@ export async function tauriApi(): Promise<Api> {
     schools: () => call("schools"),
     openSchool: (path) => call("open_school", { path }),
     staffList: () => call("staff_list"),
-    setProfile: (staff_id) => call("set_profile", { staff_id }),
+    setProfile: (staff_id, pin) => call("set_profile", { staff_id, pin: pin ?? null }),
+    unlock: (pin) => call("unlock", { pin }),
+    lock: () => call("lock"),
+    setPin: (current, next) => call("set_pin", { current, new: next }),
+    clearPin: (staff_id) => call("clear_pin", { staff_id }),
     myJournals: () => call("my_journals"),
+    week: (date) => call("week", { date }),
+    openLesson: (class_id, subject_id, subgroup, date, number) =>
+      call("open_lesson", { class_id, subject_id, subgroup, date, number }),
     grid: (class_id, subject_id, subgroup, period) => call("grid", { class_id, subject_id, subgroup, period }),
     setCell: (class_id, subject_id, lesson_id, student_id, input) =>
       call("set_cell", { class_id, subject_id, lesson_id, student_id, input }),
@@ -174,7 +196,7 @@ export async function tauriApi(): Promise<Api> {
     monitoring: (class_id, lessons_without_marks) => call("monitoring", { class_id, lessons_without_marks }),
     makeReport: (request) => call("make_report", { request }),
     saveReport: (path, dest, overwrite) => call("save_report", { path, dest, overwrite: overwrite ?? false }),
-    printReport: (path) => call("print_report", { path }),
+    printReport: (path, pages) => call("print_report", { path, pages: pages ?? null }),
     openReport: (path) => call("open_report", { path }),
     syncStatus: () => call("sync_status"),
     login: (server, login, password) => call("login", { server, login, password }),

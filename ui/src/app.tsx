@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "./api";
-import type { AppState, JournalRef, StaffView, SyncStatus } from "./types";
+import type { AppState, JournalRef, Period, StaffView, SyncStatus } from "./types";
 import { ClassPage } from "./pages/class";
 import { JournalPage, JournalsPage } from "./pages/journal";
 import { ReportsPage } from "./pages/reports";
@@ -12,7 +12,10 @@ import { count, plural, ROLE_TITLES, ruTime } from "./ru";
 import { storeEverything } from "./leaving";
 import { nextZoom, savedZoom, setZoom } from "./zoom";
 
-export type Page = { name: "journals" } | { name: "journal"; journal: JournalRef } | { name: "class" } | { name: "reports" } | { name: "sync" };
+export type Page =
+  | { name: "journals" }
+  | { name: "journal"; journal: JournalRef; period?: Period; lesson?: string }
+  | { name: "class" } | { name: "reports" } | { name: "sync" };
 
 export function App({ api, initial }: { api: Api; initial?: Page }) {
   const [state, setState] = useState<AppState | null>(null);
@@ -79,13 +82,15 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
     return () => stop?.();
   }, []);
   useEffect(() => {
-    if (!state?.profile) return;
+    if (!state?.profile || state.locked) return;
     void api.myJournals().then((r) => {
       performance.mark("zhurnal:journals");
       if (r.ok) setJournals(r.value);
       else setError(r.error.message);
     });
-  }, [state?.profile?.id]);
+  }, [state?.profile?.id, state?.locked]);
+  /** The PIN settings card. */
+  const [pinCard, setPinCard] = useState(false);
 
   const setSync = (sync: SyncStatus) => setState((s) => (s ? { ...s, sync } : s));
   const syncLater = async () => {
@@ -141,6 +146,23 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
         {closeQuestion}
       </>
     );
+  if (state.locked)
+    return (
+      <>
+        <LockScreen api={api} state={state} onUnlocked={setState} onOther={() => setSwitching(true)} />
+        {closeQuestion}
+      </>
+    );
+  const lockNow = async () => {
+    const left = await storeEverything();
+    if (left.length > 0) return setError(`Заблокировать пока нельзя: не сохранено — ${left.join("; ")}. Исправьте запись или отмените её (Esc).`);
+    const r = await api.lock();
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    setPage({ name: "journals" });
+    setJournals(null);
+    setState(r.value);
+  };
   const changePerson = async () => {
     const left = await storeEverything();
     if (left.length > 0) return setError(`Сменить сотрудника пока нельзя: не сохранено — ${left.join("; ")}. Исправьте запись или отмените её (Esc).`);
@@ -187,6 +209,14 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
           >
             сменить
           </button>
+          <button class="link" data-testid="pin-settings" onClick={() => setPinCard(true)} title="PIN-код для входа на этом компьютере">
+            PIN
+          </button>
+          {state.profile.pin && (
+            <button class="link" data-testid="lock-now" onClick={() => void lockNow()} title="Отойти от компьютера: без PIN-кода никто не сможет работать под вашим именем">
+              заблокировать
+            </button>
+          )}
         </div>
       </header>
       {error && (
@@ -196,15 +226,34 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
       )}
       {closeQuestion}
       {helpBox}
+      {pinCard && (
+        <PinSettings
+          api={api}
+          has={state.profile.pin}
+          admin={state.profile.roles.includes("admin")}
+          onClose={() => setPinCard(false)}
+          onDone={(next) => {
+            setPinCard(false);
+            setState(next);
+          }}
+        />
+      )}
       <main>
         {page.name === "journals" && (
-          <JournalsPage journals={journals} onOpen={(journal) => setPage({ name: "journal", journal })} />
+          <JournalsPage
+            journals={journals}
+            api={api}
+            onOpen={(journal) => setPage({ name: "journal", journal })}
+            onOpenLesson={(journal, period, lesson) => setPage({ name: "journal", journal, period, lesson })}
+          />
         )}
         {page.name === "journal" && (
           <JournalPage
-            key={`${page.journal.class_id}/${page.journal.subject_id}/${page.journal.subgroup}`}
+            key={`${page.journal.class_id}/${page.journal.subject_id}/${page.journal.subgroup}/${page.lesson ?? ""}`}
             api={api}
             journal={page.journal}
+            period={page.period}
+            lesson={page.lesson}
             journals={journals ?? []}
             onOpen={(journal) => setPage({ name: "journal", journal })}
             onUnsaved={(n) => {
@@ -440,14 +489,17 @@ interface ProfilePickerProps {
 export function ProfilePicker({ api, current, onCancel, onChosen }: ProfilePickerProps) {
   const [staff, setStaff] = useState<StaffView[] | null>(null);
   const [chosen, setChosen] = useState(current ?? "");
+  const [pin, setPin] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const needsPin = !!staff?.find((s) => s.id === chosen)?.pin && chosen !== current;
   useEffect(() => {
     void api.staffList().then((r) => (r.ok ? setStaff(r.value) : setError(r.error.message)));
   }, []);
   const choose = async () => {
     if (!chosen) return setError("Выберите себя в списке");
     if (chosen === current && onCancel) return onCancel();
-    const r = await api.setProfile(chosen);
+    if (needsPin && !pin.trim()) return setError("Введите PIN-код этого сотрудника");
+    const r = await api.setProfile(chosen, needsPin ? pin : undefined);
     if (r.ok) onChosen(r.value);
     else setError(r.error.message);
   };
@@ -456,7 +508,15 @@ export function ProfilePicker({ api, current, onCancel, onChosen }: ProfilePicke
       <h1>Кто работает за этим компьютером?</h1>
       <p>Выберите себя в списке сотрудников школы. Отметки будут записаны от вашего имени. Сервер для этого не нужен.</p>
       <div class="row">
-        <select data-testid="profile-select" value={chosen} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+        <select
+          data-testid="profile-select"
+          value={chosen}
+          onChange={(e) => {
+            setChosen((e.target as HTMLSelectElement).value);
+            setPin("");
+            setError(null);
+          }}
+        >
           <option value="">— выберите —</option>
           {staff?.map((s) => (
             <option value={s.id}>
@@ -464,6 +524,19 @@ export function ProfilePicker({ api, current, onCancel, onChosen }: ProfilePicke
             </option>
           ))}
         </select>
+        {needsPin && (
+          <input
+            type="password"
+            inputMode="numeric"
+            autocomplete="off"
+            class="pin"
+            data-testid="profile-pin"
+            placeholder="PIN-код"
+            value={pin}
+            onInput={(e) => setPin((e.target as HTMLInputElement).value)}
+            onKeyDown={(e) => e.key === "Enter" && void choose()}
+          />
+        )}
         <button class="primary" data-testid="profile-confirm" onClick={choose}>
           Продолжить
         </button>
@@ -475,5 +548,160 @@ export function ProfilePicker({ api, current, onCancel, onChosen }: ProfilePicke
       </div>
       {error && <p class="error" role="alert">{error}</p>}
     </div>
+  );
+}
+
+/** A profile with a local PIN, at start or after «заблокировать»: nothing else is shown. */
+export function LockScreen({ api, state, onUnlocked, onOther }: { api: Api; state: AppState; onUnlocked: (s: AppState) => void; onOther: () => void }) {
+  const [pin, setPin] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const enter = async () => {
+    const r = await api.unlock(pin);
+    setPin("");
+    if (r.ok) onUnlocked(r.value);
+    else setError(r.error.message);
+  };
+  return (
+    <div class="first-start" data-testid="lock-screen">
+      <h1>Журнал заблокирован</h1>
+      <p>
+        За этим компьютером работает <b data-testid="lock-name">{state.profile?.name}</b>. Введите PIN-код, чтобы продолжить.
+      </p>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void enter();
+        }}
+      >
+        <input
+          type="password"
+          inputMode="numeric"
+          autocomplete="off"
+          class="pin"
+          data-testid="lock-pin"
+          placeholder="PIN-код"
+          value={pin}
+          autoFocus
+          onInput={(e) => setPin((e.target as HTMLInputElement).value)}
+        />
+        <button class="primary" type="submit" data-testid="lock-enter">
+          Продолжить
+        </button>
+        <button type="button" data-testid="lock-other" onClick={onOther}>
+          Другой сотрудник
+        </button>
+      </form>
+      {error && (
+        <p class="error" role="alert" data-testid="lock-error">
+          {error}
+        </p>
+      )}
+      <p class="muted small">Забыли PIN-код? Его снимает администратор школы на этом компьютере: «PIN» рядом с его именем.</p>
+    </div>
+  );
+}
+
+/** Setting, changing or removing the local PIN of the person at work. */
+export function PinSettings({ api, has, admin, onClose, onDone }: { api: Api; has: boolean; admin: boolean; onClose: () => void; onDone: (s: AppState) => void }) {
+  const [others, setOthers] = useState<StaffView[]>([]);
+  useEffect(() => {
+    if (admin) void api.staffList().then((r) => r.ok && setOthers(r.value));
+  }, []);
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const save = async (remove: boolean) => {
+    if (!remove && next !== again) return setError("PIN-коды не совпадают: введите новый PIN-код дважды одинаково");
+    if (!remove && !next.trim()) return setError("Введите новый PIN-код");
+    const r = await api.setPin(has ? current : null, remove ? null : next);
+    if (r.ok) onDone(r.value);
+    else setError(r.error.message);
+  };
+  return (
+    <div class="modal-back" onClick={onClose}>
+      <div class="modal" role="dialog" aria-labelledby="pin-title" data-testid="pin-card" onClick={(e) => e.stopPropagation()}>
+        <h2 id="pin-title">PIN-код на этом компьютере</h2>
+        <p>
+          Если за компьютером работают несколько человек, PIN-код не даёт другим писать в журнал под вашим именем. Он нужен при запуске, при выборе вас в списке и
+          после «заблокировать». От 4 до 8 цифр; хранится только здесь.
+        </p>
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save(false);
+          }}
+        >
+          {has && <PinField testid="pin-current" label="Нынешний PIN-код" value={current} onInput={setCurrent} autoFocus />}
+          <PinField testid="pin-new" label="Новый PIN-код" value={next} onInput={setNext} autoFocus={!has} />
+          <PinField testid="pin-again" label="Новый PIN-код ещё раз" value={again} onInput={setAgain} />
+          {error && (
+            <p class="error" role="alert" data-testid="pin-error">
+              {error}
+            </p>
+          )}
+          <div class="row">
+            <button class="primary" type="submit" data-testid="pin-save">
+              {has ? "Сменить PIN-код" : "Задать PIN-код"}
+            </button>
+            {has && (
+              <button type="button" class="danger" data-testid="pin-remove" onClick={() => void save(true)}>
+                Снять PIN-код
+              </button>
+            )}
+            <button type="button" data-testid="pin-cancel" onClick={onClose}>
+              Отмена
+            </button>
+          </div>
+        </form>
+        {admin && others.some((s) => s.pin) && (
+          <section data-testid="pin-others">
+            <h3>PIN-коды сотрудников на этом компьютере</h3>
+            <p class="muted small">Снимите PIN-код, если сотрудник его забыл: он задаст новый.</p>
+            <ul>
+              {others
+                .filter((s) => s.pin)
+                .map((s) => (
+                  <li>
+                    {s.name}{" "}
+                    <button
+                      type="button"
+                      class="link"
+                      data-testid={`pin-clear-${s.id}`}
+                      onClick={async () => {
+                        const r = await api.clearPin(s.id);
+                        if (r.ok) setOthers(r.value);
+                        else setError(r.error.message);
+                      }}
+                    >
+                      снять
+                    </button>
+                  </li>
+                ))}
+            </ul>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function PinField({ testid, label, value, onInput, autoFocus }: { testid: string; label: string; value: string; onInput: (v: string) => void; autoFocus?: boolean }) {
+  return (
+    <label>
+      {label}
+      <input
+        type="password"
+        inputMode="numeric"
+        autocomplete="off"
+        class="pin"
+        data-testid={testid}
+        value={value}
+        autoFocus={autoFocus}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+      />
+    </label>
   );
 }

@@ -31,6 +31,8 @@ import type {
   SchoolFile,
   SyncStatus,
   Undone,
+  WeekDay,
+  WeekView,
 } from "./types";
 
 export interface MockOptions {
@@ -95,13 +97,14 @@ interface MClass {
 }
 
 const STAFF: StaffView[] = [
-  { id: "staff-kuznetsova", name: "Кузнецова Анна Викторовна", roles: ["subject_teacher", "class_teacher"], description: "учитель: Русский язык, Литература; классный руководитель 7Б" },
-  { id: "staff-smirnova", name: "Смирнова Ольга Петровна", roles: ["subject_teacher"], description: "учитель: Алгебра, Геометрия" },
-  { id: "staff-volkova", name: "Волкова Марина Сергеевна", roles: ["subject_teacher"], description: "учитель: Английский язык (1 группа)" },
-  { id: "staff-orlov", name: "Орлов Дмитрий Андреевич", roles: ["subject_teacher"], description: "учитель: Английский язык (2 группа)" },
-  { id: "staff-sokolov", name: "Соколов Игорь Николаевич", roles: ["subject_teacher", "class_teacher"], description: "учитель: История; классный руководитель 10А" },
-  { id: "staff-petrova", name: "Петрова Галина Ивановна", roles: ["admin", "deputy"], description: "администратор, заместитель директора по УВР" },
+  { id: "staff-kuznetsova", name: "Кузнецова Анна Викторовна", roles: ["subject_teacher", "class_teacher"], description: "учитель: Русский язык, Литература; классный руководитель 7Б", pin: false },
+  { id: "staff-smirnova", name: "Смирнова Ольга Петровна", roles: ["subject_teacher"], description: "учитель: Алгебра, Геометрия", pin: false },
+  { id: "staff-volkova", name: "Волкова Марина Сергеевна", roles: ["subject_teacher"], description: "учитель: Английский язык (1 группа)", pin: false },
+  { id: "staff-orlov", name: "Орлов Дмитрий Андреевич", roles: ["subject_teacher"], description: "учитель: Английский язык (2 группа)", pin: false },
+  { id: "staff-sokolov", name: "Соколов Игорь Николаевич", roles: ["subject_teacher", "class_teacher"], description: "учитель: История; классный руководитель 10А", pin: false },
+  { id: "staff-petrova", name: "Петрова Галина Ивановна", roles: ["admin", "deputy"], description: "администратор, заместитель директора по УВР", pin: false },
 ];
+const WEEKDAYS = ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"];
 
 const LAST = [
   "Антонов", "Белова", "Васильев", "Гаврилова", "Голубев", "Данилова", "Егоров", "Жукова", "Зайцев", "Иванова",
@@ -213,7 +216,7 @@ export class MockBackend implements Api {
   }
   private cellFailures: Array<{ code: string; message: string }> = [];
 
-  private async answer<T>(f: () => Result<T>): Promise<Result<T>> {
+  private async answer<T>(f: () => Result<T> | Promise<Result<T>>): Promise<Result<T>> {
     if (this.latencyMs > 0) await delay(this.latencyMs);
     else await Promise.resolve();
     const failure = this.failures.shift();
@@ -376,7 +379,8 @@ export class MockBackend implements Api {
       has_school: this.hasSchool,
       school: this.hasSchool ? "Берёзовская СОШ" : null,
       year: this.hasSchool ? "2025/26" : null,
-      profile: this.profile,
+      profile: this.profile ? { ...this.profile, pin: this.pins.has(this.profile.id) } : null,
+      locked: this.isLocked(),
       sync: this.syncCopy(),
     };
   }
@@ -396,15 +400,109 @@ export class MockBackend implements Api {
     });
   }
   staffList() {
-    return this.answer(() => (this.hasSchool ? ok(STAFF.map((s) => ({ ...s }))) : err<StaffView[]>("not_found", "Школа ещё не открыта")));
+    return this.answer(() =>
+      this.hasSchool ? ok(STAFF.map((s) => ({ ...s, pin: this.pins.has(s.id) }))) : err<StaffView[]>("not_found", "Школа ещё не открыта"),
+    );
   }
-  setProfile(staffId: string) {
+  setProfile(staffId: string, pin?: string) {
     return this.answer(() => {
       const p = this.staff(staffId);
       if (!p) return err<AppState>("not_found", "Нет такого сотрудника в списке школы");
+      const has = this.pins.get(staffId);
+      if (has !== undefined && !pin) return err<AppState>("locked", "Введите PIN-код этого сотрудника");
+      if (has !== undefined && pin !== has) return err<AppState>("locked", "Неверный PIN-код");
+      if (has !== undefined) this.unlocked = staffId;
       this.profile = p;
       this.undoStack = [];
       return ok(this.state());
+    });
+  }
+
+  // ---- the local PIN (zhurnal_service::view::pin) --------------------------------------------
+
+  /** Staff id → PIN, as the store keeps its hash; whose PIN was entered in this session. */
+  private pins = new Map<string, string>();
+  private unlocked: string | null = null;
+  private isLocked(): boolean {
+    return !!this.profile && this.pins.has(this.profile.id) && this.unlocked !== this.profile.id;
+  }
+  unlock(pin: string) {
+    return this.answer(() => {
+      if (!this.profile) return err<AppState>("no_profile", "Выберите, кто работает за этим компьютером");
+      if (this.pins.get(this.profile.id) !== pin.trim()) return err<AppState>("locked", "Неверный PIN-код");
+      this.unlocked = this.profile.id;
+      return ok(this.state());
+    });
+  }
+  lock() {
+    return this.answer(() => {
+      if (!this.profile) return err<AppState>("no_profile", "Выберите, кто работает за этим компьютером");
+      if (!this.pins.has(this.profile.id)) return err<AppState>("invalid", "Заблокировать можно, когда задан PIN-код: задайте его сначала");
+      this.unlocked = null;
+      this.undoStack = [];
+      return ok(this.state());
+    });
+  }
+  setPin(current: string | null, next: string | null) {
+    return this.answer(() => {
+      if (!this.profile) return err<AppState>("no_profile", "Выберите, кто работает за этим компьютером");
+      const id = this.profile.id;
+      if (this.pins.has(id) && this.pins.get(id) !== (current ?? "").trim()) return err<AppState>("locked", "Неверный PIN-код");
+      const n = (next ?? "").trim();
+      if (n && !/^\d{4,8}$/.test(n)) return err<AppState>("invalid", "PIN-код — от 4 до 8 цифр");
+      if (n) this.pins.set(id, n);
+      else this.pins.delete(id);
+      this.unlocked = id;
+      return ok(this.state());
+    });
+  }
+
+  clearPin(staffId: string) {
+    return this.answer(async (): Promise<Result<StaffView[]>> => {
+      if (!this.profile?.roles.includes("admin")) return err("no_access", "Снять чужой PIN-код может только администратор");
+      this.pins.delete(staffId);
+      return this.staffList();
+    });
+  }
+
+  // ---- the week (zhurnal_service::view::week): the grid's lessons, the mock has no timetable --
+
+  week(date: string | null) {
+    return this.answer(async (): Promise<Result<WeekView>> => {
+      const all = await this.myJournals();
+      if (!all.ok) return all;
+      const day = date ?? MOCK_TODAY;
+      const monday = addDays(day, -((weekday(day) + 6) % 7));
+      const [first, last] = PERIODS.Year;
+      const days: WeekDay[] = [0, 1, 2, 3, 4].map((i) => {
+        const d = addDays(monday, i);
+        return { date: d, weekday: WEEKDAYS[weekday(d)]!, day_off: d < first || d > last ? "Вне учебного года" : null, lessons: [] };
+      });
+      for (const ref of all.value.filter((j) => j.access === "write")) {
+        const j = this.journal(ref.class_id, ref.subject_id)!;
+        for (const l of j.lessons) {
+          const day = days.find((d) => d.date === l.date);
+          if (!day || (ref.subgroup !== null && l.subgroup !== null && l.subgroup !== ref.subgroup)) continue;
+          const marks = [...j.cells.entries()].filter(([k, v]) => k.startsWith(`${l.id}/`) && /[1-5]/.test(v)).length;
+          day.lessons.push({ date: l.date, number: l.number, journal: ref, period: this.periodOf(l.date, this.cls(ref.class_id)!.grade), lesson: l.id, topic: l.topic, planned: false, attendance_taken: l.att_taken, marks });
+        }
+      }
+      for (const d of days) d.lessons.sort((a, b) => a.number - b.number);
+      return ok({
+        today: MOCK_TODAY,
+        monday,
+        previous: addDays(monday, -1) >= first ? addDays(monday, -7) : null,
+        next: addDays(monday, 7) <= last ? addDays(monday, 7) : null,
+        days,
+      });
+    });
+  }
+  openLesson(classId: string, subjectId: string, subgroup: number | null, date: string, number: number) {
+    return this.answer(async (): Promise<Result<LessonView>> => {
+      const j = this.journal(classId, subjectId);
+      const have = j?.lessons.find((l) => l.date === date && l.number === number && l.subgroup === subgroup);
+      if (have) return ok(this.lessonView(have));
+      return this.addLesson(classId, subjectId, subgroup, date);
     });
   }
 
@@ -865,8 +963,16 @@ export class MockBackend implements Api {
   }
   /** Every place a document was saved to. */
   readonly saved: string[] = [];
-  printReport(_path: string) {
-    return this.answer(() => ok(null));
+  /** Every print: the document and its pages. */
+  readonly printed: Array<{ path: string; pages: string }> = [];
+  printReport(path: string, pages?: string) {
+    return this.answer(() => {
+      const p = (pages ?? "").trim();
+      if (p && !/^\d+(\s*[-–]\s*\d+)?(\s*,\s*\d+(\s*[-–]\s*\d+)?)*$/.test(p))
+        return err<null>("invalid", `Страницы для печати — номера через запятую или диапазоны через дефис: «3», «1-4, 7», а не «${p}»`);
+      this.printed.push({ path, pages: p });
+      return ok(null);
+    });
   }
   openReport(_path: string) {
     return this.answer(() => ok(null));
@@ -957,7 +1063,7 @@ export class MockBackend implements Api {
         this.hasSchool = true;
         this.build();
         const who = STAFF.find((x) => x.id === this.enrolled) ?? STAFF[1]!;
-        this.profile = { id: who.id, name: who.name, roles: [...who.roles] };
+        this.profile = { id: who.id, name: who.name, roles: [...who.roles], pin: false };
       }
       this.sync.pending = [];
       this.sync.last_sync = new Date().toISOString();

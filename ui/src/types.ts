@@ -38,6 +38,9 @@ export type { StaffView } from "./bindings/StaffView";
 export type { StudentRow } from "./bindings/StudentRow";
 export type { SyncProgress } from "./bindings/SyncProgress";
 export type { SyncStatus } from "./bindings/SyncStatus";
+export type { WeekDay } from "./bindings/WeekDay";
+export type { WeekLesson } from "./bindings/WeekLesson";
+export type { WeekView } from "./bindings/WeekView";
 
 /** `Profile.roles`, `StaffView.roles`. */
 export type Role = "admin" | "deputy" | "subject_teacher" | "class_teacher" | "student" | "parent";
@@ -49,6 +52,7 @@ export type ErrorCode =
   | "read_only"
   | "no_access"
   | "no_profile"
+  | "locked"
   | "no_school"
   | "conflict"
   | "offline"

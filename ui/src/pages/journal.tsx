@@ -9,12 +9,22 @@ import { allIdle, type FailedAnywhere } from "../grid/queue";
 import { count, localToday, PERIOD_TITLES, ruDate } from "../ru";
 import { DateField, dateProblem } from "../datefield";
 import { keepOnLeaving } from "../leaving";
+import { TodayAndWeek } from "./week";
+import { PeriodMarks } from "./finals";
 
 export function journalTitle(j: JournalRef): string {
   return `${j.class_name} · ${j.subject_name}${j.subgroup !== null ? ` · ${j.subgroup} группа` : ""}`;
 }
 
-export function JournalsPage({ journals, onOpen }: { journals: JournalRef[] | null; onOpen: (j: JournalRef) => void }) {
+interface JournalsProps {
+  journals: JournalRef[] | null;
+  onOpen: (j: JournalRef) => void;
+  /** With both, the list opens on the teacher's lessons of today, and of the week. */
+  api?: Api;
+  onOpenLesson?: (j: JournalRef, period: Period, lesson: string) => void;
+}
+
+export function JournalsPage({ journals, onOpen, api, onOpenLesson }: JournalsProps) {
   if (!journals) return <div class="loading">Загружаю журналы…</div>;
   const own = journals.map((j, i) => [j, i] as const).filter(([j]) => j.access === "write");
   const read = journals.map((j, i) => [j, i] as const).filter(([j]) => j.access === "read");
@@ -37,6 +47,7 @@ export function JournalsPage({ journals, onOpen }: { journals: JournalRef[] | nu
   );
   return (
     <div class="page journals-page">
+      {api && onOpenLesson && own.length > 0 && <TodayAndWeek api={api} onOpen={onOpenLesson} />}
       {own.length > 0 && (
         <section>
           <h2>Мои журналы</h2>
@@ -61,17 +72,27 @@ interface JournalPageProps {
   onOpen: (j: JournalRef) => void;
   onUnsaved: (n: number) => void;
   period?: Period;
+  /** The lesson to put the cursor on (one opened from «Сегодня»). */
+  lesson?: string;
 }
 
-export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period: initialPeriod }: JournalPageProps) {
+export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period: initialPeriod, lesson: initialLesson }: JournalPageProps) {
   const [period, setPeriod] = useState<Period>(initialPeriod ?? journal.current_period);
   const [view, setView] = useState<GridView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [lessonIdx, setLessonIdx] = useState<number | null>(null);
   const [status, setStatus] = useState<SaveStatus>({ pending: 0, failed: [], hint: null });
+  /** The period marks side by side, read afresh when opened. */
+  const [finals, setFinals] = useState<GridView | null>(null);
+  const openFinals = async () => {
+    await allIdle(); // what was typed in the grid counts in the figures
+    const r = await api.grid(journal.class_id, journal.subject_id, journal.subgroup, period);
+    if (r.ok) setFinals(r.value);
+    else setError(r.error.message);
+  };
   const grid = useRef<JournalGrid | null>(null);
   /** The lesson to put the cursor on when the grid is built again (one just added). */
-  const focusLesson = useRef<string | null>(null);
+  const focusLesson = useRef<string | null>(initialLesson ?? null);
   const host = useRef<HTMLDivElement>(null);
 
   const load = async (p: Period) => {
@@ -144,6 +165,9 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
             ))}
           </select>
         </label>
+        <button data-testid="finals-open" onClick={() => void openFinals()} title="Все отметки за период рядом с предложенными">
+          Итоговые отметки
+        </button>
         {readOnly && (
           <span class="read-only-marker" data-testid="read-only" title="Отметки в этом журнале ставит учитель предмета">
             Только просмотр
@@ -186,6 +210,18 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
           }}
         />
       </div>
+      {finals && (
+        <PeriodMarks
+          api={api}
+          view={finals}
+          readOnly={readOnly}
+          onClose={(changed) => {
+            setFinals(null);
+            if (changed) void load(period);
+            else grid.current?.focus();
+          }}
+        />
+      )}
       <div class="hint-line" data-testid="grid-hint" role="status">
         {status.hint ?? (readOnly ? "Журнал открыт для просмотра: стрелки двигают курсор, изменить ничего нельзя." : LEGEND)}
       </div>

@@ -49,6 +49,8 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
   const [error, setError] = useState<string | null>(null);
   const [dest, setDest] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  /** The pages to print («3», «1-4, 7»), empty for all. */
+  const [pages, setPages] = useState("");
   /** The question asked before a file at `dest` is replaced. */
   const [replace, setReplace] = useState<string | null>(null);
   const spec = REPORTS.find((r) => r.kind === kind)!;
@@ -217,12 +219,23 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
               >
                 Сохранить
               </button>
+              <label class="field-inline print-pages">
+                Страницы
+                <input
+                  data-testid="report-pages"
+                  placeholder="все"
+                  title="Например: 3 или 1-4, 7"
+                  value={pages}
+                  onInput={(e) => setPages((e.target as HTMLInputElement).value)}
+                />
+              </label>
               <button
                 type="button"
                 data-testid="report-print"
                 onClick={async () => {
-                  const r = await api.printReport(result.path);
-                  setNote(r.ok ? { ok: true, text: "Отправлено на печать" } : { ok: false, text: r.error.message });
+                  const r = await api.printReport(result.path, pages);
+                  const what = pages.trim() ? `Страницы ${pages.trim()} отправлены на печать` : "Отправлено на печать";
+                  setNote(r.ok ? { ok: true, text: what } : { ok: false, text: r.error.message });
                 }}
               >
                 Печать

@@ -153,6 +153,28 @@ impl App {
         self.pin.unlocked = Some(id);
         self.state()
     }
+
+    /// The administrator removes the PIN of another member of staff on this computer (one who
+    /// forgot it); that person chooses a new one after.
+    pub fn clear_pin(&mut self, staff_id: &str) -> AppResult<Vec<StaffView>> {
+        let who = self.who()?;
+        let school = self.school()?;
+        let is_admin = school
+            .staff_member(who)
+            .is_some_and(|s| s.roles.contains(&Role::Admin));
+        if !is_admin {
+            return Err(AppError::new(
+                code::NO_ACCESS,
+                "Снять чужой PIN-код может только администратор",
+            ));
+        }
+        let id: StaffId = parse_id(staff_id, "сотрудника")?;
+        if school.staff_member(id).is_none() {
+            return Err(not_found("такого сотрудника в школе нет"));
+        }
+        self.with_store(|s| s.set_local_pin(&id.to_string(), None))?;
+        self.staff_list()
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +266,28 @@ mod tests {
         let st = app.set_pin(Some("97531"), None).unwrap();
         assert!(!st.profile.unwrap().pin);
         assert_eq!(app.lock().unwrap_err().code, code::INVALID);
+    }
+
+    #[test]
+    fn only_the_administrator_removes_a_forgotten_pin() {
+        let (_dir, path) = school();
+        let mut app = App::open(&path).unwrap();
+        let ids = ids(&mut app);
+        app.set_profile(&ids.algebra_teacher, None).unwrap();
+        app.set_pin(None, Some("2468")).unwrap();
+        app.set_profile(&ids.class_teacher, None).unwrap();
+        let e = app.clear_pin(&ids.algebra_teacher).unwrap_err();
+        assert_eq!(e.code, code::NO_ACCESS);
+        let admin = app
+            .staff_list()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.roles.iter().any(|r| r == "admin"))
+            .unwrap();
+        app.set_profile(&admin.id, None).unwrap();
+        let staff = app.clear_pin(&ids.algebra_teacher).unwrap();
+        assert!(staff.iter().all(|s| !s.pin));
+        assert!(!app.set_profile(&ids.algebra_teacher, None).unwrap().locked);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct WeekLesson {
     pub number: u8,
     /// The journal it is written in.
     pub journal: JournalRef,
+    /// The period of the journal its date is in (the year, outside every period).
+    pub period: Period,
     /// The lesson's id in the journal; `None` while it is only in the timetable.
     pub lesson: Option<String>,
     pub topic: String,
@@ -141,8 +143,15 @@ impl App {
                 };
                 let doc = DocId::journal(year, class.id, cs.subject);
                 let rows = self.z()?.store().lessons_between(doc, monday, last)?;
+                let scheme = PeriodScheme::for_grade(class.grade);
                 for (i, wd) in days.iter_mut().enumerate() {
                     let d = monday + chrono::Duration::days(i as i64);
+                    let period = Period::of(
+                        school
+                            .calendar
+                            .period_of(scheme, d)
+                            .unwrap_or(PeriodCode::Year),
+                    );
                     let slots: Vec<u8> = if wd.day_off.is_some() {
                         Vec::new()
                     } else {
@@ -167,6 +176,7 @@ impl App {
                             date: iso(d),
                             number: r.number,
                             journal: journal.clone(),
+                            period,
                             lesson: Some(r.lesson.to_string()),
                             topic: r.topic.clone(),
                             planned: slots.contains(&r.number),
@@ -180,6 +190,7 @@ impl App {
                                 date: iso(d),
                                 number: n,
                                 journal: journal.clone(),
+                                period,
                                 lesson: None,
                                 topic: String::new(),
                                 planned: true,
@@ -276,6 +287,7 @@ mod tests {
             assert!(l.planned && l.lesson.is_some(), "{l:?}");
         }
         assert!(lessons.iter().any(|l| l.journal.subject_id == ids.algebra));
+        assert!(lessons.iter().all(|l| l.period == Period::Q4));
 
         // A week of the autumn holidays: days off, nothing planned.
         let holidays = app.week(Some("2025-10-29")).unwrap();
