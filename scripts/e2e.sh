@@ -107,6 +107,17 @@ if [ -z "${E2E_WEBKIT_AS_USER:-}" ]; then
     export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
 fi
 
+# A printer that keeps its jobs: the stories print without paper, and never to a printer of the
+# machine running them. Each job's arguments are a line of $ZHURNAL_E2E_PRINTED.
+mkdir -p "$work/bin"
+cat >"$work/bin/lp" <<'LP'
+#!/bin/sh
+printf '%s\n' "$*" >>"$ZHURNAL_E2E_PRINTED"
+echo "request id is zhurnal-e2e (1 file(s))"
+LP
+chmod +x "$work/bin/lp"
+export ZHURNAL_E2E_PRINTED="$work/printed" PATH="$work/bin:$PATH"
+
 # tauri-driver cannot listen on port 0 and report the port, so take a random free one.
 free_port() {
     local p

@@ -638,3 +638,158 @@ async fn the_demo_is_kept_when_the_real_school_arrives() {
     assert!(st.has_school && !st.sync.configured, "{st:?}");
     assert!(std::fs::metadata(&db).unwrap().len() >= demo_before);
 }
+
+/// The algebra teacher of a shared computer: her PIN is asked at start; «Сегодня» lists her
+/// lessons of the day, one of them a timetable slot not yet in the journal, which one click
+/// writes and opens; «Итоговые отметки» gives the one student without a quarter mark the
+/// suggested one; two pages of a document go to the printer (a printer that keeps its jobs,
+/// from scripts/e2e.sh).
+#[tokio::test]
+async fn a_shared_computer_today_the_quarter_marks_and_two_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path());
+    let who = people(&db);
+    // Before the start, in the file: her PIN; today's (the year's last day's) first algebra
+    // lesson moved to the day before, so its slot is empty; one student's quarter mark removed.
+    let (slot_number, student, name) = {
+        let mut app = App::open(&db).unwrap();
+        app.set_profile(&who.algebra_teacher, None).unwrap();
+        let name = app
+            .set_pin(None, Some("2468"))
+            .unwrap()
+            .profile
+            .unwrap()
+            .name;
+        let week = app.week(None).unwrap();
+        let today = week.days.iter().find(|d| d.date == week.today).unwrap();
+        let slot = today
+            .lessons
+            .iter()
+            .find(|l| l.journal.class_name == "7Б" && l.journal.subject_name == "Алгебра")
+            .expect("algebra in 7Б on the year's last day")
+            .clone();
+        let j = slot.journal.clone();
+        app.save_lesson(
+            &j.class_id,
+            &j.subject_id,
+            slot.lesson.as_deref().unwrap(),
+            &zhurnal_service::view::LessonEdit {
+                date: "2026-05-25".into(),
+                topic: "Перенесённый урок".into(),
+                homework: String::new(),
+            },
+        )
+        .unwrap();
+        let grid = app
+            .grid(&j.class_id, &j.subject_id, None, Period::Q4)
+            .unwrap();
+        let s = grid.students.iter().find(|s| s.on_roll).unwrap().clone();
+        app.set_final(&j.class_id, &j.subject_id, &s.id, Period::Q4, "")
+            .unwrap();
+        (slot.number, s, name)
+    };
+    let printed = std::env::var("ZHURNAL_E2E_PRINTED").expect("scripts/e2e.sh's printer");
+    let _ = std::fs::remove_file(&printed);
+    let number = student.number;
+    let teacher = who.algebra_teacher.clone();
+    with_app(&db, |c| async move {
+        wait_id(&c, "lock-screen", 60).await;
+        assert_eq!(text_content(&c, &testid("lock-name")).await, name);
+        set_field(&c, "lock-pin", "1111").await;
+        click_id(&c, "lock-enter").await;
+        wait_for_text(&c, "lock-error", "Неверный PIN-код").await;
+        set_field(&c, "lock-pin", "2468").await;
+        click_id(&c, "lock-enter").await;
+        wait_id(&c, "today-lessons", 30).await;
+        assert_eq!(
+            text_content(&c, &testid("today-title")).await,
+            "Последний день учебного года: вторник, 26 мая"
+        );
+        let slot = wait(
+            &c,
+            &format!(
+                "[data-testid^=\"week-lesson-2026-05-26-\"][data-class=\"7Б\"][data-subject=\"Алгебра\"][data-number=\"{slot_number}\"]"
+            ),
+            10,
+        )
+        .await;
+        assert_eq!(slot.attr("data-written").await.unwrap().as_deref(), Some("false"));
+        slot.click().await.unwrap();
+        wait_id(&c, "grid-input", 30).await;
+        let start = std::time::Instant::now();
+        loop {
+            let date = wait_id(&c, "lesson-date", 10).await.prop("value").await.unwrap();
+            if date.as_deref() == Some("26.05.2026") {
+                break;
+            }
+            assert!(start.elapsed().as_secs() < 20, "the lesson panel shows {date:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+
+        // The quarter marks side by side: only the student without one is ticked.
+        click_id(&c, "finals-open").await;
+        wait_id(&c, "finals", 20).await;
+        let ticked: Vec<serde_json::Value> = c
+            .execute(
+                "return [...document.querySelectorAll('[data-testid^=\"finals-tick-\"]')].filter(t => t.checked).map(t => t.dataset.testid);",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(ticked, vec![serde_json::json!(format!("finals-tick-{number}"))]);
+        let suggested = text_content(&c, &testid(&format!("finals-suggested-{number}"))).await;
+        click_id(&c, "finals-accept").await;
+        wait_for_text(&c, "finals-done", "Выставлено: 1 отметка").await;
+        assert_eq!(text_content(&c, &testid(&format!("finals-mark-{number}"))).await, suggested);
+        click_id(&c, "finals-close").await;
+
+        // Two pages of the quarter's copy to the printer.
+        click_id(&c, "nav-reports").await;
+        choose(&c, "report-kind", "period-copy").await;
+        click_id(&c, "report-make").await;
+        wait_id(&c, "report-path", 180).await;
+        set_field(&c, "report-pages", "99").await;
+        click_id(&c, "report-print").await;
+        let note = wait_text(&c, "report-note").await;
+        assert!(note.starts_with("В документе"), "{note}");
+        set_field(&c, "report-pages", "2–3").await;
+        click_id(&c, "report-print").await;
+        wait_for_text(&c, "report-note", "Страницы 2–3 отправлены на печать").await;
+    })
+    .await;
+
+    // In the file: one lesson in the slot, dated today, and the student's quarter mark.
+    let mut app = App::open(&db).unwrap();
+    app.set_profile(&teacher, Some("2468")).unwrap();
+    let week = app.week(None).unwrap();
+    let today = week.days.iter().find(|d| d.date == week.today).unwrap();
+    let in_slot: Vec<_> = today
+        .lessons
+        .iter()
+        .filter(|l| {
+            l.journal.class_name == "7Б"
+                && l.journal.subject_name == "Алгебра"
+                && l.number == slot_number
+        })
+        .collect();
+    assert_eq!(in_slot.len(), 1, "{in_slot:?}");
+    assert!(in_slot[0].lesson.is_some());
+    let j = in_slot[0].journal.clone();
+    let grid = app
+        .grid(&j.class_id, &j.subject_id, None, Period::Q4)
+        .unwrap();
+    let f = grid
+        .finals
+        .iter()
+        .find(|f| f.student == student.id)
+        .unwrap();
+    assert_eq!(f.period_mark, f.suggested);
+    // Only the pages asked for were printed; the wrong number printed nothing.
+    let jobs = std::fs::read_to_string(&printed).unwrap();
+    let jobs: Vec<&str> = jobs.lines().collect();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert!(jobs[0].starts_with("-P 2-3 -- "), "{jobs:?}");
+}

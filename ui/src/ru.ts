@@ -107,3 +107,8 @@ export function schoolMonths(year: string | null, today = new Date()): Array<{ v
   }
   return out;
 }
+
+/** A message as a sentence: its first letter a capital (as `AppError::new` does in Rust). */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -98,7 +98,7 @@ describe("entry", () => {
     const m = model();
     expect(type(m, ["н", "5", "Enter"])[2]).toMatchObject({
       type: "invalid",
-      message: "ученик отсутствовал (Н): отметку за этот урок поставить нельзя",
+      message: "Ученик отсутствовал (Н): отметку за этот урок поставить нельзя",
     });
   });
 

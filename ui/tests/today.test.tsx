@@ -239,3 +239,12 @@ describe("a local PIN", () => {
     await waitFor(() => $("profile-name")?.textContent?.startsWith("Кузнецова"));
   });
 });
+
+describe("a new lesson's date", () => {
+  it("is today, or the period's last day once the period is over", async () => {
+    const { newLessonDate } = await import("../src/pages/journal");
+    expect(newLessonDate("2025-10-15", "2025-10-26")).toBe("2025-10-15");
+    expect(newLessonDate("2026-12-03", "2026-05-26")).toBe("2026-05-26");
+    expect(newLessonDate("2025-10-15", null)).toBe("2025-10-15");
+  });
+});

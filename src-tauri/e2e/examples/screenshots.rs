@@ -65,7 +65,12 @@ async fn main() {
         shot(&c, &o, "profile").await;
         click_id(&c, "profile-confirm").await;
         wait_journals(&c).await;
+        wait_id(&c, "today-lessons", 20).await;
         shot(&c, &o, "journals").await;
+        click_id(&c, "show-week").await;
+        wait_id(&c, "week-grid", 20).await;
+        shot(&c, &o, "week").await;
+        click_id(&c, "show-today").await;
         open_journal(&c, "7Б", "Алгебра", "write").await;
         // A few marks typed, the cursor left in an entry that is refused (the hint line).
         click_cell(&c, 2, 0).await;
@@ -83,6 +88,10 @@ async fn main() {
         wait_id(&c, "help", 10).await;
         shot(&c, &o, "keys").await;
         click_id(&c, "help-close").await;
+        click_id(&c, "finals-open").await;
+        wait_id(&c, "finals", 20).await;
+        shot(&c, &o, "finals").await;
+        click_id(&c, "finals-close").await;
         // The window's close button with a refused entry in a cell: the question.
         click_cell(&c, 3, 1).await;
         wait_id(&c, "grid-input", 10)
@@ -99,6 +108,17 @@ async fn main() {
             .send_keys("\u{E00C}")
             .await
             .unwrap();
+        // A PIN on a shared computer, and the screen it locks to.
+        click_id(&c, "pin-settings").await;
+        wait_id(&c, "pin-card", 10).await;
+        for (id, text) in [("pin-new", "2468"), ("pin-again", "2468")] {
+            wait_id(&c, id, 10).await.send_keys(text).await.unwrap();
+        }
+        shot(&c, &o, "pin").await;
+        click_id(&c, "pin-save").await;
+        click_id(&c, "lock-now").await;
+        wait_id(&c, "lock-screen", 10).await;
+        shot(&c, &o, "lock").await;
     })
     .await;
 

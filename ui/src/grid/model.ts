@@ -9,6 +9,7 @@
 // nothing the teacher entered is lost, nothing is stored.
 
 import { layoutFix, parseCell, parseFinal, displayCell } from "../cell";
+import { sentence } from "../ru";
 
 export interface KeyInput {
   key: string;
@@ -99,7 +100,8 @@ export class GridModel {
 
   private validate(col: number, text: string): { ok: true; display: string } | { ok: false; message: string } {
     const p = this.isFinal(col) ? parseFinal(text) : parseCell(text);
-    return p.ok ? { ok: true, display: displayCell(p.value) } : { ok: false, message: p.message };
+    // The parser words its refusals as the Rust one does (mid-sentence); the hint line is a sentence.
+    return p.ok ? { ok: true, display: displayCell(p.value) } : { ok: false, message: sentence(p.message) };
   }
 
   /** Stores the entry in progress, then runs `after` (a move); refuses invalid input. */

@@ -197,6 +197,7 @@ export function JournalPage({ api, journal, journals, onOpen, onUnsaved, period:
           api={api}
           journal={journal}
           year={view ? schoolYearOf(view.period_start) : null}
+          periodEnd={view?.period_end ?? null}
           lesson={lesson}
           readOnly={readOnly}
           onSaved={(l) => {
@@ -273,6 +274,8 @@ function schoolYearOf(iso: string): string {
 interface LessonPanelProps {
   /** The school year of the journal, for dates typed without a year. */
   year: string | null;
+  /** The period shown: a new lesson is proposed today, or on its last day once it is over. */
+  periodEnd: string | null;
   api: Api;
   journal: JournalRef;
   lesson: LessonView | null;
@@ -283,12 +286,19 @@ interface LessonPanelProps {
   onBack: () => void;
 }
 
-function LessonPanel({ api, journal, year, lesson, readOnly, onSaved, onAdded, onBack }: LessonPanelProps) {
+/** The date proposed for a new lesson: today, or the period's last day when today is after it
+ * (a past year looked at, or a quarter just over). */
+export function newLessonDate(today: string, periodEnd: string | null): string {
+  return periodEnd && today > periodEnd ? periodEnd : today;
+}
+
+function LessonPanel({ api, journal, year, periodEnd, lesson, readOnly, onSaved, onAdded, onBack }: LessonPanelProps) {
   const [date, setDate] = useState<string | null>("");
   const [topic, setTopic] = useState("");
   const [homework, setHomework] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const [newDate, setNewDate] = useState<string | null>(localToday());
+  const [newDate, setNewDate] = useState<string | null>(newLessonDate(localToday(), periodEnd));
+  useEffect(() => setNewDate(newLessonDate(localToday(), periodEnd)), [periodEnd]);
   /** The lesson just marked «Все присутствуют» (its view in the grid is updated in place). */
   const [allPresent, setAllPresent] = useState<string | null>(null);
   // Another lesson chosen: its fields replace the form's, at once while rendering. A deferred
