@@ -276,6 +276,14 @@ async fn open_school(state: State<'_, Shared>, path: String) -> AppResult<AppSta
     switch(&state, file).await
 }
 
+/// A new, empty school file beside the others (the way on from a file that does not open: it
+/// is left as it is): the window then offers the school's server or the demo school.
+#[tauri::command]
+async fn new_school_file(state: State<'_, Shared>) -> AppResult<AppState> {
+    let path = view::new_school_path(&schools_dir(&state), "new");
+    switch(&state, path).await
+}
+
 #[tauri::command]
 fn close_seen(closing: State<'_, Closing>) {
     closing.seen();
@@ -913,6 +921,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             removable_drives,
             schools,
             open_school,
+            new_school_file,
             close_seen,
             close_window,
             open_demo,

@@ -279,6 +279,20 @@ fn a_foreign_file_is_reported_not_touched() {
     assert!(!e["message"].as_str().unwrap().is_empty());
     assert_eq!(call(&w, "open_demo", json!({})).unwrap_err(), e);
     assert_eq!(std::fs::read(&db).unwrap(), b"not a journal");
+    // The way on: a new file beside it, which opens on the first start; the foreign one stays.
+    let st = ok(&w, "new_school_file", json!({}));
+    assert_eq!(st["has_school"], false);
+    assert!(
+        str_of(&st["db_path"]).ends_with("school-new.sqlite3"),
+        "{st}"
+    );
+    assert_eq!(ok(&w, "app_state", json!({}))["db_path"], st["db_path"]);
+    assert_eq!(std::fs::read(&db).unwrap(), b"not a journal");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("current-school")).unwrap(),
+        "school-new.sqlite3",
+        "the next start opens the new file"
+    );
 }
 
 #[test]

@@ -50,6 +50,8 @@ export interface Api {
   schools(): Promise<Result<SchoolFile[]>>;
   /** Opens another school of this computer (one of `schools()`). */
   openSchool(path: string): Promise<Result<AppState>>;
+  /** Opens a new, empty school file beside the others (after a file that does not open). */
+  newSchoolFile(): Promise<Result<AppState>>;
   staffList(): Promise<Result<StaffView[]>>;
   /** Chooses who works here; `pin` when that person set a local PIN. */
   setProfile(staffId: string, pin?: string): Promise<Result<AppState>>;
@@ -168,6 +170,7 @@ export async function tauriApi(): Promise<Api> {
     removableDrives: () => call("removable_drives"),
     schools: () => call("schools"),
     openSchool: (path) => call("open_school", { path }),
+    newSchoolFile: () => call("new_school_file"),
     staffList: () => call("staff_list"),
     setProfile: (staff_id, pin) => call("set_profile", { staff_id, pin: pin ?? null }),
     unlock: (pin) => call("unlock", { pin }),

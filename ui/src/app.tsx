@@ -103,6 +103,29 @@ export function App({ api, initial }: { api: Api; initial?: Page }) {
       <div class="first-start" role="alert" data-testid="start-error">
         <h1>Журнал не открылся</h1>
         <p class="error">{error}</p>
+        <p>Файл оставлен как есть: ничего в нём не изменено. Можно открыть другую школу этого компьютера или начать с нового файла.</p>
+        <div class="row">
+          <button
+            class="primary"
+            data-testid="start-new-file"
+            onClick={async () => {
+              const r = await api.newSchoolFile();
+              if (r.ok) {
+                setError(null);
+                setState(r.value);
+              } else setError(r.error.message);
+            }}
+          >
+            Начать с нового файла
+          </button>
+        </div>
+        <Schools
+          api={api}
+          onState={(s) => {
+            setError(null);
+            setState(s);
+          }}
+        />
       </div>
     ) : (
       <div class="loading">Открываю журнал…</div>

@@ -1040,6 +1040,20 @@ export class MockBackend implements Api {
       return ok([open, ...others]);
     });
   }
+  newSchoolFile() {
+    return this.answer((): Result<AppState> => {
+      // The file that did not open stays where it is, unlisted (it holds no school we can read).
+      let n = 1;
+      const name = () => `/home/uchitel/.local/share/zhurnal/school-new${n > 1 ? `-${n}` : ""}.sqlite3`;
+      while (this.schoolFiles.some((f) => f.path === name()) || this.openFile === name()) n++;
+      this.openFile = name();
+      this.hasSchool = false;
+      this.profile = null;
+      this.sync.configured = false;
+      this.sync.server = null;
+      return ok(this.state());
+    });
+  }
   openSchool(path: string) {
     return this.answer((): Result<AppState> => {
       const i = this.schoolFiles.findIndex((f) => f.path === path);

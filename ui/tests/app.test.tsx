@@ -320,6 +320,10 @@ describe("a school file that cannot be opened", () => {
     api.failNext("store", "Файл zhurnal.sqlite3 — не база Журнала: он не изменён");
     render(<App api={api} />, host);
     expect((await waitFor(() => $("start-error"))).textContent).toContain("не база Журнала");
+    // The way on without a command line: a new file, and the first start's choices.
+    click($("start-new-file")!);
+    await waitFor(() => $("first-start"));
+    expect($("start-error")).toBeNull();
     render(null, host);
   });
 });
