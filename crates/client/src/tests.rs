@@ -521,3 +521,52 @@ fn a_bundle_carries_unsent_changes_to_another_device_and_an_edited_one_is_refuse
         .unwrap_err();
     assert!(e.to_string().contains("только для просмотра"), "{e}");
 }
+
+/// A crafted bundle — a teacher's change without her device's first change, re-signed with her
+/// device's key — is refused by a device importing it with the server's `missing_deps` words,
+/// and changes nothing; the whole bundle then goes in. The device's import calls the sync core's
+/// guarded check, as the server does (the guards themselves: the sync crate's
+/// `check_refuses_a_document_named_twice_and_changes_without_their_past`).
+#[test]
+fn a_bundle_with_a_change_whose_earlier_changes_are_missing_is_refused_not_a_crash() {
+    let w = world();
+    let mut a = w.device("alice", "alice", "пароль-1");
+    let mut c = w.device("carol", "carol", "пароль-2");
+    a.sync(None, &mut quiet).unwrap();
+    c.sync(None, &mut quiet).unwrap();
+    let lesson = w.mark(&mut a, w.alice, "5");
+    a.store()
+        .edit(w.algebra, w.alice, |doc, ed| {
+            journal::save_lesson(
+                doc,
+                ed,
+                lesson,
+                journal::LessonPatch {
+                    marks: vec![(w.student, Marks::from_stored("4").unwrap())],
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let out = a.export_bundle().unwrap();
+    assert_eq!(out.changes, 2);
+    let public = bundle::public_from_hex(&out.public_key).unwrap();
+    let mut b = bundle::open(&out.file).unwrap().verify(&public).unwrap();
+    for offer in &mut b.request.docs {
+        if offer.changes.len() == 2 {
+            offer.changes.remove(0);
+        }
+    }
+    let key = DeviceKey::from_bytes(&a.store().profile().unwrap().unwrap().device_key);
+    let crafted = bundle::seal(&b, &key);
+    let heads = c.store().doc(w.algebra).unwrap().heads();
+    let e = c.import_bundle(&crafted, &out.public_key).unwrap_err();
+    assert!(
+        e.to_string().contains("не хватает более ранних изменений"),
+        "{e}"
+    );
+    assert_eq!(c.store().doc(w.algebra).unwrap().heads(), heads);
+    // The whole bundle still goes in.
+    let r = c.import_bundle(&out.file, &out.public_key).unwrap();
+    assert_eq!(r.changes, 2);
+}

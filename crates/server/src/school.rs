@@ -439,18 +439,9 @@ impl SchoolServer {
         via: &str,
     ) -> Result<(zhurnal_sync::SyncResponse, Vec<crate::storage::AuditRecord>)> {
         let book = st.actor_book()?;
-        known_deps(req, st)?;
-        // Defence in depth: a change that parses can still make automerge panic; the request
-        // is refused and the server goes on (check only reads the storage).
-        let plan = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(req, who, school, &book, st)
-        }))
-        .map_err(|_| {
-            refuse(
-                ErrorCode::BadChange,
-                "изменение повреждено и не применяется; ничего не изменено",
-            )
-        })??;
+        // The sync core's check carries its own guards (unknown dependencies, automerge
+        // panics): the server, a device's bundle import and the tests all get them.
+        let plan = check(req, who, school, &book, st)?;
         let mut audit = Vec::new();
         if !plan.apply.is_empty() {
             audit = st.accept(
@@ -465,57 +456,6 @@ impl SchoolServer {
         }
         Ok((respond(req, who, school, st, self.budget), audit))
     }
-}
-
-/// Refuses, before automerge sees them, changes whose dependencies are neither on the server
-/// nor in the request (`409 missing_deps`): automerge 0.12 panics applying a change of an actor
-/// whose earlier changes it has never seen (found by `fuzz/sync_handler`). Changes that do not
-/// parse and unknown documents are left to [`check`], which refuses them with their own codes.
-///
-/// A document offered twice in one request is refused here too (`400 bad_request`): the
-/// storage would fail on it with a 500 (also found by the fuzzer).
-pub fn known_deps(req: &zhurnal_sync::SyncRequest, docs: &mut dyn Storage) -> Result<()> {
-    use zhurnal_journal::automerge::{Change, ReadDoc};
-    let mut seen = BTreeSet::new();
-    for offer in &req.docs {
-        if !seen.insert(offer.doc.as_str()) {
-            return Err(ServerError::Refused {
-                code: ErrorCode::BadRequest,
-                message: format!("документ «{}» назван в запросе дважды", offer.doc),
-                doc: Some(offer.doc.clone()),
-                retry_after: None,
-            });
-        }
-    }
-    for offer in req.docs.iter().filter(|o| !o.changes.is_empty()) {
-        let Ok(id) = offer.doc.parse::<DocId>() else {
-            continue;
-        };
-        let mut changes = Vec::with_capacity(offer.changes.len());
-        for bytes in &offer.changes {
-            match Change::try_from(bytes.as_slice()) {
-                Ok(c) => changes.push(c),
-                Err(_) => return Ok(()),
-            }
-        }
-        let here: BTreeSet<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
-        let doc = docs.doc(id);
-        let missing = changes.iter().flat_map(|c| c.deps()).any(|d| {
-            !here.contains(d)
-                && doc
-                    .as_ref()
-                    .is_none_or(|doc| doc.automerge().get_change_by_hash(d).is_none())
-        });
-        if missing {
-            return Err(ServerError::Refused {
-                code: ErrorCode::MissingDeps,
-                message: "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)".into(),
-                doc: Some(offer.doc.clone()),
-                retry_after: None,
-            });
-        }
-    }
-    Ok(())
 }
 
 impl SchoolServer {

@@ -214,6 +214,11 @@ fn reject(code: ErrorCode, doc: Option<&str>, message: impl Into<String>) -> Rej
 }
 
 /// Checks a request; on success, what to apply. On failure nothing may be applied.
+///
+/// Every caller gets the same guards — the server's gate, a device importing a USB bundle, the
+/// tests' servers: a change whose dependencies are nowhere is refused before automerge sees it,
+/// and a change that still makes automerge panic is refused as damaged, the caller going on
+/// (the check only reads `docs`, so nothing is half-done).
 pub fn check(
     req: &SyncRequest,
     who: &Principal,
@@ -235,6 +240,73 @@ pub fn check(
             "это устройство отключено администратором школы",
         ));
     }
+    known_deps(req, docs)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_offers(req, who, school, book, docs)
+    }))
+    .unwrap_or_else(|_| {
+        Err(reject(
+            ErrorCode::BadChange,
+            None,
+            "изменение повреждено и не применяется; ничего не изменено",
+        ))
+    })
+}
+
+/// Refuses, before automerge sees them, changes whose dependencies are neither in `docs` nor
+/// in the request (`missing_deps`): automerge 0.12 panics applying a change of an actor whose
+/// earlier changes it has never seen (found by `fuzz/sync_handler`). Changes that do not parse
+/// and unknown documents are left to [`check_offers`], which refuses them with their own codes.
+///
+/// A document offered twice in one request is refused here too (`bad_request`): a store would
+/// fail on it (also found by the fuzzer).
+fn known_deps(req: &SyncRequest, docs: &mut dyn DocSource) -> Result<(), Rejection> {
+    let mut seen = BTreeSet::new();
+    for offer in &req.docs {
+        if !seen.insert(offer.doc.as_str()) {
+            return Err(reject(
+                ErrorCode::BadRequest,
+                Some(&offer.doc),
+                format!("документ «{}» назван в запросе дважды", offer.doc),
+            ));
+        }
+    }
+    for offer in req.docs.iter().filter(|o| !o.changes.is_empty()) {
+        let Ok(id) = offer.doc.parse::<DocId>() else {
+            continue;
+        };
+        let mut changes = Vec::with_capacity(offer.changes.len());
+        for bytes in &offer.changes {
+            match Change::try_from(bytes.as_slice()) {
+                Ok(c) => changes.push(c),
+                Err(_) => return Ok(()),
+            }
+        }
+        let here: BTreeSet<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
+        let doc = docs.doc(id);
+        let missing = changes.iter().flat_map(|c| c.deps()).any(|d| {
+            !here.contains(d)
+                && doc.is_none_or(|doc| doc.automerge().get_change_by_hash(d).is_none())
+        });
+        if missing {
+            return Err(reject(
+                ErrorCode::MissingDeps,
+                Some(&offer.doc),
+                "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// [`check`] of each offered document, unguarded.
+fn check_offers(
+    req: &SyncRequest,
+    who: &Principal,
+    school: &School,
+    book: &ActorBook,
+    docs: &mut dyn DocSource,
+) -> Result<Plan, Rejection> {
     let mut plan = Plan::default();
     let mut new_actors: BTreeMap<Vec<u8>, ()> = BTreeMap::new();
     for offer in &req.docs {

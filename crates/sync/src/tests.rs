@@ -792,3 +792,54 @@ fn a_subgroup_teacher_sets_period_marks_of_his_subgroup_only() {
     journal::set_finals(two.doc(id), &ed, &year(theirs)).unwrap();
     refused(&mut two, &mut w.server, ErrorCode::ReadOnly);
 }
+
+/// The guards every caller of `check` gets (the server, a device importing a bundle): a
+/// document named twice is `bad_request`, a change whose earlier changes are nowhere is
+/// `missing_deps` — both before automerge sees the changes, and nothing is planned.
+#[test]
+fn check_refuses_a_document_named_twice_and_changes_without_their_past() {
+    let mut w = world();
+    let mut alice = Client::new(w.alice, 1);
+    sync(&mut alice, &mut w.server).unwrap();
+    let id = jid(&w, w.algebra);
+    let before = alice.docs[&id].heads();
+    let l = add_lesson_with_mark(&mut alice, id, 15, student(&w, 0), "5");
+    let ed = alice.editor();
+    journal::save_lesson(
+        alice.doc(id),
+        &ed,
+        l,
+        journal::LessonPatch {
+            marks: vec![(student(&w, 0), Marks::from_stored("4").unwrap())],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let changes: Vec<Vec<u8>> = alice.docs[&id]
+        .automerge()
+        .get_changes(&before)
+        .into_iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    assert_eq!(changes.len(), 2);
+    let offer = |changes: Vec<Vec<u8>>| crate::protocol::DocOffer {
+        doc: id.to_string(),
+        heads: vec![],
+        changes,
+    };
+    let ask = |docs| crate::SyncRequest {
+        version: crate::PROTOCOL_VERSION,
+        mark: None,
+        docs,
+    };
+    let s = &mut w.server;
+    let twice = ask(vec![offer(changes.clone()), offer(changes.clone())]);
+    let e = server::check(&twice, &alice.who, &s.school, &s.book, &mut s.docs).unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadRequest, "{e:?}");
+    let no_past = ask(vec![offer(vec![changes[1].clone()])]);
+    let e = server::check(&no_past, &alice.who, &s.school, &s.book, &mut s.docs).unwrap_err();
+    assert_eq!(e.code, ErrorCode::MissingDeps, "{e:?}");
+    let whole = ask(vec![offer(changes)]);
+    let plan = server::check(&whole, &alice.who, &s.school, &s.book, &mut s.docs).unwrap();
+    assert_eq!(plan.apply.len(), 1);
+}
