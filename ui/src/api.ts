@@ -4,6 +4,7 @@
 // school of `mock.ts` (tests, and `npm run dev` in a plain browser).
 
 import type {
+  AppCode,
   AppError,
   AppState,
   BundleResult,
@@ -33,7 +34,7 @@ import type {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const err = <T = never>(code: string, message: string): Result<T> => ({ ok: false, error: { code, message } });
+export const err = <T = never>(code: AppCode, message: string): Result<T> => ({ ok: false, error: { code, message } });
 
 export interface FileFilter {
   name: string;
@@ -125,11 +126,30 @@ export interface Api {
   pickFile(mode: "open" | "save", filters: FileFilter[], defaultPath?: string): Promise<string | null>;
 }
 
-/** Turns whatever a rejected `invoke` carries into `{code, message}`. */
+/** Every `AppCode` (the compiler checks the list is complete and has nothing else). */
+const CODE_LIST = {
+  not_found: 1,
+  invalid: 1,
+  read_only: 1,
+  no_access: 1,
+  no_profile: 1,
+  no_school: 1,
+  conflict: 1,
+  store: 1,
+  sync: 1,
+  offline: 1,
+  report: 1,
+  exists: 1,
+  locked: 1,
+} satisfies Record<AppCode, 1>;
+const CODES = new Set(Object.keys(CODE_LIST) as AppCode[]);
+
+/** Turns whatever a rejected `invoke` carries into `{code, message}` (an unknown code is
+ * `store`: the shell's own failure). */
 export function toAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "message" in e) {
     const o = e as { code?: unknown; message?: unknown };
-    return { code: typeof o.code === "string" ? o.code : "store", message: String(o.message) };
+    return { code: typeof o.code === "string" && CODES.has(o.code as AppCode) ? (o.code as AppCode) : "store", message: String(o.message) };
   }
   if (typeof e === "string") return { code: "store", message: e };
   return { code: "store", message: "Неизвестная ошибка программы" };

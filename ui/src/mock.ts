@@ -9,6 +9,7 @@ import { parseCell, parseFinal, displayCell } from "./cell";
 import { PERIOD_TITLES } from "./ru";
 import type {
   Access,
+  AppCode,
   AppState,
   CellResult,
   CellView,
@@ -193,7 +194,7 @@ export class MockBackend implements Api {
   private reportListeners = new Set<(p: ReportProgress) => void>();
   private syncListeners = new Set<(s: SyncStatus) => void>();
   private blobs = new Map<string, string>();
-  private failures: Array<{ code: string; message: string }> = [];
+  private failures: Array<{ code: AppCode; message: string }> = [];
   readonly latencyMs: number;
   /** Every set_cell the backend received, in order (tests check the queue kept it). */
   readonly received: Array<{ lesson: string; student: string; input: string }> = [];
@@ -206,15 +207,15 @@ export class MockBackend implements Api {
   }
 
   /** The next command fails with this error (tests of failure display). */
-  failNext(code: string, message: string): void {
+  failNext(code: AppCode, message: string): void {
     this.failures.push({ code, message });
   }
 
   /** The next `set_cell` fails with this error, whatever other commands run meanwhile. */
-  failNextCell(code: string, message: string): void {
+  failNextCell(code: AppCode, message: string): void {
     this.cellFailures.push({ code, message });
   }
-  private cellFailures: Array<{ code: string; message: string }> = [];
+  private cellFailures: Array<{ code: AppCode; message: string }> = [];
 
   private async answer<T>(f: () => Result<T> | Promise<Result<T>>): Promise<Result<T>> {
     if (this.latencyMs > 0) await delay(this.latencyMs);

@@ -4,7 +4,9 @@
 // name the values the UI knows of fields that are plain strings on the wire.
 
 export type { Access } from "./bindings/Access";
+export type { AppCode } from "./bindings/AppCode";
 export type { AppError } from "./bindings/AppError";
+import type { AppCode } from "./bindings/AppCode";
 export type { AppState } from "./bindings/AppState";
 export type { BundleResult } from "./bindings/BundleResult";
 export type { CellResult } from "./bindings/CellResult";
@@ -45,20 +47,8 @@ export type { WeekView } from "./bindings/WeekView";
 /** `Profile.roles`, `StaffView.roles`. */
 export type Role = "admin" | "deputy" | "subject_teacher" | "class_teacher" | "student" | "parent";
 
-/** `AppError.code`: stable, see `zhurnal_service::view::code`. */
-export type ErrorCode =
-  | "not_found"
-  | "invalid"
-  | "read_only"
-  | "no_access"
-  | "no_profile"
-  | "locked"
-  | "no_school"
-  | "conflict"
-  | "offline"
-  | "store"
-  | "sync"
-  | "report";
+/** `AppError.code`: the union generated from `zhurnal_service::view::AppCode`. */
+export type ErrorCode = AppCode;
 
 /** `MovementView.kind`, `MovementEdit.kind`. */
 export type MovementKind = "arrival" | "departure" | "transfer";

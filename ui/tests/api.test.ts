@@ -57,5 +57,8 @@ describe("the Tauri API layer", () => {
     expect(args({ staff_id: "x" })).toEqual({ staff_id: "x", staffId: "x" });
     expect(toAppError("disk full")).toEqual({ code: "store", message: "disk full" });
     expect(toAppError(new Error("boom"))).toEqual({ code: "store", message: "boom" });
+    // The shell's codes pass as they are; a code outside AppCode is the shell's own failure.
+    expect(toAppError({ code: "locked", message: "Введите PIN-код" })).toEqual({ code: "locked", message: "Введите PIN-код" });
+    expect(toAppError({ code: "teapot", message: "?" })).toEqual({ code: "store", message: "?" });
   });
 });

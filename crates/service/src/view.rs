@@ -32,24 +32,49 @@ use zhurnal_sync::access::{access, Access as DocAccess};
 #[cfg(test)]
 use ts_rs::TS;
 
-/// Stable error codes of the contract.
-pub mod code {
-    pub const NOT_FOUND: &str = "not_found";
-    pub const INVALID: &str = "invalid";
-    pub const READ_ONLY: &str = "read_only";
-    pub const NO_ACCESS: &str = "no_access";
-    pub const NO_PROFILE: &str = "no_profile";
-    pub const NO_SCHOOL: &str = "no_school";
-    pub const CONFLICT: &str = "conflict";
-    pub const STORE: &str = "store";
-    pub const SYNC: &str = "sync";
+/// The stable codes of a failed command (`AppError.code`), as the window tells them apart. On
+/// the wire each is its snake_case name (`"not_found"`); TypeScript gets the same union from
+/// `ui/src/bindings/AppCode.ts`, so a code cannot drift between the two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AppCode {
+    NotFound,
+    Invalid,
+    ReadOnly,
+    NoAccess,
+    /// No local profile chosen yet.
+    NoProfile,
+    /// The file holds no school.
+    NoSchool,
+    Conflict,
+    Store,
+    Sync,
     /// The server could not be reached (a status, not a failure: nothing is lost).
-    pub const OFFLINE: &str = "offline";
-    pub const REPORT: &str = "report";
+    Offline,
+    Report,
     /// The file to write exists: the user is asked before it is replaced.
-    pub const EXISTS: &str = "exists";
-    /// The profile at work has a local PIN that was not entered (see [`super::App::unlock`]).
-    pub const LOCKED: &str = "locked";
+    Exists,
+    /// The profile at work has a local PIN that was not entered (see [`App::unlock`]).
+    Locked,
+}
+
+/// The codes by the names the use cases write them with (`code::NOT_FOUND`).
+pub mod code {
+    use super::AppCode;
+    pub const NOT_FOUND: AppCode = AppCode::NotFound;
+    pub const INVALID: AppCode = AppCode::Invalid;
+    pub const READ_ONLY: AppCode = AppCode::ReadOnly;
+    pub const NO_ACCESS: AppCode = AppCode::NoAccess;
+    pub const NO_PROFILE: AppCode = AppCode::NoProfile;
+    pub const NO_SCHOOL: AppCode = AppCode::NoSchool;
+    pub const CONFLICT: AppCode = AppCode::Conflict;
+    pub const STORE: AppCode = AppCode::Store;
+    pub const SYNC: AppCode = AppCode::Sync;
+    pub const OFFLINE: AppCode = AppCode::Offline;
+    pub const REPORT: AppCode = AppCode::Report;
+    pub const EXISTS: AppCode = AppCode::Exists;
+    pub const LOCKED: AppCode = AppCode::Locked;
 }
 
 /// A failed command: `code` is stable (see [`code`]), `message` is Russian, for the user.
@@ -57,24 +82,21 @@ pub mod code {
 #[cfg_attr(test, derive(TS))]
 #[error("{message}")]
 pub struct AppError {
-    pub code: String,
+    pub code: AppCode,
     pub message: String,
 }
 
 impl AppError {
     /// An error with its message as a sentence (a capital first letter), whichever layer
     /// worded it.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: AppCode, message: impl Into<String>) -> Self {
         let message = message.into();
         let mut chars = message.chars();
         let message = match chars.next() {
             Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
             _ => message,
         };
-        Self {
-            code: code.to_string(),
-            message,
-        }
+        Self { code, message }
     }
 }
 
@@ -3776,6 +3798,7 @@ mod tests {
         let fresh = tempfile::tempdir().unwrap();
         let cfg = Config::new().with_out_dir(fresh.path());
         AppError::export_all(&cfg).unwrap();
+        AppCode::export_all(&cfg).unwrap();
         AppState::export_all(&cfg).unwrap();
         StaffView::export_all(&cfg).unwrap();
         JournalRef::export_all(&cfg).unwrap();
