@@ -97,7 +97,22 @@ fn need(db: &Path) -> Result<(), String> {
 
 fn client(db: &Path) -> Result<Client, String> {
     need(db)?;
-    Client::open(db).map_err(|e| e.to_string())
+    Client::open(db).map_err(|e| said(&e))
+}
+
+/// A sync error with what to type next: the client library says what is wrong and what to do,
+/// the command line which command does it (and the stable code of a refusal, for scripts).
+fn said(e: &zhurnal_client::ClientError) -> String {
+    use zhurnal_client::ClientError as E;
+    match e {
+        E::NotEnrolled { db } => {
+            format!("{e} — zhurnal login --db {db} --server АДРЕС --login ЛОГИН")
+        }
+        E::NoLink { .. } => format!("{e} (zhurnal bundle export)"),
+        E::Unauthorized { .. } => format!("{e} — zhurnal login"),
+        E::Refused { code, .. } => format!("{e} [{code}]"),
+        _ => e.to_string(),
+    }
 }
 
 /// Bytes as a person reads them: a day's sync is a few hundred bytes.
@@ -226,11 +241,7 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
                         }
                     );
                 })
-                .map_err(|e| match &e {
-                    // The stable code too, for scripts: `[read_only]`, `[revoked_device]`, …
-                    zhurnal_client::ClientError::Refused { code, .. } => format!("{e} [{code}]"),
-                    _ => e.to_string(),
-                })?;
+                .map_err(|e| said(&e))?;
             for d in &r.status.docs {
                 eprintln!("  {}", d.describe());
             }
@@ -278,7 +289,7 @@ fn bundle(command: BundleCommand) -> Result<(), String> {
     match command {
         BundleCommand::Export { db, out } => {
             let mut c = client(&db)?;
-            let e = c.export_bundle().map_err(|e| e.to_string())?;
+            let e = c.export_bundle().map_err(|e| said(&e))?;
             std::fs::write(&out, &e.file)
                 .map_err(|err| format!("не удалось записать «{}»: {err}", out.display()))?;
             println!(

@@ -218,7 +218,7 @@ fn apply(
         as_staff: args.as_staff.as_deref(),
         add_lesson: args.add_lesson,
     };
-    let out = z.set_cell(&edit).map_err(|e| e.to_string())?;
+    let out = z.set_cell(&edit).map_err(said)?;
     let shown = if out.shown.is_empty() {
         "пусто".to_string()
     } else {
@@ -297,7 +297,22 @@ fn open(db: &Path) -> Result<Zhurnal, String> {
             db.display()
         ));
     }
-    Zhurnal::open(db).map_err(|e| e.to_string())
+    Zhurnal::open(db).map_err(said)
+}
+
+/// A use case's error with what to type next: the library says what is wrong and what to do,
+/// the command line which command does it.
+fn said(e: zhurnal_service::ServiceError) -> String {
+    use zhurnal_service::ServiceError as E;
+    match &e {
+        E::NoSchool(db) => format!(
+            "{e}. Демонстрационная школа: zhurnal demo --db {db}; школа с сервера: \
+             zhurnal login --db {db} --server АДРЕС --login ЛОГИН, затем zhurnal sync --db {db}"
+        ),
+        E::NoLesson { .. } => format!("{e} — повторите команду с --add-lesson"),
+        E::SeveralLessons { .. } => format!("{e} — --lesson N"),
+        _ => e.to_string(),
+    }
 }
 
 fn kib(bytes: i64) -> String {

@@ -181,6 +181,17 @@ fn when(t: &str) -> &str {
 }
 
 pub fn run(command: ServerCommand) -> Result<(), String> {
+    run_command(command).map_err(|e| {
+        // The library says what is missing; here, what to type.
+        if e.ends_with(zhurnal_server::storage::NO_SCHOOL) {
+            format!("{e} — zhurnal school init --db ФАЙЛ … (или zhurnal demo --db ФАЙЛ)")
+        } else {
+            e
+        }
+    })
+}
+
+fn run_command(command: ServerCommand) -> Result<(), String> {
     match command {
         ServerCommand::Serve { db, listen } => {
             let server = open(&db)?;

@@ -276,7 +276,8 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
                 "--value",
                 "5",
             ],
-            "нет урока",
+            // The library's words, then the command line's: what to type.
+            "нет урока: сначала добавьте урок — повторите команду с --add-lesson",
         ),
     ];
     for (args, expected) in cases {

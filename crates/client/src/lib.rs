@@ -46,20 +46,21 @@ use zhurnal_sync::{ErrorCode, Rejection};
 pub use retry::Backoff;
 pub use transport::{Answer, Http, LinkError, Transport};
 
-/// Errors of the device's sync, in the teacher's words; each says what to do next.
+/// Errors of the device's sync, in the teacher's words; each says what to do next, without
+/// naming a command: the command line adds what to type, the app what to press.
 #[derive(Debug, Error)]
 pub enum ClientError {
-    #[error("это устройство ещё не подключено к серверу школы. Войдите: zhurnal login --db {db} --server АДРЕС --login ЛОГИН")]
+    #[error("это устройство ещё не подключено к серверу школы: войдите на сервер школы с логином и паролем от администратора")]
     NotEnrolled { db: String },
     #[error("«{0}» — не адрес сервера: ожидается http://… или https://…")]
     BadUrl(String),
-    #[error("нет связи с сервером {server} ({detail}). Всё введённое сохранено на этом устройстве: синхронизируйте, когда появится связь, или перенесите изменения на флешке (zhurnal bundle export)")]
+    #[error("нет связи с сервером {server} ({detail}). Всё введённое сохранено на этом устройстве: синхронизируйте, когда появится связь, или перенесите изменения на флешке")]
     NoLink { server: String, detail: String },
     #[error("сервер {server} сейчас не может ответить (ошибка {status}). Всё введённое сохранено на этом устройстве; попробуйте позже")]
     ServerFault { server: String, status: u16 },
     #[error("неверный логин или пароль")]
     BadCredentials,
-    #[error("сервер не узнал это устройство ({message}). Войдите заново: zhurnal login")]
+    #[error("сервер не узнал это устройство ({message}): войдите на сервер заново")]
     Unauthorized { message: String },
     #[error("сервер отказал: {message}{}", doc.as_deref().map(|d| format!(" (документ {d})")).unwrap_or_default())]
     Refused {

@@ -259,6 +259,10 @@ impl DocSource for SqliteStorage {
     }
 }
 
+/// Why a server's file cannot serve: it holds no school yet (the command line adds how to make
+/// one).
+pub const NO_SCHOOL: &str = "в базе сервера нет школы: создайте её";
+
 impl Storage for SqliteStorage {
     fn school(&mut self) -> Result<School> {
         let id = self
@@ -267,12 +271,7 @@ impl Storage for SqliteStorage {
             .into_iter()
             .filter(|d| d.kind == DocKind::School)
             .max_by_key(|d| d.year)
-            .ok_or_else(|| {
-                StorageError(
-                    "в базе сервера нет школы: создайте её (zhurnal school init или zhurnal demo)"
-                        .into(),
-                )
-            })?;
+            .ok_or_else(|| StorageError(NO_SCHOOL.into()))?;
         Ok(zhurnal_journal::school::school(self.store.doc(id)?)?)
     }
 

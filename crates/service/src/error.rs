@@ -16,10 +16,13 @@ impl std::fmt::Display for RowError {
     }
 }
 
-/// Errors of the use cases, in the user's words; each says what to do next.
+/// Errors of the use cases, in the user's words; each says what to do next, without naming a
+/// command (the command line adds what to type: `said` in crates/cli).
 #[derive(Debug, Error)]
 pub enum ServiceError {
-    #[error("в базе «{0}» нет школы. Создайте демонстрационную школу: zhurnal demo --db {0}")]
+    #[error(
+        "в базе «{0}» нет школы: создайте демонстрационную школу или получите школу с сервера"
+    )]
     NoSchool(String),
     #[error("класса «{name}» нет. Есть классы: {known}")]
     NoClass { name: String, known: String },
@@ -35,13 +38,13 @@ pub enum ServiceError {
     AmbiguousStudent { class: String, name: String },
     #[error("нет сотрудника «{0}»")]
     NoStaff(String),
-    #[error("{date}: в журнале «{subject}» нет урока{group}. Чтобы добавить урок, повторите команду с --add-lesson")]
+    #[error("{date}: в журнале «{subject}» нет урока{group}: сначала добавьте урок")]
     NoLesson {
         subject: String,
         date: String,
         group: String,
     },
-    #[error("{date}: в журнале «{subject}» несколько уроков ({numbers}); укажите номер урока: --lesson N")]
+    #[error("{date}: в журнале «{subject}» несколько уроков ({numbers}): укажите номер урока")]
     SeveralLessons {
         subject: String,
         date: String,
@@ -70,3 +73,31 @@ pub enum ServiceError {
 }
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The use cases' words name no command: the app has buttons, not a command line (the CLI
+    /// adds what to type).
+    #[test]
+    fn no_message_names_a_command() {
+        let all = [
+            ServiceError::NoSchool("школа.sqlite3".into()),
+            ServiceError::NoLesson {
+                subject: "Алгебра".into(),
+                date: "07.09.2025".into(),
+                group: String::new(),
+            },
+            ServiceError::SeveralLessons {
+                subject: "Алгебра".into(),
+                date: "07.09.2025".into(),
+                numbers: "1, 2".into(),
+            },
+        ];
+        for e in all {
+            let text = e.to_string();
+            assert!(!text.contains("zhurnal") && !text.contains("--"), "{text}");
+        }
+    }
+}
