@@ -192,6 +192,46 @@ impl Store {
         Ok(())
     }
 
+    /// Wrong local PINs of a staff member in a row, and until when (unix seconds) the next try
+    /// must wait: kept in `meta`, so that closing and opening the app does not reset them.
+    pub fn pin_tries(&self, staff_id: &str) -> Result<(u32, Option<i64>)> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [format!("pin_tries:{staff_id}")],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(v) = v else {
+            return Ok((0, None));
+        };
+        let mut parts = v.split(' ');
+        let n = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        let until = parts.next().and_then(|p| p.parse().ok());
+        Ok((n, until))
+    }
+
+    /// Sets [`Store::pin_tries`]; `(0, None)` forgets them.
+    pub fn set_pin_tries(&mut self, staff_id: &str, n: u32, until: Option<i64>) -> Result<()> {
+        let key = format!("pin_tries:{staff_id}");
+        if n == 0 && until.is_none() {
+            self.conn
+                .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        } else {
+            let value = match until {
+                Some(u) => format!("{n} {u}"),
+                None => n.to_string(),
+            };
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Records a successful sync at `at` (unix seconds) and clears the last error.
     pub fn record_sync_ok(&mut self, at: i64) -> Result<()> {
         self.conn.execute(
@@ -304,6 +344,21 @@ mod tests {
             store.local_pin("staff-2").unwrap().as_deref(),
             Some("$argon2id$two")
         );
+        // The wrong tries and the wait after them survive a restart.
+        assert_eq!(store.pin_tries("staff-2").unwrap(), (0, None));
+        store.set_pin_tries("staff-2", 3, None).unwrap();
+        store
+            .set_pin_tries("staff-1", 5, Some(1_800_000_000))
+            .unwrap();
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.pin_tries("staff-2").unwrap(), (3, None));
+        assert_eq!(
+            store.pin_tries("staff-1").unwrap(),
+            (5, Some(1_800_000_000))
+        );
+        store.set_pin_tries("staff-1", 0, None).unwrap();
+        assert_eq!(store.pin_tries("staff-1").unwrap(), (0, None));
     }
 
     #[test]

@@ -5,25 +5,30 @@
 //!
 //! A profile with a PIN starts locked: every command that works as that person refuses
 //! (`locked`) until the PIN is entered ([`App::unlock`]); «Заблокировать» ([`App::lock`])
-//! locks it again when the teacher walks away. Five wrong PINs in a row make the next try wait.
+//! locks it again when the teacher walks away. Five wrong PINs in a row make the next try wait,
+//! longer each time; the count and the wait are kept in the file, so restarting the app does not
+//! reset them.
 
 use super::*;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
-use std::time::{Duration, Instant};
 
 /// Wrong PINs in a row after which the next try must wait.
 const TRIES: u32 = 5;
-/// How long it must wait.
-const WAIT: Duration = Duration::from_secs(30);
+/// How long it must wait after the first five (seconds); each further five double it, up to
+/// an hour.
+const WAIT_SECS: i64 = 30;
+const WAIT_MAX_SECS: i64 = 3600;
 
-/// The session's PIN state: whose PIN was entered, and how many wrong ones since.
+/// The session's PIN state: whose PIN was entered.
 #[derive(Default)]
 pub(super) struct PinState {
     unlocked: Option<StaffId>,
-    failures: u32,
-    wait_until: Option<Instant>,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 fn hash(pin: &str) -> String {
@@ -71,29 +76,32 @@ impl App {
 
     /// Checks `pin` against `staff`'s, counting wrong ones (a wait after [`TRIES`]).
     fn verify_pin(&mut self, staff: StaffId, pin: &str) -> AppResult<()> {
-        if let Some(until) = self.pin.wait_until {
-            let now = Instant::now();
-            if now < until {
-                let secs = (until - now).as_secs() + 1;
-                return Err(AppError::new(
-                    code::LOCKED,
-                    format!("Слишком много неверных PIN-кодов: попробуйте снова через {secs} с"),
-                ));
-            }
-            self.pin.wait_until = None;
+        let key = staff.to_string();
+        let (failures, until) = self.with_store(|s| s.pin_tries(&key))?;
+        if let Some(until) = until.filter(|u| *u > now()) {
+            return Err(AppError::new(
+                code::LOCKED,
+                format!(
+                    "Слишком много неверных PIN-кодов: попробуйте снова через {} с",
+                    until - now()
+                ),
+            ));
         }
         let Some(hash) = self.pin_of(staff)? else {
             return Ok(());
         };
         if matches(pin.trim(), &hash) {
-            self.pin.failures = 0;
+            if failures > 0 || until.is_some() {
+                self.with_store(|s| s.set_pin_tries(&key, 0, None))?;
+            }
             return Ok(());
         }
-        self.pin.failures += 1;
-        if self.pin.failures >= TRIES {
-            self.pin.failures = 0;
-            self.pin.wait_until = Some(Instant::now() + WAIT);
-        }
+        let failures = failures + 1;
+        let wait = (failures % TRIES == 0).then(|| {
+            let doublings = (failures / TRIES - 1).min(7);
+            now() + (WAIT_SECS << doublings).min(WAIT_MAX_SECS)
+        });
+        self.with_store(|s| s.set_pin_tries(&key, failures, wait))?;
         Err(AppError::new(code::LOCKED, "Неверный PIN-код"))
     }
 
@@ -149,7 +157,10 @@ impl App {
         }
         let new = new.map(str::trim).filter(|p| !p.is_empty());
         let hashed = new.map(checked_new).transpose()?.map(hash);
-        self.with_store(|s| s.set_local_pin(&id.to_string(), hashed.as_deref()))?;
+        self.with_store(|s| {
+            s.set_local_pin(&id.to_string(), hashed.as_deref())?;
+            s.set_pin_tries(&id.to_string(), 0, None)
+        })?;
         self.pin.unlocked = Some(id);
         self.state()
     }
@@ -172,7 +183,10 @@ impl App {
         if school.staff_member(id).is_none() {
             return Err(not_found("такого сотрудника в школе нет"));
         }
-        self.with_store(|s| s.set_local_pin(&id.to_string(), None))?;
+        self.with_store(|s| {
+            s.set_local_pin(&id.to_string(), None)?;
+            s.set_pin_tries(&id.to_string(), 0, None)
+        })?;
         self.staff_list()
     }
 }
@@ -307,8 +321,31 @@ mod tests {
             "{e:?}"
         );
         assert!(app.state().unwrap().locked);
-        // Once the wait is over the right PIN opens it.
-        app.pin.wait_until = Some(Instant::now());
+        // Closing and opening the app does not shorten the wait.
+        drop(app);
+        let mut app = App::open(&path).unwrap();
+        let e = app.unlock("2468").unwrap_err();
+        assert!(
+            e.message.starts_with("Слишком много неверных PIN-кодов"),
+            "{e:?}"
+        );
+        let who = ids.algebra_teacher.clone();
+        let (n, until) = app.with_store(|s| s.pin_tries(&who)).unwrap();
+        assert_eq!(n, TRIES);
+        assert!(until.unwrap() - now() <= WAIT_SECS);
+        // Once the wait is over the right PIN opens it, and the count starts again.
+        app.with_store(|s| s.set_pin_tries(&who, n, Some(now() - 1)))
+            .unwrap();
         assert!(!app.unlock("2468").unwrap().locked);
+        assert_eq!(app.with_store(|s| s.pin_tries(&who)).unwrap(), (0, None));
+        // Five more wrong ones after five earlier wait twice as long.
+        app.lock().unwrap();
+        app.with_store(|s| s.set_pin_tries(&who, TRIES, None))
+            .unwrap();
+        for _ in 0..TRIES {
+            assert_eq!(app.unlock("0000").unwrap_err().message, "Неверный PIN-код");
+        }
+        let (_, until) = app.with_store(|s| s.pin_tries(&who)).unwrap();
+        assert!(until.unwrap() - now() > WAIT_SECS, "{until:?}");
     }
 }
