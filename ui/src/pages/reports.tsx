@@ -65,6 +65,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
     setResult(null);
     setNote(null);
     setReplace(null);
+    setPages(""); // the pages of the last document are not this one's
   }, [cls?.id, kind, period, student, month, twoSided]);
   useEffect(() => {
     if (spec.student && cls) void api.roster(cls.id).then((r) => r.ok && setRoster(r.value));
