@@ -18,6 +18,7 @@
 pub mod calendar;
 pub mod entry;
 pub mod ids;
+pub mod login;
 pub mod model;
 pub mod numerals;
 pub mod settings;

@@ -950,7 +950,7 @@ impl SchoolServer {
     pub fn slips(
         &self,
         class_name: &str,
-    ) -> Result<(String, Vec<zhurnal_reports::parents::Credential>)> {
+    ) -> Result<(String, Vec<zhurnal_domain::login::Credential>)> {
         let (school, year) = {
             let mut st = self.storage();
             (st.school()?, Self::year(&mut **st).unwrap_or_default())
@@ -978,7 +978,7 @@ impl SchoolServer {
             let (login, password) = match existing {
                 Some(u) => (u.login.clone(), self.reset(u.id)?),
                 None => {
-                    let login = zhurnal_reports::parents::login_for(&s.name, &taken);
+                    let login = zhurnal_domain::login::login_for(&s.name, &taken);
                     let (_, p) = self.add_account(&NewAccount {
                         login: login.clone(),
                         password: None,
@@ -988,7 +988,7 @@ impl SchoolServer {
                 }
             };
             taken.insert(login.clone());
-            out.push(zhurnal_reports::parents::Credential {
+            out.push(zhurnal_domain::login::Credential {
                 name: s.name.full(),
                 role: "ученик".into(),
                 login,
@@ -1013,7 +1013,7 @@ impl SchoolServer {
                         },
                         None => s.name.clone(),
                     };
-                    let mut login = zhurnal_reports::parents::login_for(&base, &taken);
+                    let mut login = zhurnal_domain::login::login_for(&base, &taken);
                     if parent.is_none() {
                         login = format!("{login}.rod");
                     }
@@ -1026,7 +1026,7 @@ impl SchoolServer {
                 }
             };
             taken.insert(login.clone());
-            out.push(zhurnal_reports::parents::Credential {
+            out.push(zhurnal_domain::login::Credential {
                 name,
                 role: format!("родитель ученика {}", s.name.full()),
                 login,
