@@ -2,19 +2,8 @@ import { render } from "preact";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../src/app";
 import { MockBackend } from "../src/mock";
+import { $, click, waitFor } from "./dom";
 
-const $ = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
-
-async function waitFor<T>(f: () => T | null | undefined | false, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${f.toString()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const click = (el: HTMLElement) => el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
 const change = (el: HTMLSelectElement | HTMLInputElement, value: string) => {
   el.value = value;
   el.dispatchEvent(new Event("change", { bubbles: true }));

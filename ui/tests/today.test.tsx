@@ -8,20 +8,8 @@ import { MockBackend, MOCK_TODAY } from "../src/mock";
 import { firstTicked } from "../src/pages/finals";
 import { dayMonth, lessonState, todayTitle } from "../src/pages/week";
 import type { GridView, WeekLesson, WeekView } from "../src/types";
+import { $, $$, click, waitFor } from "./dom";
 
-const $ = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
-const $$ = (prefix: string) => [...document.querySelectorAll(`[data-testid^="${prefix}"]`)] as HTMLElement[];
-
-async function waitFor<T>(f: () => T | null | undefined | false, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${f.toString()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const click = (el: HTMLElement) => el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
 const type = (el: HTMLInputElement, value: string) => {
   el.value = value;
   el.dispatchEvent(new Event("input", { bubbles: true }));

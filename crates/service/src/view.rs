@@ -1585,6 +1585,13 @@ impl App {
         }
     }
 
+    /// A lesson of the journal as it is in the file now, as the lesson panel shows it.
+    fn lesson_now(&mut self, ctx: &JournalCtx, id: LessonId) -> AppResult<LessonView> {
+        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, id)?
+            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        Ok(Self::lesson_view(&ctx.school, &l))
+    }
+
     fn lesson_view(school: &School, l: &Lesson) -> LessonView {
         let work_type = l
             .marks
@@ -1950,9 +1957,7 @@ impl App {
             .z()?
             .store()
             .edit(ctx.doc, who, |doc, ed| journal::add_lesson(doc, ed, &draft))?;
-        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, id)?
-            .ok_or_else(|| not_found("урок не найден в журнале"))?;
-        Ok(Self::lesson_view(&ctx.school, &l))
+        self.lesson_now(&ctx, id)
     }
 
     /// Saves the lesson panel: date, topic, homework.
@@ -1983,9 +1988,7 @@ impl App {
         self.z()?.store().edit(ctx.doc, who, |doc, ed| {
             journal::save_lesson(doc, ed, lid, patch)
         })?;
-        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
-            .ok_or_else(|| not_found("урок не найден в журнале"))?;
-        Ok(Self::lesson_view(&ctx.school, &l))
+        self.lesson_now(&ctx, lid)
     }
 
     /// «Все присутствуют»: the lesson's attendance is taken, with whoever is marked absent or
@@ -1999,8 +2002,7 @@ impl App {
         let ctx = self.writable(class_id, subject_id)?;
         let who = self.who()?;
         let lid: LessonId = parse_id(lesson_id, "урока")?;
-        journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
-            .ok_or_else(|| not_found("урок не найден в журнале"))?;
+        self.lesson_now(&ctx, lid)?;
         let patch = LessonPatch {
             attendance_taken: Some(true),
             ..Default::default()
@@ -2008,9 +2010,7 @@ impl App {
         self.z()?.store().edit(ctx.doc, who, |doc, ed| {
             journal::save_lesson(doc, ed, lid, patch)
         })?;
-        let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
-            .ok_or_else(|| not_found("урок не найден в журнале"))?;
-        Ok(Self::lesson_view(&ctx.school, &l))
+        self.lesson_now(&ctx, lid)
     }
 
     fn class_with(

@@ -213,6 +213,15 @@ fn reject(code: ErrorCode, doc: Option<&str>, message: impl Into<String>) -> Rej
     }
 }
 
+/// A change whose earlier changes are nowhere: the device sends the document in full next time.
+fn missing_deps(doc: &str) -> Rejection {
+    reject(
+        ErrorCode::MissingDeps,
+        Some(doc),
+        "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)",
+    )
+}
+
 /// Checks a request; on success, what to apply. On failure nothing may be applied.
 ///
 /// Every caller gets the same guards — the server's gate, a device importing a USB bundle, the
@@ -289,11 +298,7 @@ fn known_deps(req: &SyncRequest, docs: &mut dyn DocSource) -> Result<(), Rejecti
                 && doc.is_none_or(|doc| doc.automerge().get_change_by_hash(d).is_none())
         });
         if missing {
-            return Err(reject(
-                ErrorCode::MissingDeps,
-                Some(&offer.doc),
-                "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)",
-            ));
+            return Err(missing_deps(&offer.doc));
         }
     }
     Ok(())
@@ -380,11 +385,7 @@ fn check_offers(
             )
         })?;
         if !copy.get_missing_deps(&[]).is_empty() {
-            return Err(reject(
-                ErrorCode::MissingDeps,
-                Some(name),
-                "не хватает более ранних изменений: отправьте журнал целиком (синхронизируйте ещё раз)",
-            ));
+            return Err(missing_deps(name));
         }
         if let Some(groups) = subgroup_only(school, who.user, id) {
             let roster = docs.doc(DocId::roster(id.year, groups.class)).map(|d| {

@@ -251,9 +251,7 @@ impl App {
             .into_iter()
             .find(|(_, n, g)| *n == number && *g == subgroup);
         if let Some((id, _, _)) = existing {
-            let l = journal::lesson(self.z()?.store().doc(ctx.doc)?, id)?
-                .ok_or_else(|| not_found("урок не найден в журнале"))?;
-            return Ok(Self::lesson_view(&ctx.school, &l));
+            return self.lesson_now(&ctx, id);
         }
         self.add_lesson_numbered(ctx, subgroup, day, Some(number))
     }
