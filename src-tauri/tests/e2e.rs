@@ -193,7 +193,8 @@ async fn a_quarterly_copy_from_the_reports_page() {
         let copy = dest.to_str().unwrap().to_string();
         set_field(&c, "report-dest", &copy).await;
         click_id(&c, "report-save").await;
-        let note = wait_text(&c, "report-note").await;
+        // The refusal above may still be on screen for a moment: wait for this answer.
+        let note = wait_text_where(&c, "report-note", |t| t.starts_with("Сохранено")).await;
         assert!(note.starts_with("Сохранено"), "{note}");
         std::fs::write(&copy, b"an older file").unwrap();
         click_id(&c, "report-save").await;
@@ -367,6 +368,18 @@ async fn wait_text(c: &fantoccini::Client, id: &str) -> String {
     loop {
         let t = text_content(c, &testid(id)).await;
         if !t.is_empty() || start.elapsed().as_secs() > 20 {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The text of an element once it says what `done` looks for (or what it says after 20 s).
+async fn wait_text_where(c: &fantoccini::Client, id: &str, done: impl Fn(&str) -> bool) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let t = text_content(c, &testid(id)).await;
+        if done(&t) || start.elapsed().as_secs() > 20 {
             return t;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

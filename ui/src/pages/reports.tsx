@@ -98,6 +98,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
   const save = async (overwrite: boolean) => {
     if (!result) return;
     setReplace(null);
+    setNote(null); // the last answer is not this one's
     const r = await api.saveReport(result.path, dest, overwrite);
     if (r.ok) setNote({ ok: true, text: `Сохранено: ${dest}` });
     else if (r.error.code === "exists") {
@@ -234,6 +235,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
                 type="button"
                 data-testid="report-print"
                 onClick={async () => {
+                  setNote(null);
                   const r = await api.printReport(result.path, pages);
                   const what = pages.trim() ? `Страницы ${pages.trim()} отправлены на печать` : "Отправлено на печать";
                   setNote(r.ok ? { ok: true, text: what } : { ok: false, text: r.error.message });
@@ -245,6 +247,7 @@ export function ReportsPage({ api, journals, year }: { api: Api; journals: Journ
                 type="button"
                 data-testid="report-open"
                 onClick={async () => {
+                  setNote(null);
                   const r = await api.openReport(result.path);
                   setNote(r.ok ? { ok: true, text: "Документ открыт в программе просмотра" } : { ok: false, text: r.error.message });
                 }}
