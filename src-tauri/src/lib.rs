@@ -1046,4 +1046,6 @@ pub fn run(context: tauri::Context<tauri::Wry>) {
 }
 
 #[cfg(test)]
+mod contract;
+#[cfg(test)]
 mod tests;
