@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs each cargo-fuzz target for N seconds (default 60): the sync body decoding (wire_decode),
-# the server's whole sync handler on a fresh store (sync_handler), and bundle open/verify/import
-# (bundle_import). Needs cargo-fuzz (`cargo install cargo-fuzz --locked`); stable Rust is made
-# to accept the nightly flags libFuzzer needs with RUSTC_BOOTSTRAP=1.
+# the server's whole sync handler on a fresh store (sync_handler), bundle open/verify/import on
+# the server (bundle_import) and on a device from a USB stick (device_bundle_import). Installs
+# cargo-fuzz when it is missing; stable Rust is made to accept the nightly flags libFuzzer needs
+# with RUSTC_BOOTSTRAP=1.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET…]
 #
@@ -14,10 +15,10 @@ cd "$(dirname "$0")/../fuzz"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(wire_decode sync_handler bundle_import)
+[ ${#targets[@]} -gt 0 ] || targets=(wire_decode sync_handler bundle_import device_bundle_import)
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/target}"
-command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is missing: cargo install cargo-fuzz --locked" >&2; exit 1; }
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   echo "== $t: $seconds s"

@@ -24,6 +24,9 @@ pub struct Fixture {
     /// Real changes by the teacher's device to her journal (a lesson and its marks), not yet
     /// on the server.
     pub changes: Vec<(DocId, Vec<u8>)>,
+    /// Another device of the school (the demo as it was before the teacher's edits), importing
+    /// bundles from a USB stick: the device's side of [`zhurnal_client::Client::import_bundle`].
+    pub receiver: zhurnal_client::Client,
 }
 
 /// The fixture, made once per process.
@@ -53,6 +56,9 @@ fn make() -> Fixture {
     // The teacher's device: a copy of the school, edited before the server sees it.
     let device_db = dir.path().join("device.db");
     std::fs::copy(&db, &device_db).expect("a copy");
+    let receiver_db = dir.path().join("receiver.db");
+    std::fs::copy(&db, &receiver_db).expect("a copy");
+    let receiver = zhurnal_client::Client::open(&receiver_db).expect("the receiving device");
     let server = SchoolServer::open(&db).expect("the server opens");
     let (teacher, journal) = {
         let mut st = server.storage();
@@ -129,7 +135,19 @@ fn make() -> Fixture {
         docs,
         changes,
         server,
+        receiver,
     }
+}
+
+/// What a refused bundle must not change on a device: every document's heads.
+pub fn device_fingerprint(store: &mut zhurnal_store::Store) -> Vec<(DocId, Vec<ChangeHash>)> {
+    let mut heads = Vec::new();
+    for id in store.doc_ids().expect("the documents") {
+        let mut h = store.doc(id).map(|d| d.heads()).unwrap_or_default();
+        h.sort();
+        heads.push((id, h));
+    }
+    heads
 }
 
 /// What a refused request must not change: every document's heads, the audit ledger, the
