@@ -194,6 +194,7 @@ pub fn run(command: ServerCommand) -> Result<(), String> {
 fn run_command(command: ServerCommand) -> Result<(), String> {
     match command {
         ServerCommand::Serve { db, listen } => {
+            log_requests()?;
             let server = open(&db)?;
             let name = server.school_name().map_err(|e| e.to_string())?;
             zhurnal_server::http::run(server, &listen, |addr| {
@@ -415,4 +416,30 @@ fn user(command: UserCommand) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Prints the server's request log on standard error, one line a request (route, user and
+/// device ids, outcome, time; see `zhurnal_server::http`). `ZHURNAL_LOG`: `off`, `error`,
+/// `warn`, `info` (the default) or `debug`.
+fn log_requests() -> Result<(), String> {
+    use tracing_subscriber::filter::LevelFilter;
+    let level = match std::env::var("ZHURNAL_LOG").unwrap_or_default().trim() {
+        "" | "info" => LevelFilter::INFO,
+        "off" => LevelFilter::OFF,
+        "error" => LevelFilter::ERROR,
+        "warn" => LevelFilter::WARN,
+        "debug" => LevelFilter::DEBUG,
+        other => {
+            return Err(format!(
+                "ZHURNAL_LOG={other}: ожидается off, error, warn, info или debug"
+            ))
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(false)
+        .with_writer(std::io::stderr)
+        .try_init()
+        .map_err(|e| format!("журнал запросов не запущен: {e}"))
 }

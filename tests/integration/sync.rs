@@ -24,10 +24,12 @@ impl Server {
     }
 
     fn start_at(db: &Path, listen: &str) -> Server {
+        // The request log goes beside the school file (read by `stop`).
+        let log = std::fs::File::create(Self::log_path(db)).unwrap();
         let mut child = zhurnal()
             .args(["serve", "--db", s(db), "--listen", listen])
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("zhurnal serve starts");
         let mut line = String::new();
@@ -46,8 +48,13 @@ impl Server {
         }
     }
 
-    /// SIGTERM; the server finishes cleanly and says so.
-    fn stop(mut self) {
+    fn log_path(db: &Path) -> PathBuf {
+        db.with_extension("serve.log")
+    }
+
+    /// SIGTERM; the server finishes cleanly and says so. Its request log: one line a request,
+    /// with the route and the outcome, and never a password.
+    fn stop(mut self) -> String {
         let pid = self.child.id().to_string();
         assert!(std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -59,7 +66,15 @@ impl Server {
         let status = self.child.wait().unwrap();
         assert!(status.success(), "serve exited with {status}");
         assert!(rest.contains("Сервер остановлен"), "{rest}");
+        let log = std::fs::read_to_string(Self::log_path(&self.db)).unwrap();
+        let answered: Vec<&str> = log.lines().filter(|l| l.contains("answered")).collect();
+        assert!(!answered.is_empty(), "no request logged:\n{log}");
+        for l in &answered {
+            assert!(l.contains("route=/api/v1/") && l.contains("status="), "{l}");
+        }
+        assert!(!log.contains(PASSWORD), "the log shows a password:\n{log}");
         std::mem::forget(self);
+        log
     }
 }
 
@@ -406,7 +421,14 @@ fn three_devices_edit_offline_and_converge(order: [usize; 3]) {
         st.contains("Не отправлено изменений: 0, конфликтов: 1"),
         "{st}"
     );
-    server.stop();
+    // Each device's syncs are in the server's log under its user, answered 200.
+    let log = server.stop();
+    let synced = log
+        .lines()
+        .filter(|l| l.contains("route=/api/v1/sync") && l.contains("status=200"))
+        .filter(|l| l.contains("user="))
+        .count();
+    assert!(synced >= 6, "{log}");
 }
 
 #[test]

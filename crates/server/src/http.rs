@@ -2,18 +2,25 @@
 //! request, runs the matching [`SchoolServer`] operation on the blocking pool (argon2 and
 //! SQLite block; the storage is one writer behind a mutex), and turns the result or the
 //! [`ServerError`] into the contract's answer.
+//!
+//! Every request is logged through `tracing` when it is answered (the `zhurnal serve` shell
+//! prints the lines): its method and route pattern (`/api/v1/children/{id}/marks`, never the
+//! ids or logins in the path), the user and device ids once the token is known, the refusal's
+//! code, the status and the time taken. No body, header, password, token or name is logged.
 
 use crate::error::{bad_request, refuse, ServerError};
 use crate::school::{LoginRequest, NewAccount, Person, SchoolServer};
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tracing::Instrument;
 use uuid::Uuid;
 use zhurnal_sync::ErrorCode;
 
@@ -24,8 +31,14 @@ type Shared = Arc<SchoolServer>;
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
+        tracing::Span::current().record("code", tracing::field::display(self.code()));
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            // The server's own failure (storage, a crashed handler): what the administrator
+            // needs to look into. Refusals are the client's, their code is enough.
+            tracing::error!(error = %self, "failed");
+        }
         let mut resp = (status, axum::Json(self.body())).into_response();
         if let ServerError::Refused {
             retry_after: Some(s),
@@ -69,14 +82,51 @@ pub fn router(server: Shared) -> Router {
             )
             .into_response()
         })
+        .layer(middleware::from_fn(log_request))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(server)
 }
 
-/// Runs `f` on the blocking pool.
+/// Answers the request and logs it: one line per request, inside the request's span (which the
+/// handler fills with the user, device and refusal code).
+async fn log_request(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unknown)", MatchedPath::as_str)
+        .to_owned();
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route = %route,
+        user = tracing::field::Empty,
+        device = tracing::field::Empty,
+        code = tracing::field::Empty,
+    );
+    let start = std::time::Instant::now();
+    let resp = next.run(req).instrument(span.clone()).await;
+    let status = resp.status().as_u16();
+    let ms = (start.elapsed().as_secs_f64() * 1e4).round() / 10.0;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, ms, "answered");
+        } else if status >= 400 {
+            tracing::warn!(status, ms, "answered");
+        } else {
+            tracing::info!(status, ms, "answered");
+        }
+    });
+    resp
+}
+
+/// Runs `f` on the blocking pool, inside the request's span (so that what `f` learns — who
+/// asked — goes into the request's log line).
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
 ) -> Result<T, ServerError> {
+    let span = tracing::Span::current();
+    let dispatch = tracing::dispatcher::get_default(Clone::clone);
+    let f = move || tracing::dispatcher::with_default(&dispatch, || span.in_scope(f));
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
         Err(ServerError::Storage(crate::storage::StorageError(format!(
             "обработчик запроса упал: {e}"

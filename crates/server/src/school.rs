@@ -282,6 +282,7 @@ impl SchoolServer {
         };
         let mut st = self.storage();
         st.add_device(&device, &accounts::token_hash(&token))?;
+        record_who(user.id, device.id);
         let school = st.school()?;
         Ok(LoginResponse {
             token,
@@ -304,6 +305,7 @@ impl SchoolServer {
             .device_by_token(&accounts::token_hash(token))?
             .ok_or_else(unauthorized)?;
         let user = st.user(device.user)?.ok_or_else(unauthorized)?;
+        record_who(user.id, device.id);
         Ok(Session { user, device })
     }
 
@@ -1183,4 +1185,12 @@ pub fn init_school(path: &Path, name: &str, admin: &str) -> Result<StaffId> {
         };
     edit(&mut store).map_err(|e| bad_request(e.to_string()))?;
     Ok(staff.id)
+}
+
+/// Names the user and the device (their ids, never a login, name or token) in the request's
+/// log line, once the request is known to come from them.
+fn record_who(user: Uuid, device: Uuid) {
+    let span = tracing::Span::current();
+    span.record("user", tracing::field::display(user));
+    span.record("device", tracing::field::display(device));
 }

@@ -172,3 +172,114 @@ fn a_sync_that_only_receives_is_the_device_s_last_sync() {
         .unwrap();
     assert_eq!(seen(), Some(first), "not written again within the minute");
 }
+
+/// A log writer the test can read.
+#[derive(Clone, Default)]
+struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every request gives one log line with its route pattern, who asked (user and device ids,
+/// once the token is known), the refusal's code, the status and the time — and never the
+/// password, the token, the login, a name or an id from the path.
+#[tokio::test]
+async fn every_request_is_logged_with_its_route_user_outcome_and_no_secrets() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+    let (_dir, server, _, _, token) = school_with_alice();
+    let child = uuid::Uuid::new_v4();
+    let alice = server.me(Some(&token)).unwrap();
+    let logs = LogBuf::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _log = tracing::subscriber::set_default(subscriber);
+    let app = crate::http::router(std::sync::Arc::new(server));
+    let send = |req: Request<Body>| {
+        let app = app.clone();
+        async move { app.oneshot(req).await.unwrap().status().as_u16() }
+    };
+    let login = serde_json::json!({
+        "login": "alice",
+        "password": "секретный-пароль",
+        "device_name": "ноутбук Алисы",
+        "device_key": zhurnal_sync::bundle::DeviceKey::generate().public_hex(),
+    });
+    let post = |uri: &str, body: Vec<u8>, auth: bool| {
+        let mut r = Request::post(uri);
+        if auth {
+            r = r.header("authorization", format!("Bearer {token}"));
+        }
+        r.body(Body::from(body)).unwrap()
+    };
+    assert_eq!(
+        send(post("/api/v1/login", login.to_string().into_bytes(), false)).await,
+        200
+    );
+    let me = Request::get("/api/v1/me")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(me).await, 200);
+    assert_eq!(
+        send(post("/api/v1/sync", b"not a sync body".to_vec(), true)).await,
+        400
+    );
+    let marks = Request::get(format!("/api/v1/children/{child}/marks"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(marks).await, 401);
+    let nowhere = Request::get("/api/v1/nowhere").body(Body::empty()).unwrap();
+    assert_eq!(send(nowhere).await, 400);
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("answered")).collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    let line = |route: &str| {
+        *lines
+            .iter()
+            .find(|l| l.contains(&format!("route={route}")))
+            .unwrap_or_else(|| panic!("no line for {route}:\n{text}"))
+    };
+    let user = format!("user={}", alice.id);
+    let l = line("/api/v1/login");
+    assert!(
+        l.contains(&user) && l.contains("device=") && l.contains("status=200"),
+        "{l}"
+    );
+    assert!(l.contains("method=POST") && l.contains("ms="), "{l}");
+    let l = line("/api/v1/me");
+    assert!(l.contains(&user) && l.contains("status=200"), "{l}");
+    let l = line("/api/v1/sync");
+    assert!(
+        l.contains(&user) && l.contains("status=400") && l.contains("code="),
+        "{l}"
+    );
+    assert!(l.contains("WARN"), "{l}");
+    let l = line("/api/v1/children/{id}/marks");
+    assert!(
+        l.contains("code=unauthorized") && l.contains("status=401") && !l.contains("user="),
+        "{l}"
+    );
+    assert!(line("(unknown)").contains("code=bad_request"), "{text}");
+    for secret in [
+        "секретный-пароль",
+        token.as_str(),
+        "alice",
+        "Алисы",
+        &child.to_string(),
+    ] {
+        assert!(!text.contains(secret), "the log shows «{secret}»:\n{text}");
+    }
+}
