@@ -28,7 +28,7 @@ pub use calendar::{Calendar, Holiday, Period, PeriodCode, PeriodScheme};
 pub use entry::{Attendance, CellInput, EntryError, Mark, MarkValue, Marks};
 pub use ids::{ClassId, LessonId, MovementId, StaffId, StudentId, SubjectId};
 pub use model::{
-    Class, ClassSubject, FinalKind, FinalMark, Lesson, Movement, MovementKind, Parent, PersonName,
-    PersonalData, Role, Staff, Student, Subject, TimetableSlot,
+    Class, ClassSubject, FinalKind, FinalMark, Lesson, Movement, MovementKind, OffRoll, Parent,
+    PersonName, PersonalData, Role, Staff, Student, Subject, TimetableSlot,
 };
 pub use settings::{Rounding, SchoolSettings, WorkType};

@@ -170,6 +170,27 @@ impl Class {
     }
 }
 
+impl ClassSubject {
+    /// Whether the class is split into subgroups for this subject.
+    pub fn is_split(&self) -> bool {
+        !self.subgroup_teachers.is_empty()
+    }
+
+    /// Who teaches subgroup `group` (1, 2…), or the whole class when it is not split, has no
+    /// such subgroup, or `group` is `None`.
+    pub fn teacher_of(&self, group: Option<u8>) -> StaffId {
+        group
+            .and_then(|g| self.subgroup_teachers.get(usize::from(g).checked_sub(1)?))
+            .copied()
+            .unwrap_or(self.teacher)
+    }
+
+    /// Whether `staff` teaches the subject here, to the whole class or to a subgroup.
+    pub fn taught_by(&self, staff: StaffId) -> bool {
+        self.teacher == staff || self.subgroup_teachers.contains(&staff)
+    }
+}
+
 /// Kind of a movement entry (движение учащихся).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -271,12 +292,59 @@ impl Student {
         self.on_roll_during(date, date)
     }
 
+    /// Why the student is not on the class list on `date` (`None`: he is on it).
+    pub fn off_roll(&self, date: NaiveDate) -> Option<OffRoll> {
+        if self.on_roll(date) {
+            return None;
+        }
+        let stays = self.stays();
+        let back = stays.iter().find_map(|s| s.0.filter(|&a| date < a));
+        let left = stays
+            .iter()
+            .filter_map(|s| s.1.filter(|&l| l <= date))
+            .max();
+        Some(match (left, back) {
+            (Some(left), Some(back)) => OffRoll::Between { left, back },
+            (Some(left), None) => OffRoll::Left(left),
+            (None, Some(back)) => OffRoll::ArrivesOn(back),
+            (None, None) => OffRoll::Never,
+        })
+    }
+
     /// Whether the student is on the class list on any day from `first` to `last`, both
     /// included.
     pub fn on_roll_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
         self.stays()
             .iter()
             .any(|&(from, until)| from.is_none_or(|f| f <= last) && until.is_none_or(|u| first < u))
+    }
+}
+
+/// Why a student is not on the class list on a day ([`Student::off_roll`]); as text, the
+/// reason in Russian («выбыл(а) 15.05.2026»).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffRoll {
+    /// Left (departure or transfer) on this day or before, not back by then.
+    Left(NaiveDate),
+    /// Arrives only later.
+    ArrivesOn(NaiveDate),
+    /// Left, and comes back later.
+    Between { left: NaiveDate, back: NaiveDate },
+    /// On the list on no day of the year.
+    Never,
+}
+
+impl fmt::Display for OffRoll {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ru = |d: &NaiveDate| d.format("%d.%m.%Y");
+        match self {
+            OffRoll::Left(l) => write!(f, "выбыл(а) {}", ru(l)),
+            OffRoll::ArrivesOn(a) => write!(f, "прибыл(а) только {}", ru(a)),
+            OffRoll::Between { left, back } => {
+                write!(f, "выбыл(а) {}, вернулся(ась) {}", ru(left), ru(back))
+            }
+            OffRoll::Never => f.write_str("нет в списке"),
+        }
     }
 }
 
@@ -321,6 +389,17 @@ pub struct PersonalData {
 }
 
 impl Lesson {
+    /// Whether a student of subgroup `group` (`None`: the class is not split for him) has this
+    /// lesson: a lesson of the whole class is everyone's, a subgroup's lesson its own.
+    pub fn is_for(&self, group: Option<u8>) -> bool {
+        Self::subgroup_is_for(self.subgroup, group)
+    }
+
+    /// [`Lesson::is_for`] for a lesson known by its subgroup only (the store's projection).
+    pub fn subgroup_is_for(lesson: Option<u8>, group: Option<u8>) -> bool {
+        lesson.is_none() || group.is_none() || lesson == group
+    }
+
     /// An empty lesson under a fresh random id (see [`LessonId::new_random`]).
     pub fn new(date: NaiveDate, number: u8) -> Self {
         Self::with_id(LessonId::new_random(), date, number)
@@ -498,6 +577,93 @@ mod tests {
             ..s.clone()
         };
         assert!(u.on_roll(d(3, 1)) && u.on_roll(d(3, 2)));
+    }
+
+    #[test]
+    fn off_the_roll_says_why_in_the_words_of_the_class_list() {
+        let d = |m, day| NaiveDate::from_ymd_opt(if m >= 9 { 2025 } else { 2026 }, m, day).unwrap();
+        let mv = |n: u8, kind, date| Movement {
+            id: MovementId::from_bytes([n; 16]),
+            kind,
+            date,
+            order_no: format!("{n}-у"),
+            place: String::new(),
+        };
+        let s = Student {
+            id: StudentId::from_bytes([1; 16]),
+            name: name(),
+            birth_date: None,
+            movements: vec![
+                mv(2, MovementKind::Departure, d(11, 10)),
+                mv(3, MovementKind::Arrival, d(1, 12)),
+            ],
+            subgroups: BTreeMap::new(),
+        };
+        assert_eq!(s.off_roll(d(9, 1)), None);
+        let between = s.off_roll(d(12, 1)).unwrap();
+        assert_eq!(
+            between,
+            OffRoll::Between {
+                left: d(11, 10),
+                back: d(1, 12)
+            }
+        );
+        assert_eq!(
+            between.to_string(),
+            "выбыл(а) 10.11.2025, вернулся(ась) 12.01.2026"
+        );
+        assert_eq!(s.off_roll(d(1, 12)), None);
+        let gone = Student {
+            movements: vec![mv(2, MovementKind::Departure, d(11, 10))],
+            ..s.clone()
+        };
+        assert_eq!(
+            gone.off_roll(d(11, 10)).unwrap().to_string(),
+            "выбыл(а) 10.11.2025"
+        );
+        let late = Student {
+            movements: vec![mv(4, MovementKind::Arrival, d(10, 1))],
+            ..s.clone()
+        };
+        assert_eq!(
+            late.off_roll(d(9, 30)).unwrap().to_string(),
+            "прибыл(а) только 01.10.2025"
+        );
+    }
+
+    #[test]
+    fn a_split_subject_has_a_teacher_per_subgroup_and_lessons_per_subgroup() {
+        let (t, g1, g2) = (
+            StaffId::from_bytes([1; 16]),
+            StaffId::from_bytes([2; 16]),
+            StaffId::from_bytes([3; 16]),
+        );
+        let whole = ClassSubject {
+            subject: SubjectId::from_bytes([9; 16]),
+            teacher: t,
+            subgroup_teachers: vec![],
+        };
+        assert!(!whole.is_split());
+        assert_eq!(whole.teacher_of(Some(1)), t);
+        let split = ClassSubject {
+            subgroup_teachers: vec![g1, g2],
+            ..whole.clone()
+        };
+        assert!(split.is_split());
+        assert_eq!(
+            (split.teacher_of(Some(1)), split.teacher_of(Some(2))),
+            (g1, g2)
+        );
+        assert_eq!((split.teacher_of(None), split.teacher_of(Some(3))), (t, t));
+        assert_eq!(split.teacher_of(Some(0)), t);
+        assert!(split.taught_by(g2) && split.taught_by(t));
+        assert!(!whole.taught_by(g2));
+
+        let date = NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
+        let mut l = Lesson::new(date, 1);
+        assert!(l.is_for(None) && l.is_for(Some(2)));
+        l.subgroup = Some(1);
+        assert!(l.is_for(Some(1)) && l.is_for(None) && !l.is_for(Some(2)));
     }
 
     #[test]

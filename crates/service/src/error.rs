@@ -50,12 +50,14 @@ pub enum ServiceError {
         date: String,
         numbers: String,
     },
-    #[error("ученик {student} {reason} на {date}")]
+    #[error("{student} на {date} не в списке класса ({reason}): отметку поставить нельзя")]
     NotOnRoll {
         student: String,
         date: String,
         reason: String,
     },
+    #[error("{student} занимается в другой подгруппе: у него нет этого урока")]
+    OtherSubgroup { student: String },
     #[error("список не загружен, ничего не изменено. Исправьте файл:\n{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Roster(Vec<RowError>),
     #[error("файл «{path}»: {message}")]

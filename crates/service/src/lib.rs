@@ -24,11 +24,11 @@ pub use zhurnal_demo::DemoOptions;
 use chrono::NaiveDate;
 use std::path::Path;
 use zhurnal_domain::{
-    Attendance, CellInput, Class, Lesson, LessonId, Marks, StaffId, Student, Subject,
+    Attendance, CellInput, Class, Lesson, LessonId, Marks, StaffId, Student, Subject, SubjectId,
 };
 use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::school::School;
-use zhurnal_journal::{roster, DocId, DocKind};
+use zhurnal_journal::{roster, DocId, DocKind, JournalError};
 use zhurnal_store::Store;
 
 /// An open school: the store and the school year in it.
@@ -45,6 +45,39 @@ pub struct CellOutcome {
     pub created_lesson: bool,
     /// The cell as shown after the edit ("Н", "5 4").
     pub shown: String,
+}
+
+/// One cell to write — a student's marks and/or attendance in a lesson of a journal — on typed
+/// ids: what [`Zhurnal::write_cell`] takes from the app and the command line alike.
+#[derive(Clone, Debug)]
+pub struct CellWrite<'a> {
+    pub doc: DocId,
+    pub lesson: LessonId,
+    pub student: &'a Student,
+    /// New marks of the cell (replacing what was there), if given.
+    pub marks: Option<Marks>,
+    /// New attendance (`Some(None)` clears it), if given.
+    pub attendance: Option<Option<Attendance>>,
+    pub author: StaffId,
+}
+
+/// Whether `student` may have a cell in `lesson` of `subject`: on the class list that day, and
+/// the lesson his subgroup's (or the whole class's). The rule the app, the command line and
+/// the lesson a command line edit creates all pass.
+pub fn check_cell(lesson: &Lesson, student: &Student, subject: SubjectId) -> Result<()> {
+    if let Some(why) = student.off_roll(lesson.date) {
+        return Err(ServiceError::NotOnRoll {
+            student: student.name.full(),
+            date: lesson.date.format("%d.%m.%Y").to_string(),
+            reason: why.to_string(),
+        });
+    }
+    if !lesson.is_for(student.subgroups.get(&subject).copied()) {
+        return Err(ServiceError::OtherSubgroup {
+            student: student.name.full(),
+        });
+    }
+    Ok(())
 }
 
 /// A single-cell edit from the shell.
@@ -182,45 +215,45 @@ impl Zhurnal {
         )?)
     }
 
-    /// Sets one cell — a student's marks or attendance in one lesson — as one durable change.
+    /// Writes one cell of an existing lesson as one durable change, after [`check_cell`]: the
+    /// one write path of a mark or an attendance code, for the app and the command line.
+    /// Clearing a cell is always allowed (a mark put by mistake can be taken back after the
+    /// student left). Returns the lesson as stored after the change.
+    pub fn write_cell(&mut self, w: &CellWrite<'_>) -> Result<Lesson> {
+        let subject = w.doc.subject().ok_or_else(|| {
+            ServiceError::Invalid("отметки ставятся только в журнал предмета".into())
+        })?;
+        let lesson = journal::lesson(self.store.doc(w.doc)?, w.lesson)?
+            .ok_or(JournalError::NoSuchLesson(w.lesson))?;
+        let clears = w.marks.as_ref().is_none_or(Marks::is_empty)
+            && w.attendance.is_none_or(|a| a.is_none());
+        if !clears {
+            check_cell(&lesson, w.student, subject)?;
+        }
+        let sid = w.student.id;
+        let patch = LessonPatch {
+            // A code entered means attendance was taken at this lesson.
+            attendance_taken: matches!(w.attendance, Some(Some(_))).then_some(true),
+            marks: w.marks.iter().map(|m| (sid, m.clone())).collect(),
+            attendance: w.attendance.iter().map(|a| (sid, *a)).collect(),
+            ..Default::default()
+        };
+        self.store.edit(w.doc, w.author, |doc, ed| {
+            journal::save_lesson(doc, ed, w.lesson, patch)
+        })?;
+        Ok(journal::lesson(self.store.doc(w.doc)?, w.lesson)?.expect("just written"))
+    }
+
+    /// Sets one cell — a student's marks or attendance in one lesson, found by the names and
+    /// the date the command line gives — as one durable change ([`Zhurnal::write_cell`]; with
+    /// `add_lesson`, the lesson is created with the cell in it).
     pub fn set_cell(&mut self, edit: &CellEdit<'_>) -> Result<CellOutcome> {
         let class = self.class(edit.class)?;
         let subject = self.subject_of(&class, edit.subject)?;
         let student = self.student(&class, edit.student)?;
-        if !student.on_roll(edit.date) {
-            // The stay that comes next after the date, or the one that ended before it.
-            let stays = student.stays();
-            let next = stays.iter().find_map(|s| s.0.filter(|&a| edit.date < a));
-            let ended = stays
-                .iter()
-                .filter_map(|s| s.1.filter(|&l| l <= edit.date))
-                .max();
-            let reason = match (next, ended) {
-                (Some(a), None) => format!("прибыл в класс только {}", a.format("%d.%m.%Y")),
-                (Some(a), Some(l)) => format!(
-                    "выбыл из класса {}, вернулся {}",
-                    l.format("%d.%m.%Y"),
-                    a.format("%d.%m.%Y")
-                ),
-                (None, Some(l)) => format!("выбыл из класса {}", l.format("%d.%m.%Y")),
-                (None, None) => "не в списке класса".into(),
-            };
-            return Err(ServiceError::NotOnRoll {
-                student: student.name.full(),
-                date: edit.date.format("%d.%m.%Y").to_string(),
-                reason,
-            });
-        }
         let group = student.subgroups.get(&subject.id).copied();
         let taught = class.teaches(subject.id).expect("subject of the class");
-        let teacher = match (group, taught.subgroup_teachers.is_empty()) {
-            (Some(g), false) => taught
-                .subgroup_teachers
-                .get(g as usize - 1)
-                .copied()
-                .unwrap_or(taught.teacher),
-            _ => taught.teacher,
-        };
+        let teacher = taught.teacher_of(group);
         let author = match edit.as_staff {
             Some(name) => self.staff(name)?,
             None => teacher,
@@ -230,7 +263,7 @@ impl Zhurnal {
             .store
             .lessons_on(doc_id, edit.date)?
             .into_iter()
-            .filter(|(_, _, g)| g.is_none() || group.is_none() || *g == group)
+            .filter(|(_, _, g)| Lesson::subgroup_is_for(*g, group))
             .filter(|(_, n, _)| edit.lesson.is_none_or(|want| *n == want))
             .collect();
         let date_text = edit.date.format("%d.%m.%Y").to_string();
@@ -260,36 +293,34 @@ impl Zhurnal {
         };
         let number = candidates.first().map_or(edit.lesson.unwrap_or(1), |c| c.1);
         let sid = student.id;
-        if created {
-            self.store.create(doc_id)?;
-        }
-        self.store.edit(doc_id, author, |doc, ed| {
-            if created {
-                let mut draft = Lesson::with_id(lesson, edit.date, number);
-                draft.teacher = Some(teacher);
-                draft.subgroup = if taught.subgroup_teachers.is_empty() {
-                    None
-                } else {
-                    group
-                };
-                if let Some(m) = &edit.marks {
-                    draft.marks.insert(sid, m.clone());
-                }
-                if let Some(Some(a)) = edit.attendance {
-                    draft.attendance.insert(sid, a);
-                    draft.attendance_taken = true;
-                }
-                journal::add_lesson(doc, ed, &draft).map(|_| ())
-            } else {
-                let patch = LessonPatch {
-                    marks: edit.marks.iter().map(|m| (sid, m.clone())).collect(),
-                    attendance: edit.attendance.iter().map(|a| (sid, *a)).collect(),
-                    ..Default::default()
-                };
-                journal::save_lesson(doc, ed, lesson, patch)
+        let after = if created {
+            // The new lesson with the cell in it, as one change; the same rule first.
+            let mut draft = Lesson::with_id(lesson, edit.date, number);
+            draft.teacher = Some(teacher);
+            draft.subgroup = if taught.is_split() { group } else { None };
+            if let Some(m) = &edit.marks {
+                draft.marks.insert(sid, m.clone());
             }
-        })?;
-        let after = journal::lesson(self.store.doc(doc_id)?, lesson)?.expect("just written");
+            if let Some(Some(a)) = edit.attendance {
+                draft.attendance.insert(sid, a);
+                draft.attendance_taken = true;
+            }
+            check_cell(&draft, &student, subject.id)?;
+            self.store.create(doc_id)?;
+            self.store.edit(doc_id, author, |doc, ed| {
+                journal::add_lesson(doc, ed, &draft).map(|_| ())
+            })?;
+            journal::lesson(self.store.doc(doc_id)?, lesson)?.expect("just written")
+        } else {
+            self.write_cell(&CellWrite {
+                doc: doc_id,
+                lesson,
+                student: &student,
+                marks: edit.marks.clone(),
+                attendance: edit.attendance,
+                author,
+            })?
+        };
         let shown = CellInput {
             marks: after.marks.get(&sid).cloned().unwrap_or_default(),
             attendance: after.attendance.get(&sid).copied(),

@@ -42,11 +42,7 @@ pub fn access(school: &School, user: StaffId, doc: DocId) -> Access {
     };
     let class = doc.class().and_then(|c| school.class(c));
     let leads = class.is_some_and(|c| c.class_teacher == Some(user));
-    let teaches_class = class.is_some_and(|c| {
-        c.subjects
-            .iter()
-            .any(|s| s.teacher == user || s.subgroup_teachers.contains(&user))
-    });
+    let teaches_class = class.is_some_and(|c| c.subjects.iter().any(|s| s.taught_by(user)));
     let own = match doc.kind {
         DocKind::School => Access::Read,
         DocKind::Roster(_) if leads => Access::Write,
@@ -55,7 +51,7 @@ pub fn access(school: &School, user: StaffId, doc: DocId) -> Access {
         DocKind::Journal(_, subject) => {
             let teaches = class
                 .and_then(|c| c.teaches(subject))
-                .is_some_and(|s| s.teacher == user || s.subgroup_teachers.contains(&user));
+                .is_some_and(|s| s.taught_by(user));
             if teaches {
                 Access::Write
             } else if leads {

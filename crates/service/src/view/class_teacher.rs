@@ -49,21 +49,7 @@ fn check_movement(school: &School, student: &Student, movement: &Movement) -> Ap
     let name = student.name.short();
     match movement.kind {
         MovementKind::Departure | MovementKind::Transfer => {
-            if !student.on_roll(movement.date) {
-                // The stay that ended before the date, else the first one, which began after it.
-                let stays = student.stays();
-                let why = match stays
-                    .iter()
-                    .filter_map(|s| s.1)
-                    .filter(|&l| l <= movement.date)
-                    .max()
-                {
-                    Some(l) => format!("выбыл(а) {}", ru(l)),
-                    None => match stays.first().and_then(|s| s.0) {
-                        Some(a) => format!("прибыл(а) только {}", ru(a)),
-                        None => "нет в списке".into(),
-                    },
-                };
+            if let Some(why) = student.off_roll(movement.date) {
                 return Err(invalid(format!(
                     "{name} на {} не в списке класса ({why}): выбыть в этот день нельзя",
                     ru(movement.date)

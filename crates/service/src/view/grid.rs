@@ -345,20 +345,6 @@ impl App {
         let who = self.who()?;
         let lesson = journal::lesson(self.z()?.store().doc(ctx.doc)?, lid)?
             .ok_or_else(|| not_found("урок не найден в журнале"))?;
-        if !student.on_roll(lesson.date) {
-            return Err(invalid(format!(
-                "{} не в списке класса {}",
-                student.name.full(),
-                lesson.date.format("%d.%m.%Y")
-            )));
-        }
-        let group = student.subgroups.get(&ctx.subject.id).copied();
-        if lesson.subgroup.is_some() && group.is_some() && lesson.subgroup != group {
-            return Err(invalid(format!(
-                "{} занимается в другой подгруппе",
-                student.name.full()
-            )));
-        }
         let parsed = CellInput::parse(input).map_err(|e| invalid(e.to_string()))?;
         let before = UndoEntry::Cell {
             doc: ctx.doc,
@@ -367,28 +353,29 @@ impl App {
             marks: lesson.marks.get(&student.id).cloned().unwrap_or_default(),
             attendance: lesson.attendance.get(&student.id).copied(),
         };
-        self.write_cell(&ctx, who, lid, student.id, parsed.marks, parsed.attendance)?;
+        self.write_cell(&ctx, who, lid, &student, parsed.marks, parsed.attendance)?;
         self.undo.push(before);
         self.cell_result(&ctx, lid, &student)
     }
 
+    /// The whole cell (marks and attendance) through the one write path of a cell,
+    /// [`Zhurnal::write_cell`], which checks the roll and the subgroup.
     fn write_cell(
         &mut self,
         ctx: &JournalCtx,
         who: StaffId,
         lesson: LessonId,
-        student: StudentId,
+        student: &Student,
         marks: Marks,
         attendance: Option<Attendance>,
     ) -> AppResult<()> {
-        let patch = LessonPatch {
-            attendance_taken: attendance.is_some().then_some(true),
-            marks: vec![(student, marks)],
-            attendance: vec![(student, attendance)],
-            ..Default::default()
-        };
-        self.z()?.store().edit(ctx.doc, who, |doc, ed| {
-            journal::save_lesson(doc, ed, lesson, patch)
+        self.z()?.write_cell(&crate::CellWrite {
+            doc: ctx.doc,
+            lesson,
+            student,
+            marks: Some(marks),
+            attendance: Some(attendance),
+            author: who,
         })?;
         Ok(())
     }
@@ -481,7 +468,7 @@ impl App {
                 let date = journal::lesson(self.z()?.store().doc(ctx.doc)?, lesson)?
                     .map(|l| l.date.format("%d.%m.%Y").to_string())
                     .unwrap_or_default();
-                if let Err(e) = self.write_cell(&ctx, who, lesson, student, marks, attendance) {
+                if let Err(e) = self.write_cell(&ctx, who, lesson, &s, marks, attendance) {
                     self.undo.insert(at, kept);
                     return Err(e);
                 }

@@ -84,7 +84,7 @@ impl App {
                 let mut taught: Vec<String> = Vec::new();
                 for class in &school.classes {
                     for cs in &class.subjects {
-                        if cs.teacher == s.id || cs.subgroup_teachers.contains(&s.id) {
+                        if cs.taught_by(s.id) {
                             if let Some(subj) = school.subject(cs.subject) {
                                 if !taught.contains(&subj.name) {
                                     taught.push(subj.name.clone());

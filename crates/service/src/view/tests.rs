@@ -977,3 +977,94 @@ fn typescript_bindings_match_the_committed_ones() {
         );
     }
 }
+
+/// The app and the command line write a mark through one path (`Zhurnal::write_cell`): a
+/// student who left is refused by both, in the same words, and nothing is written; taking a
+/// cell back to empty is still allowed.
+#[test]
+fn the_app_and_the_command_line_refuse_a_mark_after_a_departure_alike() {
+    let (_dir, path) = school();
+    let mut app = App::open(&path).unwrap();
+    let ids = ids(&mut app);
+    app.set_profile(&ids.class_teacher, None).unwrap();
+    let student = app
+        .grid(&ids.class, &ids.algebra, None, Period::Q2)
+        .unwrap()
+        .students
+        .into_iter()
+        .find(|s| s.on_roll && s.arrived.is_none())
+        .unwrap()
+        .id;
+    let departure = MovementEdit {
+        kind: "departure".into(),
+        date: "2025-11-10".into(),
+        order: "31-у".into(),
+        from: String::new(),
+        to: "г. Пермь".into(),
+    };
+    app.add_movement(&ids.class, &student, &departure).unwrap();
+    app.set_profile(&ids.algebra_teacher, None).unwrap();
+    let grid = app
+        .grid(&ids.class, &ids.algebra, None, Period::Q2)
+        .unwrap();
+    let lesson = grid
+        .lessons
+        .iter()
+        .find(|l| l.date.as_str() >= "2025-11-10")
+        .unwrap()
+        .clone();
+    let heads = |path: &Path| {
+        let mut z = Zhurnal::open(path).unwrap();
+        let class = z.class("7Б").unwrap();
+        let subject = z.subject_of(&class, "Алгебра").unwrap();
+        let doc = DocId::journal(z.year(), class.id, subject.id);
+        z.store().doc(doc).unwrap().heads()
+    };
+    let before = heads(&path);
+
+    let e = app
+        .set_cell(&ids.class, &ids.algebra, &lesson.id, &student, "5")
+        .unwrap_err();
+    assert_eq!(e.code, code::INVALID);
+    assert!(
+        e.message
+            .contains("не в списке класса (выбыл(а) 10.11.2025)"),
+        "{}",
+        e.message
+    );
+    drop(app);
+
+    let mut z = Zhurnal::open(&path).unwrap();
+    let class = z.class("7Б").unwrap();
+    let sid: StudentId = student.parse().unwrap();
+    let name = z
+        .students(&class)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == sid)
+        .unwrap()
+        .name
+        .full();
+    let cli = z
+        .set_cell(&crate::CellEdit {
+            class: "7Б",
+            subject: "Алгебра",
+            date: NaiveDate::parse_from_str(&lesson.date, "%Y-%m-%d").unwrap(),
+            lesson: Some(lesson.number),
+            student: &name,
+            marks: Some(Marks::from_stored("5").unwrap()),
+            attendance: None,
+            as_staff: None,
+            add_lesson: false,
+        })
+        .unwrap_err();
+    assert_eq!(AppError::from(cli).message, e.message);
+    drop(z);
+    assert_eq!(heads(&path), before, "a refused mark changed the journal");
+
+    // Emptying the cell is allowed (a mark put by mistake is taken back after he left).
+    let mut app = App::open(&path).unwrap();
+    app.set_profile(&ids.algebra_teacher, None).unwrap();
+    app.set_cell(&ids.class, &ids.algebra, &lesson.id, &student, "")
+        .unwrap();
+}
