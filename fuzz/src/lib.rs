@@ -10,7 +10,7 @@ use zhurnal_journal::DocId;
 use zhurnal_server::school::LoginRequest;
 use zhurnal_server::SchoolServer;
 use zhurnal_sync::bundle::DeviceKey;
-use zhurnal_sync::server::{ActorBook, DeviceId};
+use zhurnal_sync::gate::{ActorBook, DeviceId};
 
 pub struct Fixture {
     _dir: tempfile::TempDir,

@@ -39,7 +39,7 @@ use zhurnal_service::sync as local;
 use zhurnal_service::{ServiceError, SyncStatus};
 use zhurnal_store::{Profile, Store, StoreError};
 use zhurnal_sync::bundle::{self, BundleError, DeviceKey};
-use zhurnal_sync::server::{ActorBook, DeviceId, DocSource, Principal};
+use zhurnal_sync::gate::{ActorBook, DeviceId, DocSource, Principal};
 use zhurnal_sync::wire::{self, Shorthand};
 use zhurnal_sync::{ErrorCode, Rejection};
 
@@ -577,7 +577,7 @@ impl Client {
 
     /// Applies another device's bundle, checked with that device's public key (64 hex digits,
     /// printed by its `zhurnal bundle export`) and passed through the same permission gate as
-    /// the server's ([`zhurnal_sync::server::check`], with the bundle's user and device). A
+    /// the server's ([`zhurnal_sync::gate::check`], with the bundle's user and device). A
     /// bundle that fails any check changes nothing.
     pub fn import_bundle(&mut self, file: &[u8], public_key: &str) -> Result<ImportReport> {
         let public = bundle::public_from_hex(public_key)?;
@@ -603,7 +603,7 @@ impl Client {
             user: b.user,
             device: b.device,
         };
-        let plan = zhurnal_sync::server::check(
+        let plan = zhurnal_sync::gate::check(
             &b.request,
             &who,
             &school,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use zhurnal_domain::{Lesson, Marks};
 use zhurnal_journal::journal;
-use zhurnal_sync::server::{self, ActorBook};
+use zhurnal_sync::gate::{self, ActorBook};
 
 /// What the transport does to the next request.
 #[derive(Clone, Copy, Debug)]
@@ -92,7 +92,7 @@ impl Fake {
         };
         let dict = (!inner.full_only)
             .then(|| wire::Dictionary::of_reader(&inner.school, who.user, &mut inner.docs));
-        let mut lookup = server::DocLookup::new(&inner.school, who.user, &mut inner.docs);
+        let mut lookup = gate::DocLookup::new(&inner.school, who.user, &mut inner.docs);
         let decoded = if inner.full_only {
             wire::decode_request(body)
         } else {
@@ -108,7 +108,7 @@ impl Fake {
         } else {
             inner.full_bodies += 1;
         }
-        let plan = match server::check(&req, &who, &inner.school, &inner.book, &mut inner.docs) {
+        let plan = match gate::check(&req, &who, &inner.school, &inner.book, &mut inner.docs) {
             Ok(p) => p,
             Err(r) => {
                 return json(
@@ -132,7 +132,7 @@ impl Fake {
             inner.book.bind(&actor, user, device);
         }
         let budget = inner.budget;
-        let resp = server::respond(&req, &who, &inner.school, &mut inner.docs, budget);
+        let resp = gate::respond(&req, &who, &inner.school, &mut inner.docs, budget);
         Answer {
             status: 200,
             body: wire::encode_response_to(&resp, &req, answer_dict),

@@ -27,7 +27,7 @@ use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::{Doc, DocId, Editor};
 use zhurnal_server::storage::{Device, User, UserKind};
 use zhurnal_server::{accounts, http, SchoolServer};
-use zhurnal_sync::server::DocSource;
+use zhurnal_sync::gate::DocSource;
 use zhurnal_sync::{access, client, wire, Access, DocOffer, SyncRequest};
 
 fn env(name: &str, default: usize) -> usize {

@@ -15,7 +15,7 @@
 //! * [`revert`]: the compensating change that puts back what a user wrote after a moment.
 //! * [`http`]: the axum API of docs/sync-http.md.
 //!
-//! Permissions are never trusted from a client: every change passes `zhurnal_sync::server::check`
+//! Permissions are never trusted from a client: every change passes `zhurnal_sync::gate::check`
 //! against the school document and the actor bindings before anything is written.
 
 pub mod accounts;

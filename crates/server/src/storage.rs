@@ -12,7 +12,7 @@ use uuid::Uuid;
 use zhurnal_journal::school::School;
 use zhurnal_journal::{Doc, DocId, DocKind};
 use zhurnal_store::Store;
-use zhurnal_sync::server::{ActorBook, DeviceId, DocSource, Plan};
+use zhurnal_sync::gate::{ActorBook, DeviceId, DocSource, Plan};
 
 /// A storage failure: the server answers 500 and changes nothing.
 #[derive(Debug, thiserror::Error)]
@@ -248,7 +248,7 @@ impl DocSource for SqliteStorage {
         let mut out: BTreeMap<DocId, BTreeSet<_>> = BTreeMap::new();
         let since = self
             .store
-            .srv_accepted_since(mark, zhurnal_sync::server::LEDGER_WALK)
+            .srv_accepted_since(mark, zhurnal_sync::gate::LEDGER_WALK)
             .ok()??;
         for (doc, hash) in since {
             out.entry(doc.parse().ok()?)

@@ -1013,7 +1013,7 @@ fn messages_that_decode_part_way_bundles_and_zip_bombs_get_a_clear_4xx_and_chang
     let key = zhurnal_sync::bundle::DeviceKey::from_bytes(&profile.device_key);
     let b = bundle::Bundle {
         user: p.alice,
-        device: zhurnal_sync::server::DeviceId(profile.device_id.parse().unwrap()),
+        device: zhurnal_sync::gate::DeviceId(profile.device_id.parse().unwrap()),
         created: 0,
         request: good.clone(),
     };

@@ -661,7 +661,7 @@ fn a_signed_bundle_passes_the_same_gate_and_a_tampered_one_changes_nothing() {
     let sealed = bundle::seal(
         &bundle::Bundle {
             user: p.alice,
-            device: zhurnal_sync::server::DeviceId(a.id.parse().unwrap()),
+            device: zhurnal_sync::gate::DeviceId(a.id.parse().unwrap()),
             created: 0,
             request: a.z.sync_request(PEER).unwrap(),
         },

@@ -221,7 +221,7 @@ mod tests {
     use std::collections::BTreeMap;
     use zhurnal_domain::{Lesson, Marks};
     use zhurnal_journal::{journal, Doc};
-    use zhurnal_sync::server::{self, ActorBook, DeviceId, Principal};
+    use zhurnal_sync::gate::{self, ActorBook, DeviceId, Principal};
 
     /// A server held in memory, driven through the sync core as the HTTP server will drive it.
     struct Server {
@@ -236,7 +236,7 @@ mod tests {
             who: Principal,
             req: &SyncRequest,
         ) -> std::result::Result<SyncResponse, Rejection> {
-            let plan = server::check(req, &who, &self.school, &self.book, &mut self.docs)?;
+            let plan = gate::check(req, &who, &self.school, &self.book, &mut self.docs)?;
             for (id, changes) in plan.apply {
                 let parts: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
                 match self.docs.get_mut(&id) {
@@ -251,7 +251,7 @@ mod tests {
             for (actor, user, device) in plan.bind {
                 self.book.bind(&actor, user, device);
             }
-            Ok(server::respond(
+            Ok(gate::respond(
                 req,
                 &who,
                 &self.school,

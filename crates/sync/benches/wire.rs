@@ -13,7 +13,7 @@ use std::time::Instant;
 use zhurnal_journal::automerge::sync::{State, SyncDoc};
 use zhurnal_journal::automerge::Automerge;
 use zhurnal_journal::{Doc, DocId};
-use zhurnal_sync::{client, server, wire};
+use zhurnal_sync::{client, gate, wire};
 
 struct Figures {
     up: usize,
@@ -90,11 +90,11 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
             show("request", &body, cdict.as_ref());
         }
         let sent = req;
-        let mut lookup = server::DocLookup::new(&day.school, day.who.user, &mut server_docs);
+        let mut lookup = gate::DocLookup::new(&day.school, day.who.user, &mut server_docs);
         let req = wire::decode_request_with(&body, sdict.as_ref(), Some(&mut lookup))
             .expect("our own request decodes");
         let answer_dict = wire::body_dictionary(&body).and(sdict.as_ref());
-        let plan = server::check(
+        let plan = gate::check(
             &req,
             &day.who,
             &day.school,
@@ -108,7 +108,7 @@ fn ours(day: &Day, with_dict: bool) -> (Figures, usize) {
                 doc.apply_chunk(c).expect("applies");
             }
         }
-        let mut resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
+        let mut resp = gate::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
         if req.mark.is_some() && !resp.more {
             resp.mark = Some(ledger(&server_docs));
         }
@@ -245,7 +245,7 @@ fn first_download(day: &Day) -> (Figures, Figures) {
         let body = wire::encode_request(&req);
         f.up += body.len();
         let req = wire::decode_request(&body).expect("decodes");
-        let resp = server::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
+        let resp = gate::respond(&req, &day.who, &day.school, &mut server_docs, 1 << 20);
         let body = wire::encode_response_to(&resp, &req, None);
         f.down += body.len();
         let resp = wire::decode_response_to(&body, &req, None).expect("decodes");

@@ -30,8 +30,8 @@
 //! verifies with the key it learnt at enrolment, and [`Sealed::verify`] refuses a file whose
 //! embedded key is not the one it is verified with. Format 1 files are still read.
 
+use crate::gate::DeviceId;
 use crate::protocol::{ErrorCode, Rejection, SyncRequest};
-use crate::server::DeviceId;
 use crate::wire::{self, WireError};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use std::fmt;

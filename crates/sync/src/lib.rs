@@ -25,8 +25,10 @@
 pub mod access;
 pub mod bundle;
 pub mod client;
+pub mod dictionary;
+pub mod docs;
+pub mod gate;
 pub mod protocol;
-pub mod server;
 pub mod wire;
 
 pub use access::{access, Access};

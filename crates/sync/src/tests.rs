@@ -3,8 +3,8 @@
 //! teacher; Emma and Fyodor each teach one English subgroup of the same class.
 
 use crate::client::{self, bookmark_after};
+use crate::gate::{self, ActorBook, DeviceId, Principal};
 use crate::protocol::{ErrorCode, Rejection};
-use crate::server::{self, ActorBook, DeviceId, Principal};
 use crate::wire::{self, Dictionary, Shorthand};
 use std::collections::BTreeMap;
 use zhurnal_domain::{Class, Lesson, Marks, StaffId, SubjectId};
@@ -34,7 +34,7 @@ impl std::ops::Deref for Ledgered {
     }
 }
 
-impl server::DocSource for Ledgered {
+impl gate::DocSource for Ledgered {
     fn ids(&self) -> Vec<DocId> {
         self.docs.ids()
     }
@@ -123,7 +123,7 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
             fold_unchanged: level < 1,
         };
         let body = wire::encode_request_with(&sent, short);
-        let mut lookup = server::DocLookup::new(&s.school, c.who.user, &mut s.docs);
+        let mut lookup = gate::DocLookup::new(&s.school, c.who.user, &mut s.docs);
         match wire::decode_request_with(&body, Some(&sdict), Some(&mut lookup)) {
             Ok(req) => break (req, wire::body_dictionary(&body).map(|_| &sdict)),
             Err(e) if level < 2 && e.code() == ErrorCode::UnknownDictionary => {
@@ -140,7 +140,7 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
     };
     let (req, answer_dict) = decoded;
     assert_eq!(req, sent, "the request crossed the wire unchanged");
-    let plan = server::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
+    let plan = gate::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
     for (id, changes) in plan.apply {
         let before = s.docs.get(&id).map(|d| d.heads()).unwrap_or_default();
         let doc = match s.docs.docs.get_mut(&id) {
@@ -168,7 +168,7 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
     for (actor, user, device) in plan.bind {
         s.book.bind(&actor, user, device);
     }
-    let resp = server::respond(&req, &c.who, &s.school, &mut s.docs, usize::MAX);
+    let resp = gate::respond(&req, &c.who, &s.school, &mut s.docs, usize::MAX);
     assert!(!resp.more);
     assert_eq!(resp.mark, Some(s.docs.ledger.len() as u64));
     let body = wire::encode_response_to(&resp, &req, answer_dict);
@@ -643,10 +643,10 @@ fn a_response_over_budget_says_how_many_documents_remain() {
     let mut w = world();
     let alice = Client::new(w.alice, 1);
     let req = client::request(Vec::new());
-    let all = server::respond(&req, &alice.who, &w.server.school, &mut w.server.docs, 1);
+    let all = gate::respond(&req, &alice.who, &w.server.school, &mut w.server.docs, 1);
     assert!(all.more);
     assert_eq!(all.docs.len(), 1, "the first document spends the budget");
-    let readable = server::respond(
+    let readable = gate::respond(
         &req,
         &alice.who,
         &w.server.school,
@@ -834,12 +834,12 @@ fn check_refuses_a_document_named_twice_and_changes_without_their_past() {
     };
     let s = &mut w.server;
     let twice = ask(vec![offer(changes.clone()), offer(changes.clone())]);
-    let e = server::check(&twice, &alice.who, &s.school, &s.book, &mut s.docs).unwrap_err();
+    let e = gate::check(&twice, &alice.who, &s.school, &s.book, &mut s.docs).unwrap_err();
     assert_eq!(e.code, ErrorCode::BadRequest, "{e:?}");
     let no_past = ask(vec![offer(vec![changes[1].clone()])]);
-    let e = server::check(&no_past, &alice.who, &s.school, &s.book, &mut s.docs).unwrap_err();
+    let e = gate::check(&no_past, &alice.who, &s.school, &s.book, &mut s.docs).unwrap_err();
     assert_eq!(e.code, ErrorCode::MissingDeps, "{e:?}");
     let whole = ask(vec![offer(changes)]);
-    let plan = server::check(&whole, &alice.who, &s.school, &s.book, &mut s.docs).unwrap();
+    let plan = gate::check(&whole, &alice.who, &s.school, &s.book, &mut s.docs).unwrap();
     assert_eq!(plan.apply.len(), 1);
 }

@@ -37,7 +37,7 @@
 mod columns;
 mod pack;
 
-pub use columns::Dictionary;
+pub use crate::dictionary::Dictionary;
 
 use crate::protocol::{DocOffer, DocUpdate, ErrorCode, Hash, Rejection, SyncRequest, SyncResponse};
 use columns::{Budget, Encoder, Message};

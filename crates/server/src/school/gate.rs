@@ -1,4 +1,4 @@
-//! A device's sync: its token, then the sans-IO gate (`zhurnal_sync::server::check`), then
+//! A device's sync: its token, then the sans-IO gate (`zhurnal_sync::gate::check`), then
 //! one storage transaction and the answer.
 
 use super::*;

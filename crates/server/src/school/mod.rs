@@ -21,7 +21,7 @@ use zhurnal_domain::{ClassId, PeriodCode, PeriodScheme, Role, StaffId, StudentId
 use zhurnal_journal::automerge::{ActorId, ChangeHash};
 use zhurnal_journal::school::School;
 use zhurnal_journal::{journal, personal, roster, DocId, DocKind};
-use zhurnal_sync::server::{check, respond, DeviceId, DocLookup, Plan, Principal};
+use zhurnal_sync::gate::{check, respond, DeviceId, DocLookup, Plan, Principal};
 use zhurnal_sync::{wire, ErrorCode};
 
 mod admin;

@@ -10,7 +10,7 @@ use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::school::School;
 use zhurnal_journal::{Doc, DocId, Editor};
 use zhurnal_sync::access::{access, Access};
-use zhurnal_sync::server::{DeviceId, Principal};
+use zhurnal_sync::gate::{DeviceId, Principal};
 
 pub struct Day {
     pub school: School,

@@ -18,104 +18,14 @@
 
 use super::pack::{build, put_sleb, put_uleb, sleb, split, take, uleb, Header};
 use super::{WireError, MAX_BODY};
+use crate::dictionary::Dictionary;
 use crate::protocol::Hash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use zhurnal_journal::DocKind;
 
 /// automerge's key-string column: column 1, type string.
 const KEY_STR: u32 = 0x15;
-
-/// Words both sides of a sync hold, so that a message can name them by number: the ids of the
-/// school's classes, subjects and staff and of the students of every class list, in the order
-/// of the documents. Built the same way on both sides from the same documents, it has the same
-/// [`Dictionary::id`]; a body encoded with another dictionary is refused, never misread.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Dictionary {
-    words: Vec<String>,
-    index: HashMap<String, u32>,
-    id: [u8; 8],
-}
-
-impl Dictionary {
-    /// A dictionary of these words (duplicates keep their first place).
-    pub fn new(words: impl IntoIterator<Item = String>) -> Self {
-        let mut d = Dictionary::default();
-        let mut h = Sha256::new();
-        for w in words {
-            if d.index.contains_key(&w) || w.is_empty() || w.contains('/') {
-                continue;
-            }
-            h.update((w.len() as u64).to_le_bytes());
-            h.update(w.as_bytes());
-            d.index.insert(w.clone(), d.words.len() as u32);
-            d.words.push(w);
-        }
-        d.id = h.finalize()[..8].try_into().expect("8 bytes");
-        d
-    }
-
-    /// The dictionary of what `user` may read by `school`'s rules among `docs`: the parts of
-    /// document keys that are not ids (the kinds, the years of the readable school and class
-    /// list documents), the ids of `school`'s classes, subjects and staff, then the students of
-    /// every readable class list, lists in the order of their keys, a list's students in its
-    /// alphabetical order. The server and the user's device both build it, each from its own
-    /// copies and its school as read; a class list that does not read adds nothing.
-    pub fn of_reader(
-        school: &zhurnal_journal::school::School,
-        user: zhurnal_domain::StaffId,
-        docs: &mut dyn crate::server::DocSource,
-    ) -> Self {
-        let mut ids: Vec<(String, zhurnal_journal::DocId)> = docs
-            .ids()
-            .into_iter()
-            .filter(|id| matches!(id.kind, DocKind::School | DocKind::Roster(_)))
-            .filter(|id| crate::access(school, user, *id) != crate::Access::None)
-            .map(|id| (id.to_string(), id))
-            .collect();
-        ids.sort();
-        let mut words = key_words(ids.iter().map(|(_, id)| id.year));
-        words.extend(school.classes.iter().map(|c| c.id.to_string()));
-        words.extend(school.subjects.iter().map(|c| c.id.to_string()));
-        words.extend(school.staff.iter().map(|c| c.id.to_string()));
-        for (_, id) in ids
-            .into_iter()
-            .filter(|(_, id)| matches!(id.kind, DocKind::Roster(_)))
-        {
-            if let Some(list) = docs
-                .doc(id)
-                .and_then(|d| zhurnal_journal::roster::students(d).ok())
-            {
-                words.extend(list.iter().map(|s| s.id.to_string()));
-            }
-        }
-        Self::new(words)
-    }
-
-    /// Eight bytes of the SHA-256 of the words: what a body names its dictionary by.
-    pub fn id(&self) -> [u8; 8] {
-        self.id
-    }
-
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-}
-
-/// The words every [`Dictionary`] starts with: the parts of document keys that are not ids.
-fn key_words(years: impl Iterator<Item = i32>) -> Vec<String> {
-    let years: std::collections::BTreeSet<i32> = years.collect();
-    ["school", "roster", "personal", "journal"]
-        .into_iter()
-        .map(String::from)
-        .chain(years.into_iter().map(|y| y.to_string()))
-        .collect()
-}
 
 /// A hash: `k` changes back in the document's list (for heads: `k` from its end), the `i`-th
 /// hash both sides know, in full, or (format 3) by its first [`SHORT`] bytes, for the receiver
