@@ -29,7 +29,6 @@ pub mod retry;
 pub mod transport;
 
 use rand::SeedableRng;
-use serde::Deserialize;
 use std::path::Path;
 use std::time::Duration;
 use thiserror::Error;
@@ -40,6 +39,7 @@ use zhurnal_service::{ServiceError, SyncStatus};
 use zhurnal_store::{Profile, Store, StoreError};
 use zhurnal_sync::bundle::{self, BundleError, DeviceKey};
 use zhurnal_sync::gate::{ActorBook, DeviceId, DocSource, Principal};
+use zhurnal_sync::http::{ErrorBody, LoginRequest, LoginResponse, PasswordChange};
 use zhurnal_sync::wire::{self, Shorthand};
 use zhurnal_sync::{ErrorCode, Rejection};
 
@@ -156,32 +156,6 @@ pub struct Exported {
     pub public_key: String,
 }
 
-#[derive(Deserialize)]
-struct LoginAnswer {
-    token: String,
-    device: String,
-    user: UserAnswer,
-}
-
-#[derive(Deserialize)]
-struct UserAnswer {
-    id: String,
-    login: String,
-    name: String,
-    #[serde(default)]
-    roles: Vec<String>,
-    #[serde(default)]
-    must_change_password: bool,
-}
-
-#[derive(Deserialize)]
-struct ErrorAnswer {
-    code: String,
-    message: String,
-    #[serde(default)]
-    doc: Option<String>,
-}
-
 /// A device's store and its link to the server.
 pub struct Client {
     store: Store,
@@ -259,13 +233,13 @@ impl Client {
     ) -> Result<Enrolment> {
         let server = normalize_server(server)?;
         let key = DeviceKey::generate();
-        let body = serde_json::json!({
-            "login": login,
-            "password": password,
-            "device_name": device_name,
-            "device_key": key.public_hex(),
+        let body = serde_json::to_string(&LoginRequest {
+            login: login.to_string(),
+            password: password.to_string(),
+            device_name: device_name.to_string(),
+            device_key: key.public_hex(),
         })
-        .to_string();
+        .expect("a login request serialises");
         let mut retries = 0;
         let answer = self.post(
             &server,
@@ -275,15 +249,15 @@ impl Client {
             body.as_bytes(),
             &mut retries,
         )?;
-        let a: LoginAnswer = serde_json::from_slice(&answer.body)
+        let a: LoginResponse = serde_json::from_slice(&answer.body)
             .map_err(|e| ClientError::Protocol(format!("ответ на вход: {e}")))?;
         let profile = Profile {
             server: server.clone(),
             login: a.user.login.clone(),
-            user_id: a.user.id,
+            user_id: a.user.id.to_string(),
             user_name: a.user.name.clone(),
             roles: a.user.roles.clone(),
-            device_id: a.device.clone(),
+            device_id: a.device.to_string(),
             device_name: device_name.to_string(),
             token: a.token,
             device_key: key.to_bytes(),
@@ -298,7 +272,7 @@ impl Client {
             user_name: a.user.name,
             login: a.user.login,
             roles: a.user.roles,
-            device: a.device,
+            device: a.device.to_string(),
             must_change_password: a.user.must_change_password,
         })
     }
@@ -308,7 +282,11 @@ impl Client {
     /// all. Nothing is kept on the device; the token stays valid.
     pub fn change_password(&mut self, old: &str, new: &str) -> Result<()> {
         let profile = self.enrolled()?;
-        let body = serde_json::json!({"old": old, "new": new}).to_string();
+        let body = serde_json::to_string(&PasswordChange {
+            old: old.to_string(),
+            new: new.to_string(),
+        })
+        .expect("a password change serialises");
         let mut retries = 0;
         match self.post(
             &profile.server,
@@ -650,7 +628,7 @@ fn success(a: Answer) -> Result<Answer> {
 
 /// A final (`4xx`) answer as the teacher reads it.
 fn refusal(a: &Answer) -> ClientError {
-    let Ok(e) = serde_json::from_slice::<ErrorAnswer>(&a.body) else {
+    let Ok(e) = serde_json::from_slice::<ErrorBody>(&a.body) else {
         return ClientError::Refused {
             code: format!("http_{}", a.status),
             message: format!(

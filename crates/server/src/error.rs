@@ -3,7 +3,6 @@
 //! `{"code", "message", "doc"}` with the status docs/sync-http.md gives.
 
 use crate::storage::StorageError;
-use serde::Serialize;
 use zhurnal_sync::{ErrorCode, Rejection};
 
 #[derive(Debug, thiserror::Error)]
@@ -56,13 +55,7 @@ impl From<zhurnal_sync::WireError> for ServerError {
     }
 }
 
-/// The JSON body of an error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-    pub doc: Option<String>,
-}
+pub use zhurnal_sync::http::ErrorBody;
 
 impl ServerError {
     /// The stable code; `internal` for a storage failure (500).

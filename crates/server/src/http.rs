@@ -22,6 +22,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tracing::Instrument;
 use uuid::Uuid;
+use zhurnal_sync::http::PasswordChange;
 use zhurnal_sync::ErrorCode;
 
 /// The largest body accepted (32 MiB); larger ones get `413 too_large`.
@@ -203,12 +204,6 @@ async fn login(State(s): State<Shared>, req: Request) -> Response {
 
 async fn me(State(s): State<Shared>, headers: HeaderMap) -> Response {
     answer(blocking(move || s.me(token(&headers).as_deref())).await)
-}
-
-#[derive(Deserialize)]
-struct PasswordChange {
-    old: String,
-    new: String,
 }
 
 async fn password(State(s): State<Shared>, req: Request) -> Response {

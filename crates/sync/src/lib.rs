@@ -28,6 +28,7 @@ pub mod client;
 pub mod dictionary;
 pub mod docs;
 pub mod gate;
+pub mod http;
 pub mod protocol;
 pub mod wire;
 

@@ -45,38 +45,7 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// `POST /api/v1/login`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LoginRequest {
-    pub login: String,
-    pub password: String,
-    #[serde(default)]
-    pub device_name: String,
-    /// 64 hex digits: the device's Ed25519 public key.
-    pub device_key: String,
-}
-
-/// The `user` object of the contract.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserInfo {
-    pub id: Uuid,
-    pub login: String,
-    pub name: String,
-    pub kind: String,
-    pub roles: Vec<String>,
-    pub must_change_password: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked: Option<bool>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LoginResponse {
-    pub token: String,
-    pub device: Uuid,
-    pub user: UserInfo,
-}
+pub use zhurnal_sync::http::{LoginRequest, LoginResponse, UserInfo};
 
 /// A user and device established by a token.
 #[derive(Clone, Debug)]
