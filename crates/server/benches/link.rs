@@ -19,12 +19,7 @@ fn main() {
     let connect = std::env::var("ZHURNAL_LINK_CONNECT").unwrap_or_else(|_| listen.clone());
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("server.db");
-    let options = zhurnal_service::DemoOptions {
-        classes: vec![(7, "Б".into())],
-        until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
-        ..Default::default()
-    };
-    zhurnal_service::create_demo(&db, 3, &options).expect("the demo school");
+    zhurnal_testkit::small_school(&db);
     let server = SchoolServer::open(&db).expect("the server opens");
     let (teacher, journals) = {
         let mut st = server.storage();

@@ -26,7 +26,7 @@ use zhurnal_journal::automerge::{ActorId, ChangeHash};
 use zhurnal_journal::journal::{self, LessonPatch};
 use zhurnal_journal::{Doc, DocId, Editor};
 use zhurnal_server::storage::{Device, User, UserKind};
-use zhurnal_server::{accounts, http, SchoolServer};
+use zhurnal_server::{accounts, SchoolServer};
 use zhurnal_sync::gate::DocSource;
 use zhurnal_sync::{access, client, wire, Access, DocOffer, SyncRequest};
 
@@ -218,29 +218,9 @@ fn main() {
     );
 
     // The server on 127.0.0.1:0.
-    let server = Arc::new(server);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let s = server.clone();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("a port");
-            tx.send(listener.local_addr().expect("an address"))
-                .expect("sent");
-            http::serve(s, listener, async {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("serves");
-        });
-    });
-    let url = format!("http://{}/api/v1/sync", rx.recv().expect("bound"));
+    let mut running = zhurnal_testkit::TestServer::serve(Arc::new(server));
+    let server = running.server.clone();
+    let url = format!("{}/api/v1/sync", running.url());
 
     // The timed part: `concurrency` workers take the next client until all are done.
     let next = AtomicUsize::new(0);
@@ -282,8 +262,7 @@ fn main() {
         }
     });
     let total = start.elapsed();
-    let _ = stop.send(());
-    thread.join().expect("the server stops");
+    running.stop();
 
     let mut l = latencies.into_inner().unwrap();
     l.sort();

@@ -20,12 +20,7 @@ fn school_with_alice() -> (
 ) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    let options = zhurnal_service::DemoOptions {
-        classes: vec![(7, "Б".into())],
-        until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
-        ..Default::default()
-    };
-    zhurnal_service::create_demo(&db, 3, &options).unwrap();
+    zhurnal_testkit::small_school_copy(&db);
     std::fs::copy(&db, dir.path().join("device.db")).unwrap();
     let server = SchoolServer::open(&db).unwrap();
     let (teacher, id) = {

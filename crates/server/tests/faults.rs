@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use zhurnal_client::{Backoff, Client};
 use zhurnal_domain::{Lesson, Marks, Role, StaffId};
@@ -25,105 +25,40 @@ use zhurnal_journal::{DocId, DocKind};
 use zhurnal_server::school::{NewAccount, Person};
 use zhurnal_server::{http, SchoolServer};
 use zhurnal_sync::{access, Access};
+use zhurnal_testkit::TestServer;
 
 const PASSWORD: &str = "секретный-пароль";
 
-/// A demo school with 7Б until the end of September, made once and copied for each story.
-fn template() -> &'static Path {
-    static T: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &T.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("template.db");
-        let options = zhurnal_service::DemoOptions {
-            classes: vec![(7, "Б".into())],
-            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
-            ..Default::default()
-        };
-        zhurnal_service::create_demo(&path, 3, &options).unwrap();
-        (dir, path)
-    })
-    .1
-}
-
 // ---------------------------------------------------------------------------------------------
 // The server, restartable on its database file
-
-struct Running {
-    addr: SocketAddr,
-    server: Arc<SchoolServer>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    /// A server on `db`, answering at most `budget` bytes of changes per sync answer.
-    fn start(db: &Path, budget: usize) -> Self {
-        let mut server = SchoolServer::open(db).unwrap();
-        server.budget = budget;
-        let server = Arc::new(server);
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let s = server.clone();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                http::serve(s, listener, async {
-                    let _ = stopped.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = rx.recv().unwrap();
-        Self {
-            addr,
-            server,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn stop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 /// The school's server: its file, the running instance, and how many times it was restarted.
 struct School {
     _dir: tempfile::TempDir,
     db: PathBuf,
     budget: usize,
-    running: Mutex<Option<Running>>,
+    running: Mutex<Option<TestServer>>,
     restarts: Mutex<usize>,
 }
 
 impl School {
     fn new(budget: usize) -> Arc<Self> {
-        Self::from_template(template(), budget)
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("server.db");
+        zhurnal_testkit::small_school_copy(&db);
+        Self::on(dir, db, budget)
     }
 
     fn from_template(template: &Path, budget: usize) -> Arc<Self> {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("server.db");
         std::fs::copy(template, &db).unwrap();
-        let running = Running::start(&db, budget);
+        Self::on(dir, db, budget)
+    }
+
+    /// The server on `db` (in `dir`, removed with the school).
+    fn on(dir: tempfile::TempDir, db: PathBuf, budget: usize) -> Arc<Self> {
+        let running = TestServer::start(&db, Some(budget));
         Arc::new(Self {
             _dir: dir,
             db,
@@ -153,7 +88,7 @@ impl School {
         if let Some(mut old) = slot.take() {
             old.stop();
         }
-        let new = Running::start(&self.db, self.budget);
+        let new = TestServer::start(&self.db, Some(self.budget));
         let addr = new.addr;
         *slot = Some(new);
         *self.restarts.lock().unwrap() += 1;

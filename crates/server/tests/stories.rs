@@ -3,81 +3,34 @@
 
 use serde_json::{json, Value};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+
+use std::sync::Arc;
 use zhurnal_domain::{Lesson, Marks, StaffId};
 use zhurnal_journal::{journal, DocId};
 use zhurnal_server::school::{NewAccount, Person};
 use zhurnal_server::{http, SchoolServer};
 use zhurnal_service::Zhurnal;
 use zhurnal_sync::wire;
+use zhurnal_testkit::TestServer;
 
-/// A demo school with 7Б until the end of September, made once and copied for each story.
-fn template() -> &'static Path {
-    static T: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &T.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("template.db");
-        let options = zhurnal_service::DemoOptions {
-            classes: vec![(7, "Б".into())],
-            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
-            ..Default::default()
-        };
-        zhurnal_service::create_demo(&path, 3, &options).unwrap();
-        (dir, path)
-    })
-    .1
-}
-
+/// A running server over a fresh copy of the small demo school, and the copy's folder (the
+/// server stops before the folder goes).
 struct Running {
+    _http: TestServer,
     base: String,
     server: Arc<SchoolServer>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
     dir: tempfile::TempDir,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
 fn start() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    std::fs::copy(template(), &db).unwrap();
-    let server = Arc::new(SchoolServer::open(&db).unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let s = server.clone();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            http::serve(s, listener, async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-        });
-    });
-    let addr = rx.recv().unwrap();
+    zhurnal_testkit::small_school_copy(&db);
+    let http = TestServer::start(&db, None);
     Running {
-        base: format!("http://{addr}/api/v1"),
-        server,
-        stop: Some(stop),
-        thread: Some(thread),
+        base: format!("{}/api/v1", http.url()),
+        server: http.server.clone(),
+        _http: http,
         dir,
     }
 }

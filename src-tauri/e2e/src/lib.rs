@@ -266,8 +266,8 @@ pub fn demo_school(dir: &Path) -> PathBuf {
     db
 }
 
-/// A school server on 127.0.0.1:0 with 7Б until the end of September and one account, the
-/// algebra teacher's.
+/// A school server on 127.0.0.1:0 with 7Б until the end of September and two accounts: the
+/// algebra teacher's, and another teacher's made without a password.
 pub struct SchoolServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
@@ -276,8 +276,7 @@ pub struct SchoolServer {
     /// The one-time password of the account `physics`, another teacher of 7Б (made without a
     /// password).
     pub one_time: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    http: zhurnal_testkit::TestServer,
     _dir: tempfile::TempDir,
 }
 
@@ -285,22 +284,25 @@ pub const PASSWORD: &str = "секретный-пароль";
 
 impl SchoolServer {
     pub fn start() -> Self {
-        use zhurnal_server::{http, NewAccount, Person, SchoolServer as Storage};
+        use zhurnal_server::{NewAccount, Person, SchoolServer as Storage};
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("server.db");
-        let options = zhurnal_service::DemoOptions {
-            classes: vec![(7, "Б".into())],
-            until: chrono::NaiveDate::from_ymd_opt(2025, 9, 30),
-            ..Default::default()
-        };
-        zhurnal_service::create_demo(&db, 3, &options).unwrap();
+        zhurnal_testkit::small_school(&db);
         let server = std::sync::Arc::new(Storage::open(&db).unwrap());
-        let teacher = {
+        let (teacher, physics) = {
             let mut st = server.storage();
             let school = st.school().unwrap();
             let class = school.class_by_name("7Б").unwrap().clone();
             let algebra = school.subject_by_name("Алгебра").unwrap().id;
-            class.teaches(algebra).unwrap().teacher
+            let teacher = class.teaches(algebra).unwrap().teacher;
+            // Another teacher of the class.
+            let physics = class
+                .subjects
+                .iter()
+                .map(|s| s.teacher)
+                .find(|t| *t != teacher)
+                .unwrap();
+            (teacher, physics)
         };
         server
             .add_account(&NewAccount {
@@ -309,18 +311,6 @@ impl SchoolServer {
                 person: Person::Staff(teacher),
             })
             .unwrap();
-        // Another teacher of the class.
-        let physics = {
-            let mut st = server.storage();
-            let school = st.school().unwrap();
-            let class = school.class_by_name("7Б").unwrap().clone();
-            class
-                .subjects
-                .iter()
-                .map(|s| s.teacher)
-                .find(|t| *t != teacher)
-                .unwrap()
-        };
         let (_, one_time) = server
             .add_account(&NewAccount {
                 login: "physics".into(),
@@ -328,47 +318,17 @@ impl SchoolServer {
                 person: Person::Staff(physics),
             })
             .unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                http::serve(server, listener, async {
-                    let _ = stopped.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = rx.recv().unwrap();
+        let http = zhurnal_testkit::TestServer::serve(server);
         SchoolServer {
-            base: format!("http://{addr}"),
+            base: http.url(),
             teacher: teacher.to_string(),
             one_time: one_time.expect("an account without a password gets a one-time one"),
-            stop: Some(stop),
-            thread: Some(thread),
+            http,
             _dir: dir,
         }
     }
 
     pub fn stop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for SchoolServer {
-    fn drop(&mut self) {
-        self.stop();
+        self.http.stop();
     }
 }
