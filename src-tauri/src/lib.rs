@@ -10,10 +10,18 @@
 //! the background. The builder is generic over the runtime so that the commands are tested
 //! with `tauri::test::mock_builder()` and no display.
 
+mod closing;
+mod files;
+mod start;
 pub mod sync;
 
+pub use closing::Closing;
+use files::{made_report, run_program};
+use start::remember_school;
+pub use start::{compositing_env, db_from_args, remembered_school};
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
@@ -93,51 +101,6 @@ impl Shared {
     }
 }
 
-/// The window's close button: the window is asked first (it stores what is being typed, or
-/// asks the teacher), and closes when it says so. A window that does not answer — its page
-/// never loaded, or hangs — is closed by the next request, a few seconds later.
-#[derive(Default)]
-pub struct Closing {
-    allowed: AtomicBool,
-    /// When the window was last asked, and whether it answered that it heard.
-    asked: Mutex<Option<(Instant, bool)>>,
-}
-
-impl Closing {
-    /// How long an unanswered request keeps the window open against the next one.
-    const DEAF: Duration = Duration::from_secs(3);
-
-    /// Whether a close request may close the window now; `false` means: ask the window.
-    pub fn may_close(&self, now: Instant) -> bool {
-        if self.allowed.load(Ordering::SeqCst) {
-            return true;
-        }
-        let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
-        match *asked {
-            Some((at, false)) if now.duration_since(at) >= Self::DEAF => true,
-            // Still waiting for the window to say it heard: ask again, keep the first time.
-            Some((_, false)) => false,
-            _ => {
-                *asked = Some((now, false));
-                false
-            }
-        }
-    }
-
-    /// The window heard the request (it is storing, or asking the teacher).
-    pub fn seen(&self) {
-        let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, heard)) = asked.as_mut() {
-            *heard = true;
-        }
-    }
-
-    /// The window said: close.
-    pub fn allow(&self) {
-        self.allowed.store(true, Ordering::SeqCst);
-    }
-}
-
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::new(
         view::code::STORE,
@@ -167,23 +130,6 @@ where
     let out = with(state, f).await?;
     state.sync.edited();
     Ok(out)
-}
-
-/// A document path the window sends back must be one the app made (in its report folder).
-fn made_report(dir: &Path, path: &str) -> AppResult<PathBuf> {
-    let refused = || {
-        AppError::new(
-            view::code::REPORT,
-            format!("«{path}» — не документ, сделанный программой"),
-        )
-    };
-    let file = std::fs::canonicalize(path).map_err(|_| refused())?;
-    let dir = std::fs::canonicalize(dir).map_err(|_| refused())?;
-    if file.starts_with(&dir) && file.extension().is_some_and(|e| e == "pdf") {
-        Ok(file)
-    } else {
-        Err(refused())
-    }
 }
 
 /// The name this computer gives itself to the server («ноутбук кабинета 12»).
@@ -557,25 +503,6 @@ async fn save_report(
     })
     .await
     .map_err(internal)?
-}
-
-/// Runs a program and says, in Russian, what went wrong if it did not work.
-fn run_program(program: &str, args: &[&std::ffi::OsStr], missing: &str) -> AppResult<()> {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|_| AppError::new(view::code::REPORT, missing))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            view::code::REPORT,
-            format!(
-                "{program} не выполнил команду: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-        ))
-    }
 }
 
 /// Sends a document to the default printer, with no network needed: on Linux with `lp`
@@ -962,67 +889,6 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             bundle_export,
             bundle_import,
         ])
-}
-
-/// The name of the file, beside the school files, that says which of them was open last.
-const CURRENT: &str = "current-school";
-
-/// Notes `path` as the school to open at the next start (in its own folder).
-fn remember_school(path: &Path) {
-    if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
-        // Advisory: without it the next start opens the default file, nothing is lost.
-        let _ = std::fs::write(dir.join(CURRENT), name.to_string_lossy().as_bytes());
-    }
-}
-
-/// The school file to open in `default`'s folder: the one open last, else `default`.
-pub fn remembered_school(default: &Path) -> PathBuf {
-    let Some(dir) = default.parent() else {
-        return default.to_path_buf();
-    };
-    std::fs::read_to_string(dir.join(CURRENT))
-        .ok()
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty() && !name.contains(['/', '\\']))
-        .map(|name| dir.join(name))
-        .filter(|p| p.is_file())
-        .unwrap_or_else(|| default.to_path_buf())
-}
-
-/// The school file: `--db PATH` on the command line (used by the end-to-end tests, and handy
-/// for a second school), else the school open last in the default folder, else the default.
-pub fn db_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
-    let mut args = args.into_iter();
-    while let Some(a) = args.next() {
-        if a == "--db" {
-            if let Some(p) = args.next() {
-                return PathBuf::from(p);
-            }
-        } else if let Some(p) = a.strip_prefix("--db=") {
-            return PathBuf::from(p);
-        }
-    }
-    let default = view::default_db_path();
-    if std::env::var_os("ZHURNAL_DB").is_some_and(|v| !v.is_empty()) {
-        return default;
-    }
-    remembered_school(&default)
-}
-
-/// WebKitGTK's compositing: off unless asked for (`--compositing=on`, or the user's own
-/// `WEBKIT_DISABLE_COMPOSITING_MODE`). Chosen by `scripts/bench-app.sh` under Xvfb on 2 cores
-/// with software GL (the case of school laptops on llvmpipe and of virtual machines): with
-/// compositing as WebKit starts it by default (its DMA-BUF renderer) the window did not answer
-/// there at all; with it off a key shows in the grid at p50 13.6 ms, p99 23.9 ms. Hardware that
-/// composites well loses nothing measurable (p50 12.7, p99 28.3 ms with the DMA-BUF renderer
-/// off and compositing on).
-pub fn compositing_env(args: &[String], user_set: bool) -> Option<(&'static str, &'static str)> {
-    let on = args.iter().any(|a| a == "--compositing=on");
-    if !cfg!(target_os = "linux") || user_set || on {
-        // WebKit's own default (compositing on), or what the user set.
-        return None;
-    }
-    Some(("WEBKIT_DISABLE_COMPOSITING_MODE", "1"))
 }
 
 /// Starts the app on the school file.
