@@ -160,10 +160,18 @@ pub async fn choose(c: &Client, id: &str, value: &str) {
 /// Waits until every typed edit is durable (the grid says so).
 pub async fn wait_saved(c: &Client) {
     let start = Instant::now();
+    // «Saved» as it stays for half a second: keys just sent may not have turned it to
+    // «pending» yet on a loaded machine (the window renders the next frame later).
+    let mut saved_since: Option<Instant> = None;
     loop {
         let s = wait_id(c, "save-status", 10).await;
         if s.attr("data-state").await.unwrap().as_deref() == Some("saved") {
-            return;
+            let since = *saved_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= Duration::from_millis(500) {
+                return;
+            }
+        } else {
+            saved_since = None;
         }
         assert!(start.elapsed() < Duration::from_secs(30), "edits not saved");
         tokio::time::sleep(Duration::from_millis(20)).await;
