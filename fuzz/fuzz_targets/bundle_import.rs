@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zhurnal_fuzz::{assert_clear_refusal, fingerprint, fixture, request, Reader};
+use zhurnal_fuzz::{assert_clear_refusal, bundle_file, fingerprint, fixture};
 use zhurnal_sync::bundle;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,19 +14,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let f = fixture().lock().unwrap_or_else(|p| p.into_inner());
-    let file = if mode & 1 == 0 {
-        rest.to_vec()
-    } else {
-        let mut r = Reader(rest);
-        let created = i64::from(r.u16());
-        let b = bundle::Bundle {
-            user: f.teacher,
-            device: f.device,
-            created,
-            request: request(&f, &mut r),
-        };
-        bundle::seal(&b, &f.key)
-    };
+    let file = bundle_file(&f, mode, rest);
     if let Ok(sealed) = bundle::open(&file) {
         if let Ok(b) = sealed.verify(&f.key.public()) {
             assert_eq!(b.device, f.device);

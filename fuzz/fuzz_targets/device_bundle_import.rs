@@ -9,27 +9,15 @@
 
 use libfuzzer_sys::fuzz_target;
 use zhurnal_client::ClientError;
-use zhurnal_fuzz::{device_fingerprint, fixture, request, Reader};
-use zhurnal_sync::bundle::{self, DeviceKey};
+use zhurnal_fuzz::{bundle_file, device_fingerprint, fixture};
+use zhurnal_sync::bundle::DeviceKey;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
     let mut f = fixture().lock().unwrap_or_else(|p| p.into_inner());
-    let file = if mode & 1 == 0 {
-        rest.to_vec()
-    } else {
-        let mut r = Reader(rest);
-        let created = i64::from(r.u16());
-        let b = bundle::Bundle {
-            user: f.teacher,
-            device: f.device,
-            created,
-            request: request(&f, &mut r),
-        };
-        bundle::seal(&b, &f.key)
-    };
+    let file = bundle_file(&f, mode, rest);
     let wrong_key = mode & 2 != 0;
     let public = if wrong_key {
         DeviceKey::generate().public_hex()

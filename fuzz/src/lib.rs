@@ -269,6 +269,25 @@ pub fn request(f: &Fixture, r: &mut Reader) -> zhurnal_sync::SyncRequest {
     }
 }
 
+/// The bundle file of a bundle target's input: `rest` as it is when `mode` is even; when odd,
+/// `rest` read as a request (see [`request`]) and sealed with the enrolled device's real key,
+/// so that the fuzzer gets past the signature.
+pub fn bundle_file(f: &Fixture, mode: u8, rest: &[u8]) -> Vec<u8> {
+    use zhurnal_sync::bundle;
+    if mode & 1 == 0 {
+        return rest.to_vec();
+    }
+    let mut r = Reader(rest);
+    let created = i64::from(r.u16());
+    let b = bundle::Bundle {
+        user: f.teacher,
+        device: f.device,
+        created,
+        request: request(f, &mut r),
+    };
+    bundle::seal(&b, &f.key)
+}
+
 /// A refusal must be a clear 4xx with a message.
 pub fn assert_clear_refusal(e: &zhurnal_server::ServerError) {
     let status = e.status();
