@@ -1,6 +1,7 @@
 //! A device's commands: `login`, `password`, `sync`, `status`, `bundle export|import`. Only glue over
 //! `zhurnal-client` (and, for a bundle carried to the server's file, `zhurnal-server`).
 
+use crate::error::{CliError, Result};
 use clap::Subcommand;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -87,32 +88,17 @@ pub enum BundleCommand {
     },
 }
 
-fn need(db: &Path) -> Result<(), String> {
+fn need(db: &Path) -> Result<()> {
     if db.exists() {
         Ok(())
     } else {
-        Err(format!("файла «{}» нет", db.display()))
+        Err(format!("файла «{}» нет", db.display()).into())
     }
 }
 
-fn client(db: &Path) -> Result<Client, String> {
+fn client(db: &Path) -> Result<Client> {
     need(db)?;
-    Client::open(db).map_err(|e| said(&e))
-}
-
-/// A sync error with what to type next: the client library says what is wrong and what to do,
-/// the command line which command does it (and the stable code of a refusal, for scripts).
-fn said(e: &zhurnal_client::ClientError) -> String {
-    use zhurnal_client::ClientError as E;
-    match e {
-        E::NotEnrolled { db } => {
-            format!("{e} — zhurnal login --db {db} --server АДРЕС --login ЛОГИН")
-        }
-        E::NoLink { .. } => format!("{e} (zhurnal bundle export)"),
-        E::Unauthorized { .. } => format!("{e} — zhurnal login"),
-        E::Refused { code, .. } => format!("{e} [{code}]"),
-        _ => e.to_string(),
-    }
+    Ok(Client::open(db)?)
 }
 
 /// Bytes as a person reads them: a day's sync is a few hundred bytes.
@@ -140,23 +126,24 @@ enum Kind {
     Device,
 }
 
-fn kind(db: &Path) -> Result<Kind, String> {
+fn kind(db: &Path) -> Result<Kind> {
     need(db)?;
-    let store = zhurnal_store::Store::open(db).map_err(|e| e.to_string())?;
-    if !store.srv_users().map_err(|e| e.to_string())?.is_empty() {
+    let store = zhurnal_store::Store::open(db)?;
+    if !store.srv_users()?.is_empty() {
         return Ok(Kind::Server);
     }
-    if store.profile().map_err(|e| e.to_string())?.is_some() {
+    if store.profile()?.is_some() {
         return Ok(Kind::Device);
     }
     Err(format!(
         "«{}» — ни база сервера (в ней нет учётных записей), ни база подключённого устройства \
          (не было zhurnal login): пакет принять некуда",
         db.display()
-    ))
+    )
+    .into())
 }
 
-pub fn run(command: ClientCommand) -> Result<(), String> {
+pub fn run(command: ClientCommand) -> Result<()> {
     match command {
         ClientCommand::Login {
             db,
@@ -172,7 +159,7 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
                     let mut s = String::new();
                     std::io::stdin()
                         .read_to_string(&mut s)
-                        .map_err(|e| e.to_string())?;
+                        .map_err(CliError::stdin)?;
                     s.lines().next().unwrap_or_default().to_string()
                 }
                 (None, false) => return Err("укажите пароль: --password-stdin".into()),
@@ -182,10 +169,8 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
             } else {
                 device_name
             };
-            let mut c = Client::open(&db).map_err(|e| e.to_string())?;
-            let e = c
-                .login(&server, &login, &password, &name)
-                .map_err(|e| e.to_string())?;
+            let mut c = Client::open(&db)?;
+            let e = c.login(&server, &login, &password, &name)?;
             println!(
                 "Устройство подключено к {}: {} ({}), устройство {}.",
                 e.server,
@@ -207,14 +192,14 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
             let mut input = String::new();
             std::io::stdin()
                 .read_to_string(&mut input)
-                .map_err(|e| format!("стандартный ввод не читается: {e}"))?;
+                .map_err(CliError::stdin)?;
             let mut lines = input.lines();
             let (Some(old), Some(new)) = (lines.next(), lines.next()) else {
                 return Err(
                     "подайте на стандартный ввод две строки: текущий пароль и новый".into(),
                 );
             };
-            c.change_password(old, new).map_err(|e| e.to_string())?;
+            c.change_password(old, new)?;
             println!("Пароль сменён. Дальше: zhurnal sync --db {}", db.display());
         }
         ClientCommand::Sync {
@@ -227,21 +212,19 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
                 attempts: attempts.max(1),
                 ..Backoff::default()
             });
-            let r = c
-                .sync(server.as_deref(), &mut |p| {
-                    eprintln!(
-                        "синхронизация: обмен {}, получено изменений {}, документов впереди {}{}",
-                        p.rounds,
-                        p.received,
-                        p.remaining,
-                        if p.retries > 0 {
-                            format!(", повторов {}", p.retries)
-                        } else {
-                            String::new()
-                        }
-                    );
-                })
-                .map_err(|e| said(&e))?;
+            let r = c.sync(server.as_deref(), &mut |p| {
+                eprintln!(
+                    "синхронизация: обмен {}, получено изменений {}, документов впереди {}{}",
+                    p.rounds,
+                    p.received,
+                    p.remaining,
+                    if p.retries > 0 {
+                        format!(", повторов {}", p.retries)
+                    } else {
+                        String::new()
+                    }
+                );
+            })?;
             for d in &r.status.docs {
                 eprintln!("  {}", d.describe());
             }
@@ -260,7 +243,7 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
         }
         ClientCommand::Status { db } => {
             let mut c = client(&db)?;
-            let s = c.status().map_err(|e| e.to_string())?;
+            let s = c.status()?;
             match (&s.server, &s.user_name) {
                 (Some(server), Some(user)) => println!("Сервер: {server}, пользователь: {user}"),
                 _ => println!("Устройство не подключено к серверу (zhurnal login)."),
@@ -285,13 +268,12 @@ pub fn run(command: ClientCommand) -> Result<(), String> {
     Ok(())
 }
 
-fn bundle(command: BundleCommand) -> Result<(), String> {
+fn bundle(command: BundleCommand) -> Result<()> {
     match command {
         BundleCommand::Export { db, out } => {
             let mut c = client(&db)?;
-            let e = c.export_bundle().map_err(|e| said(&e))?;
-            std::fs::write(&out, &e.file)
-                .map_err(|err| format!("не удалось записать «{}»: {err}", out.display()))?;
+            let e = c.export_bundle()?;
+            std::fs::write(&out, &e.file).map_err(|e| CliError::write(&out, e))?;
             println!(
                 "Пакет записан: {} (документов {}, изменений {}, {:.1} КБ); ключ устройства {}",
                 out.display(),
@@ -302,27 +284,24 @@ fn bundle(command: BundleCommand) -> Result<(), String> {
             );
         }
         BundleCommand::Import { db, file } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| format!("не удалось прочитать «{}»: {e}", file.display()))?;
+            let bytes = std::fs::read(&file).map_err(|e| CliError::read(&file, e))?;
             match kind(&db)? {
                 Kind::Server => {
-                    let s = zhurnal_server::SchoolServer::open(&db).map_err(|e| e.to_string())?;
-                    let r = s.import_bundle(&bytes, "usb").map_err(|e| e.to_string())?;
+                    let s = zhurnal_server::SchoolServer::open(&db)?;
+                    let r = s.import_bundle(&bytes, "usb")?;
                     println!(
                         "Пакет принят сервером: документов {}, изменений {}",
                         r.documents, r.changes
                     );
                 }
                 Kind::Device => {
-                    let sealed = zhurnal_sync::bundle::open(&bytes).map_err(|e| e.to_string())?;
+                    let sealed = zhurnal_sync::bundle::open(&bytes)?;
                     let key = sealed.public_key().ok_or(
                         "в пакете нет ключа устройства (сделан старой версией программы): \
                          примите его на сервере",
                     )?;
                     let mut c = client(&db)?;
-                    let r = c
-                        .import_bundle(&bytes, &hex::encode(key))
-                        .map_err(|e| e.to_string())?;
+                    let r = c.import_bundle(&bytes, &hex::encode(key))?;
                     println!(
                         "Пакет принят устройством: документов {}, изменений {}",
                         r.documents, r.changes

@@ -2,7 +2,10 @@
 //! `zhurnal-service`; this file parses arguments, calls it and prints the result.
 
 mod device;
+mod error;
 mod server;
+
+use error::{CliError, Result};
 
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, Write};
@@ -175,10 +178,10 @@ struct CellArgs {
     add_lesson: bool,
 }
 
-fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+fn parse_date(text: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(text.trim(), "%d.%m.%Y"))
-        .map_err(|_| format!("«{text}» — не дата: ожидается ГГГГ-ММ-ДД"))
+        .map_err(|_| CliError::Said(format!("«{text}» — не дата: ожидается ГГГГ-ММ-ДД")))
 }
 
 /// Applies one cell edit; `value` is either marks (`mark`) or an attendance code (`attend`).
@@ -190,11 +193,11 @@ fn apply(
     date: &str,
     student: &str,
     value: Value<'_>,
-) -> Result<String, String> {
+) -> Result<String> {
     let date = parse_date(date)?;
     let (marks, attendance) = match value {
         Value::Marks(text) => {
-            let input = CellInput::parse(text).map_err(|e| e.to_string())?;
+            let input = CellInput::parse(text)?;
             (Some(input.marks), input.attendance.map(Some))
         }
         Value::Code(code) => {
@@ -202,7 +205,7 @@ fn apply(
             let a = if code == "-" || code.is_empty() {
                 None
             } else {
-                Some(code.parse::<Attendance>().map_err(|e| e.to_string())?)
+                Some(code.parse::<Attendance>()?)
             };
             (None, Some(a))
         }
@@ -218,7 +221,7 @@ fn apply(
         as_staff: args.as_staff.as_deref(),
         add_lesson: args.add_lesson,
     };
-    let out = z.set_cell(&edit).map_err(said)?;
+    let out = z.set_cell(&edit)?;
     let shown = if out.shown.is_empty() {
         "пусто".to_string()
     } else {
@@ -245,27 +248,26 @@ enum Value<'a> {
     Code(&'a str),
 }
 
-fn run_batch(z: &mut Zhurnal, args: &CellArgs, source: &Path) -> Result<(), String> {
+fn run_batch(z: &mut Zhurnal, args: &CellArgs, source: &Path) -> Result<()> {
     let reader: Box<dyn BufRead> = if source == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(std::io::BufReader::new(
-            std::fs::File::open(source).map_err(|e| format!("«{}»: {e}", source.display()))?,
+            std::fs::File::open(source).map_err(|e| CliError::read(source, e))?,
         ))
     };
     let stdout = std::io::stdout();
     let mut failed = 0;
     for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| e.to_string())?;
+        let line = line.map_err(|e| CliError::read(source, e))?;
         if line.trim().is_empty() {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
         let result = if f.len() != 5 {
-            Err(
-                "ожидается 5 полей через табуляцию: класс, предмет, дата, ФИО, значение"
-                    .to_string(),
-            )
+            Err(CliError::from(
+                "ожидается 5 полей через табуляцию: класс, предмет, дата, ФИО, значение",
+            ))
         } else {
             apply(z, args, f[0], f[1], f[2], f[3], Value::Marks(f[4]))
         };
@@ -275,7 +277,7 @@ fn run_batch(z: &mut Zhurnal, args: &CellArgs, source: &Path) -> Result<(), Stri
                 let mut out = stdout.lock();
                 writeln!(out, "ok {}", i + 1)
                     .and_then(|_| out.flush())
-                    .map_err(|e| e.to_string())?;
+                    .map_err(CliError::stdout)?;
             }
             Err(e) => {
                 failed += 1;
@@ -284,42 +286,28 @@ fn run_batch(z: &mut Zhurnal, args: &CellArgs, source: &Path) -> Result<(), Stri
         }
     }
     if failed > 0 {
-        return Err(format!("не выполнено правок: {failed}"));
+        return Err(format!("не выполнено правок: {failed}").into());
     }
     Ok(())
 }
 
-fn open(db: &Path) -> Result<Zhurnal, String> {
+fn open(db: &Path) -> Result<Zhurnal> {
     if !db.exists() {
         return Err(format!(
             "файла «{}» нет. Создайте демонстрационную школу: zhurnal demo --db {}",
             db.display(),
             db.display()
-        ));
+        )
+        .into());
     }
-    Zhurnal::open(db).map_err(said)
-}
-
-/// A use case's error with what to type next: the library says what is wrong and what to do,
-/// the command line which command does it.
-fn said(e: zhurnal_service::ServiceError) -> String {
-    use zhurnal_service::ServiceError as E;
-    match &e {
-        E::NoSchool(db) => format!(
-            "{e}. Демонстрационная школа: zhurnal demo --db {db}; школа с сервера: \
-             zhurnal login --db {db} --server АДРЕС --login ЛОГИН, затем zhurnal sync --db {db}"
-        ),
-        E::NoLesson { .. } => format!("{e} — повторите команду с --add-lesson"),
-        E::SeveralLessons { .. } => format!("{e} — --lesson N"),
-        _ => e.to_string(),
-    }
+    Ok(Zhurnal::open(db)?)
 }
 
 fn kib(bytes: i64) -> String {
     format!("{:.1} КБ", bytes as f64 / 1024.0)
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Server(command) => return server::run(command),
         Command::Client(command) => return device::run(command),
@@ -327,10 +315,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let started = std::time::Instant::now();
             let mut options = zhurnal_service::DemoOptions::default();
             if let Some(list) = classes {
-                options.classes =
-                    zhurnal_service::parse_classes(&list).map_err(|e| e.to_string())?;
+                options.classes = zhurnal_service::parse_classes(&list)?;
             }
-            let s = zhurnal_service::create_demo(&db, seed, &options).map_err(|e| e.to_string())?;
+            let s = zhurnal_service::create_demo(&db, seed, &options)?;
             println!("Создана демонстрационная школа: {}", s.school);
             println!(
                 "Классов: {}, учеников: {}, уроков: {}, отметок: {}, документов: {}",
@@ -349,15 +336,13 @@ fn run(cli: Cli) -> Result<(), String> {
             format,
         } => {
             if format != "json" {
-                return Err(format!(
-                    "формат «{format}» не поддерживается: есть только json"
-                ));
+                return Err(
+                    format!("формат «{format}» не поддерживается: есть только json").into(),
+                );
             }
             let mut z = open(&db)?;
-            let dump = z
-                .dump(&class, subject.as_deref())
-                .map_err(|e| e.to_string())?;
-            let text = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
+            let dump = z.dump(&class, subject.as_deref())?;
+            let text = serde_json::to_string_pretty(&dump)?;
             println!("{text}");
         }
         Command::Mark {
@@ -380,7 +365,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::ImportRoster { db, class, file } => {
             let mut z = open(&db)?;
-            let n = z.import_roster(&class, &file).map_err(|e| e.to_string())?;
+            let n = z.import_roster(&class, &file)?;
             println!("В класс {class} добавлено учеников: {n}");
         }
         Command::Report {
@@ -400,14 +385,16 @@ fn run(cli: Cli) -> Result<(), String> {
             let html = match format.as_str() {
                 "pdf" => false,
                 "html" => true,
-                other => return Err(format!("формат «{other}» не знаком: pdf или html")),
+                other => return Err(format!("формат «{other}» не знаком: pdf или html").into()),
             };
             let month = month
                 .as_deref()
                 .map(|text| {
                     text.split_once('-')
                         .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-                        .ok_or(format!("«{text}» — не месяц: ожидается ГГГГ-ММ"))
+                        .ok_or_else(|| {
+                            CliError::Said(format!("«{text}» — не месяц: ожидается ГГГГ-ММ"))
+                        })
                 })
                 .transpose()?;
             let request = ReportRequest {
@@ -435,17 +422,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 templates,
             };
             let mut z = open(&db)?;
-            let done = z
-                .report(&request, &mut |_, _| {})
-                .map_err(|e| e.to_string())?;
+            let done = z.report(&request, &mut |_, _| {})?;
             let pages = done.pages;
             let pdf = if html {
-                done.html().map_err(|e| e.to_string())?.into_bytes()
+                done.html()?.into_bytes()
             } else {
                 done.pdf
             };
-            std::fs::write(&out, &pdf)
-                .map_err(|e| format!("не удалось записать «{}»: {e}", out.display()))?;
+            std::fs::write(&out, &pdf).map_err(|e| CliError::write(&out, e))?;
             println!(
                 "Документ записан: {} ({:.1} КБ, страниц: {pages})",
                 out.display(),
@@ -454,7 +438,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Stats { db } => {
             let mut z = open(&db)?;
-            let s = z.store().stats().map_err(|e| e.to_string())?;
+            let s = z.store().stats()?;
             println!(
                 "Файл базы: {} (журнал WAL: {})",
                 kib(s.file_bytes as i64),
@@ -480,8 +464,8 @@ fn run(cli: Cli) -> Result<(), String> {
 
 /// On a device enrolled with a school server every edit is written by the logged-in user (the
 /// server refuses changes by anybody else): `--as` defaults to him, and another name is refused.
-fn device_author(z: &mut Zhurnal, cell: &mut CellArgs) -> Result<(), String> {
-    let Some(profile) = z.store().profile().map_err(|e| e.to_string())? else {
+fn device_author(z: &mut Zhurnal, cell: &mut CellArgs) -> Result<()> {
+    let Some(profile) = z.store().profile()? else {
         return Ok(());
     };
     let not_staff = || {
@@ -491,30 +475,32 @@ fn device_author(z: &mut Zhurnal, cell: &mut CellArgs) -> Result<(), String> {
         )
     };
     let me: zhurnal_domain::StaffId = profile.user_id.parse().map_err(|_| not_staff())?;
-    let school = z.school().map_err(|e| e.to_string())?;
+    let school = z.school()?;
     let name = school
         .staff_member(me)
         .map(|m| m.name.full())
         .ok_or_else(not_staff)?;
     if let Some(asked) = &cell.as_staff {
-        if z.staff(asked).map_err(|e| e.to_string())? != me {
+        if z.staff(asked)? != me {
             return Err(format!(
                 "это устройство подключено как {name}: правки от имени «{asked}» сервер не примет. \
                  Войдите под своей учётной записью на своём устройстве"
-            ));
+            )
+            .into());
         }
     }
-    if z.staff(&name).map_err(|e| e.to_string())? != me {
+    if z.staff(&name)? != me {
         return Err(format!(
             "в школе несколько сотрудников с именем «{name}»: правку не записать от вашего имени"
-        ));
+        )
+        .into());
     }
     cell.as_staff = Some(name);
     Ok(())
 }
 
 /// One cell edit named entirely by the command's arguments.
-fn apply_one(z: &mut Zhurnal, cell: &CellArgs, value: Value<'_>) -> Result<String, String> {
+fn apply_one(z: &mut Zhurnal, cell: &CellArgs, value: Value<'_>) -> Result<String> {
     match (&cell.class, &cell.subject, &cell.date, &cell.student) {
         (Some(c), Some(s), Some(d), Some(st)) => apply(z, cell, c, s, d, st, value),
         _ => Err("укажите --class, --subject, --date и --student".into()),

@@ -1,6 +1,7 @@
 //! The school server's commands: `serve`, `user …`, `device …`, `revert`, `school init`. Only
 //! glue over `zhurnal-server`.
 
+use crate::error::{CliError, Result};
 use clap::Subcommand;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -149,26 +150,26 @@ pub enum SchoolCommand {
     },
 }
 
-fn open(db: &Path) -> Result<SchoolServer, String> {
+fn open(db: &Path) -> Result<SchoolServer> {
     if !db.exists() {
         return Err(format!(
             "файла «{}» нет. Создайте школу: zhurnal school init --db {} … (или zhurnal demo)",
             db.display(),
             db.display()
-        ));
+        )
+        .into());
     }
-    SchoolServer::open(db).map_err(|e| e.to_string())
+    Ok(SchoolServer::open(db)?)
 }
 
-fn password(file: Option<&Path>, stdin: bool) -> Result<Option<String>, String> {
+fn password(file: Option<&Path>, stdin: bool) -> Result<Option<String>> {
     let text = match (file, stdin) {
-        (Some(f), _) => std::fs::read_to_string(f)
-            .map_err(|e| format!("не удалось прочитать «{}»: {e}", f.display()))?,
+        (Some(f), _) => std::fs::read_to_string(f).map_err(|e| CliError::read(f, e))?,
         (None, true) => {
             let mut s = String::new();
             std::io::stdin()
                 .read_to_string(&mut s)
-                .map_err(|e| e.to_string())?;
+                .map_err(CliError::stdin)?;
             s
         }
         (None, false) => return Ok(None),
@@ -180,23 +181,12 @@ fn when(t: &str) -> &str {
     t.get(..16).unwrap_or(t)
 }
 
-pub fn run(command: ServerCommand) -> Result<(), String> {
-    run_command(command).map_err(|e| {
-        // The library says what is missing; here, what to type.
-        if e.ends_with(zhurnal_server::storage::NO_SCHOOL) {
-            format!("{e} — zhurnal school init --db ФАЙЛ … (или zhurnal demo --db ФАЙЛ)")
-        } else {
-            e
-        }
-    })
-}
-
-fn run_command(command: ServerCommand) -> Result<(), String> {
+pub fn run(command: ServerCommand) -> Result<()> {
     match command {
         ServerCommand::Serve { db, listen } => {
             log_requests()?;
             let server = open(&db)?;
-            let name = server.school_name().map_err(|e| e.to_string())?;
+            let name = server.school_name()?;
             zhurnal_server::http::run(server, &listen, |addr| {
                 println!("Сервер школы «{name}» слушает http://{addr}/api/v1");
             })
@@ -207,7 +197,7 @@ fn run_command(command: ServerCommand) -> Result<(), String> {
         ServerCommand::Device { command } => match command {
             DeviceCommand::List { db } => {
                 let s = open(&db)?;
-                for d in s.devices().map_err(|e| e.to_string())? {
+                for d in s.devices()? {
                     println!(
                         "{}  {:<20} {:<24} вход {}  последняя синхронизация {}{}",
                         d.id,
@@ -225,15 +215,15 @@ fn run_command(command: ServerCommand) -> Result<(), String> {
             }
             DeviceCommand::Revoke { db, id } => {
                 let s = open(&db)?;
-                let id = id
-                    .parse()
-                    .map_err(|_| format!("«{id}» — не идентификатор устройства (UUID)"))?;
-                s.revoke_device(id).map_err(|e| e.to_string())?;
+                let id = id.parse().map_err(|_| {
+                    CliError::Said(format!("«{id}» — не идентификатор устройства (UUID)"))
+                })?;
+                s.revoke_device(id)?;
                 println!("Устройство {id} отключено: его запросы будут отклоняться и сохраняться в карантине.");
             }
             DeviceCommand::Quarantine { db } => {
                 let s = open(&db)?;
-                let q = s.quarantine().map_err(|e| e.to_string())?;
+                let q = s.quarantine()?;
                 if q.is_empty() {
                     println!("Карантин пуст.");
                 }
@@ -259,13 +249,12 @@ fn run_command(command: ServerCommand) -> Result<(), String> {
             as_admin,
         } => {
             let s = open(&db)?;
-            let since = zhurnal_server::http::parse_since(&since).map_err(|e| e.to_string())?;
+            let since = zhurnal_server::http::parse_since(&since)?;
             let admin = match as_admin {
                 Some(name) => s.staff_named(&name),
                 None => s.first_admin(),
-            }
-            .map_err(|e| e.to_string())?;
-            let r = s.revert(admin, &login, since).map_err(|e| e.to_string())?;
+            }?;
+            let r = s.revert(admin, &login, since)?;
             if r.documents == 0 {
                 println!(
                     "После этого момента от «{login}» на сервере нет записей: отменять нечего."
@@ -280,7 +269,7 @@ fn run_command(command: ServerCommand) -> Result<(), String> {
         ServerCommand::School { command } => match command {
             SchoolCommand::Staff { db } => {
                 let s = open(&db)?;
-                let school = s.storage().school().map_err(|e| e.to_string())?;
+                let school = s.storage().school()?;
                 for m in &school.staff {
                     let roles: Vec<&str> = m.roles.iter().map(|r| r.as_str()).collect();
                     println!("{}\t{}\t{}", m.id, m.name.full(), roles.join(","));
@@ -295,15 +284,13 @@ fn run_command(command: ServerCommand) -> Result<(), String> {
                 password_stdin,
             } => {
                 let pw = password(password_file.as_deref(), password_stdin)?;
-                let id = school::init_school(&db, &name, &admin).map_err(|e| e.to_string())?;
+                let id = school::init_school(&db, &name, &admin)?;
                 let s = open(&db)?;
-                let (_, one_time) = s
-                    .add_account(&NewAccount {
-                        login: admin_login.clone(),
-                        password: pw,
-                        person: Person::Staff(id),
-                    })
-                    .map_err(|e| e.to_string())?;
+                let (_, one_time) = s.add_account(&NewAccount {
+                    login: admin_login.clone(),
+                    password: pw,
+                    person: Person::Staff(id),
+                })?;
                 println!(
                     "Создана школа «{name}» в {}; администратор {admin} ({admin_login}).",
                     db.display()
@@ -317,7 +304,7 @@ fn run_command(command: ServerCommand) -> Result<(), String> {
     Ok(())
 }
 
-fn user(command: UserCommand) -> Result<(), String> {
+fn user(command: UserCommand) -> Result<()> {
     match command {
         UserCommand::Add {
             db,
@@ -332,23 +319,21 @@ fn user(command: UserCommand) -> Result<(), String> {
             let s = open(&db)?;
             let class = || class.as_deref().ok_or("укажите класс: --class 7Б");
             let person = match (staff, student, parent_of) {
-                (Some(name), None, None) => Person::Staff(s.staff_named(&name).map_err(|e| e.to_string())?),
+                (Some(name), None, None) => Person::Staff(s.staff_named(&name)?),
                 (None, Some(name), None) => Person::Student(
-                    s.student_named(class()?, &name).map_err(|e| e.to_string())?,
+                    s.student_named(class()?, &name)?,
                 ),
                 (None, None, Some(name)) => Person::ParentOf(vec![s
                     .student_named(class()?, &name)
-                    .map_err(|e| e.to_string())?]),
+                    ?]),
                 _ => return Err("укажите одно из: --staff \"ФИО\", --student \"ФИО\" --class 7Б, --parent-of \"ФИО\" --class 7Б".into()),
             };
             let pw = password(password_file.as_deref(), password_stdin)?;
-            let (info, one_time) = s
-                .add_account(&NewAccount {
-                    login,
-                    password: pw,
-                    person,
-                })
-                .map_err(|e| e.to_string())?;
+            let (info, one_time) = s.add_account(&NewAccount {
+                login,
+                password: pw,
+                person,
+            })?;
             println!(
                 "Учётная запись {} создана: {} ({}).",
                 info.login,
@@ -361,7 +346,7 @@ fn user(command: UserCommand) -> Result<(), String> {
         }
         UserCommand::List { db } => {
             let s = open(&db)?;
-            for u in s.users().map_err(|e| e.to_string())? {
+            for u in s.users()? {
                 println!(
                     "{:<24} {:<8} {:<40} {}{}{}",
                     u.login,
@@ -383,7 +368,7 @@ fn user(command: UserCommand) -> Result<(), String> {
         }
         UserCommand::Revoke { db, login } => {
             let s = open(&db)?;
-            s.revoke_user(&login).map_err(|e| e.to_string())?;
+            s.revoke_user(&login)?;
             println!("Учётная запись {login} отключена: её запросы будут отклоняться и сохраняться в карантине.");
         }
         UserCommand::Slips {
@@ -394,20 +379,17 @@ fn user(command: UserCommand) -> Result<(), String> {
             templates,
         } => {
             let s = open(&db)?;
-            let (class_name, creds) = s.slips(&class).map_err(|e| e.to_string())?;
-            let school = s.school_name().map_err(|e| e.to_string())?;
-            let templates =
-                zhurnal_service::templates(templates.as_deref()).map_err(|e| e.to_string())?;
+            let (class_name, creds) = s.slips(&class)?;
+            let school = s.school_name()?;
+            let templates = zhurnal_service::templates(templates.as_deref())?;
             let pdf = zhurnal_reports::parents::render_slips(
                 &school,
                 &class_name,
                 &address,
                 &creds,
                 &templates,
-            )
-            .map_err(|e| e.to_string())?;
-            std::fs::write(&out, &pdf)
-                .map_err(|e| format!("не удалось записать «{}»: {e}", out.display()))?;
+            )?;
+            std::fs::write(&out, &pdf).map_err(|e| CliError::write(&out, e))?;
             println!(
                 "Листков: {} (ученики и родители {class_name}), записаны в {}. Пароли одноразовые: их сменят при первом входе.",
                 creds.len(),
@@ -421,7 +403,7 @@ fn user(command: UserCommand) -> Result<(), String> {
 /// Prints the server's request log on standard error, one line a request (route, user and
 /// device ids, outcome, time; see `zhurnal_server::http`). `ZHURNAL_LOG`: `off`, `error`,
 /// `warn`, `info` (the default) or `debug`.
-fn log_requests() -> Result<(), String> {
+fn log_requests() -> Result<()> {
     use tracing_subscriber::filter::LevelFilter;
     let level = match std::env::var("ZHURNAL_LOG").unwrap_or_default().trim() {
         "" | "info" => LevelFilter::INFO,
@@ -430,9 +412,9 @@ fn log_requests() -> Result<(), String> {
         "warn" => LevelFilter::WARN,
         "debug" => LevelFilter::DEBUG,
         other => {
-            return Err(format!(
-                "ZHURNAL_LOG={other}: ожидается off, error, warn, info или debug"
-            ))
+            return Err(
+                format!("ZHURNAL_LOG={other}: ожидается off, error, warn, info или debug").into(),
+            )
         }
     };
     tracing_subscriber::fmt()
@@ -441,5 +423,5 @@ fn log_requests() -> Result<(), String> {
         .with_ansi(false)
         .with_writer(std::io::stderr)
         .try_init()
-        .map_err(|e| format!("журнал запросов не запущен: {e}"))
+        .map_err(|e| CliError::Said(format!("журнал запросов не запущен: {e}")))
 }
