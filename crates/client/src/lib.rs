@@ -40,7 +40,8 @@ use zhurnal_store::{Profile, Store, StoreError};
 use zhurnal_sync::bundle::{self, BundleError, DeviceKey};
 use zhurnal_sync::gate::{ActorBook, DeviceId, DocSource, Principal};
 use zhurnal_sync::http::{ErrorBody, LoginRequest, LoginResponse, PasswordChange};
-use zhurnal_sync::wire::{self, Shorthand};
+use zhurnal_sync::ladder::Ladder;
+use zhurnal_sync::wire;
 use zhurnal_sync::{ErrorCode, Rejection};
 
 pub use retry::Backoff;
@@ -345,13 +346,8 @@ impl Client {
         )))
     }
 
-    /// Rounds until the server has nothing more. Each request goes in short — ids by the roster
-    /// dictionary, the server's changes by 4-byte hash prefixes, the documents with nothing to
-    /// send folded into one digest — and, should the server not read it so, again spelt out
-    /// further: without the dictionary (`unknown_dictionary`: its class lists differ from this
-    /// device's), or every document listed, then in full (`unknown_reference`: the folded
-    /// documents match neither the server's heads nor those at the ledger mark sent, it cannot
-    /// find a change). The rest of the sync keeps that form.
+    /// Rounds until the server has nothing more. Each request goes as short as the server reads
+    /// it, spelt out further after each refusal of its spelling ([`Ladder`]).
     fn sync_rounds(
         &mut self,
         server: &str,
@@ -368,23 +364,15 @@ impl Client {
             ..Default::default()
         };
         let mut p = Progress::default();
-        // 0: folded; 1: listed; 2: in full.
-        let mut level = 0;
-        // Off once the server says its class lists differ from this device's.
-        let mut with_dict = true;
+        let mut ladder = Ladder::new();
         loop {
             let req = local::request(&mut self.store, server)?;
-            let dict = if level < 2 && with_dict {
+            let dict = if ladder.wants_dictionary() {
                 self.dictionary(user)?
             } else {
                 None
             };
-            let form = |level: usize, with_dict: bool| Shorthand {
-                dict: dict.as_ref().filter(|_| level < 2 && with_dict),
-                short_hashes: level < 2,
-                fold_unchanged: level < 1,
-            };
-            let mut body = wire::encode_request_with(&req, form(level, with_dict));
+            let mut body = wire::encode_request_with(&req, ladder.shorthand(dict.as_ref()));
             // A body that arrives cut or garbled is a failed round like a dropped connection.
             let mut failed = 0;
             let resp = loop {
@@ -399,26 +387,23 @@ impl Client {
                 // A refusal's words count too.
                 report.bytes_down += answer.body.len();
                 let answer = match success(answer) {
-                    // Sent again without the dictionary, or spelt out a level further.
+                    // Sent again without the dictionary, or spelt out a step further.
                     Err(ClientError::Refused { code, .. })
-                        if level < 2
-                            && (code == ErrorCode::UnknownReference.as_str()
-                                || code == ErrorCode::UnknownDictionary.as_str() && with_dict) =>
+                        if ErrorCode::parse(&code).is_some_and(|c| ladder.refused(c)) =>
                     {
-                        if code == ErrorCode::UnknownDictionary.as_str() {
-                            with_dict = false;
-                        } else {
-                            level += 1;
-                        }
                         report.bytes_up += body.len();
                         report.resent += 1;
-                        body = wire::encode_request_with(&req, form(level, with_dict));
+                        body = wire::encode_request_with(&req, ladder.shorthand(dict.as_ref()));
                         continue;
                     }
                     a => a?,
                 };
                 report.bytes_up += body.len();
-                match wire::decode_response_to(&answer.body, &req, form(level, with_dict).dict) {
+                match wire::decode_response_to(
+                    &answer.body,
+                    &req,
+                    ladder.shorthand(dict.as_ref()).dict,
+                ) {
                     Ok(r) => break r,
                     Err(e) => {
                         failed += 1;
@@ -441,9 +426,7 @@ impl Client {
             if !resp.more {
                 break;
             }
-            // A download in several rounds: the server holds documents this device has not
-            // received yet, so a fold would be refused; list them.
-            level = level.max(1);
+            ladder.more();
             if p.rounds > 100_000 {
                 return Err(ClientError::Protocol(
                     "сервер не заканчивает передачу".into(),

@@ -218,48 +218,9 @@ fn sync_error(r: Rejection) -> crate::ServiceError {
 mod tests {
     use super::*;
     use crate::CellEdit;
-    use std::collections::BTreeMap;
     use zhurnal_domain::{Lesson, Marks};
-    use zhurnal_journal::{journal, Doc};
-    use zhurnal_sync::gate::{self, ActorBook, DeviceId, Principal};
-
-    /// A server held in memory, driven through the sync core as the HTTP server will drive it.
-    struct Server {
-        school: zhurnal_journal::school::School,
-        docs: BTreeMap<DocId, Doc>,
-        book: ActorBook,
-    }
-
-    impl Server {
-        fn round(
-            &mut self,
-            who: Principal,
-            req: &SyncRequest,
-        ) -> std::result::Result<SyncResponse, Rejection> {
-            let plan = gate::check(req, &who, &self.school, &self.book, &mut self.docs)?;
-            for (id, changes) in plan.apply {
-                let parts: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
-                match self.docs.get_mut(&id) {
-                    Some(d) => parts.iter().for_each(|c| {
-                        d.apply_chunk(c).unwrap();
-                    }),
-                    None => {
-                        self.docs.insert(id, Doc::load(id, &parts).unwrap());
-                    }
-                }
-            }
-            for (actor, user, device) in plan.bind {
-                self.book.bind(&actor, user, device);
-            }
-            Ok(gate::respond(
-                req,
-                &who,
-                &self.school,
-                &mut self.docs,
-                usize::MAX,
-            ))
-        }
-    }
+    use zhurnal_journal::journal;
+    use zhurnal_sync::gate::{DeviceId, Principal};
 
     const PEER: &str = "https://school.example";
 
@@ -272,12 +233,7 @@ mod tests {
         };
         let demo = zhurnal_demo::generate_with(2, &options);
         let docs = crate::build_docs(&demo).unwrap();
-        let school = zhurnal_journal::school::school(&docs[0]).unwrap();
-        let mut server = Server {
-            school,
-            docs: docs.into_iter().map(|d| (d.id(), d)).collect(),
-            book: ActorBook::default(),
-        };
+        let mut server = zhurnal_sync::sim::Server::new(docs);
         let class = &demo.classes[0];
         let algebra = demo.subject_named("Алгебра").unwrap().id;
         let alice = class.class.teaches(algebra).unwrap().teacher;
@@ -296,7 +252,7 @@ mod tests {
         for (path, user, d) in [(&a_path, alice, 1), (&c_path, carol, 2)] {
             let mut store = zhurnal_store::Store::open(path).unwrap();
             let req = zhurnal_sync::client::request(vec![]);
-            let resp = server.round(who(user, d), &req).unwrap();
+            let resp = server.round(&who(user, d), &req).unwrap();
             for inc in zhurnal_sync::client::incoming(&resp).unwrap() {
                 let parts: Vec<&[u8]> = inc.changes.iter().map(Vec::as_slice).collect();
                 store
@@ -334,7 +290,7 @@ mod tests {
             "pending survives a restart"
         );
         let req = z.sync_request(PEER).unwrap();
-        let resp = server.round(who(alice, 1), &req).unwrap();
+        let resp = server.round(&who(alice, 1), &req).unwrap();
         z.sync_apply(PEER, &resp).unwrap();
         assert!(z.pending(PEER).unwrap().is_empty());
         // A one-cell edit through the service goes the same way.
@@ -356,13 +312,13 @@ mod tests {
             1,
             "only the new change is offered"
         );
-        let resp = server.round(who(alice, 1), &req).unwrap();
+        let resp = server.round(&who(alice, 1), &req).unwrap();
         z.sync_apply(PEER, &resp).unwrap();
 
         // Carol syncs and reads it.
         let mut c = Zhurnal::open(&c_path).unwrap();
         let req = c.sync_request(PEER).unwrap();
-        let resp = server.round(who(carol, 2), &req).unwrap();
+        let resp = server.round(&who(carol, 2), &req).unwrap();
         let got = c.sync_apply(PEER, &resp).unwrap();
         assert_eq!((got.documents, got.changes), (1, 2));
         let l = journal::lesson(c.store().doc(id).unwrap(), lesson.id)

@@ -3,9 +3,10 @@
 //! Everything the client and the server decide during a sync is a function of values in
 //! memory: [`access`] says who may read and write which document, [`protocol`] holds the
 //! messages, [`client`] builds a request from the local documents and their bookmarks and turns
-//! a response into changes to apply, and [`server`] checks a request change by change and plans
-//! what to apply and what to answer. Transports (HTTP, a file on a USB stick) and storage drive
-//! these functions; the tests drive them with simulated peers.
+//! a response into changes to apply, [`ladder`] says how spelt out each request goes, and
+//! [`gate`] checks a request change by change and plans what to apply and what to answer.
+//! Transports (HTTP, a file on a USB stick) and storage drive these functions; the tests drive
+//! them with simulated peers (`sim`).
 //!
 //! A round trip:
 //!
@@ -29,7 +30,10 @@ pub mod dictionary;
 pub mod docs;
 pub mod gate;
 pub mod http;
+pub mod ladder;
 pub mod protocol;
+#[cfg(any(test, feature = "sim"))]
+pub mod sim;
 pub mod wire;
 
 pub use access::{access, Access};

@@ -119,6 +119,31 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the order of the contract.
+    pub const ALL: [ErrorCode; 16] = [
+        Self::BadRequest,
+        Self::UnsupportedVersion,
+        Self::NoAccess,
+        Self::ReadOnly,
+        Self::AuthorMismatch,
+        Self::ForeignActor,
+        Self::RevokedDevice,
+        Self::MissingDeps,
+        Self::BadChange,
+        Self::Unauthorized,
+        Self::BadCredentials,
+        Self::RateLimited,
+        Self::TooLarge,
+        Self::PasswordChangeRequired,
+        Self::UnknownReference,
+        Self::UnknownDictionary,
+    ];
+
+    /// The code a server answered with; `None` for one this version does not know.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadRequest => "bad_request",
@@ -179,26 +204,9 @@ pub struct Rejection {
 
 #[cfg(test)]
 mod tests {
-    use super::ErrorCode::{self, *};
+    use super::ErrorCode;
 
-    const ALL: [ErrorCode; 16] = [
-        BadRequest,
-        UnsupportedVersion,
-        NoAccess,
-        ReadOnly,
-        AuthorMismatch,
-        ForeignActor,
-        RevokedDevice,
-        MissingDeps,
-        BadChange,
-        Unauthorized,
-        BadCredentials,
-        RateLimited,
-        TooLarge,
-        PasswordChangeRequired,
-        UnknownReference,
-        UnknownDictionary,
-    ];
+    const ALL: [ErrorCode; 16] = ErrorCode::ALL;
 
     #[test]
     fn error_codes_are_the_stable_snake_case_names() {
@@ -240,5 +248,9 @@ mod tests {
             statuses,
             [400, 400, 403, 403, 403, 403, 401, 409, 400, 401, 401, 429, 413, 403, 400, 400]
         );
+        for c in ALL {
+            assert_eq!(ErrorCode::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(ErrorCode::parse("no_such_code"), None);
     }
 }

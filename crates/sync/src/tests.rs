@@ -4,57 +4,15 @@
 
 use crate::client::{self, bookmark_after};
 use crate::gate::{self, ActorBook, DeviceId, Principal};
+use crate::ladder::Ladder;
 use crate::protocol::{ErrorCode, Rejection};
-use crate::wire::{self, Dictionary, Shorthand};
+use crate::sim::{Ledgered, Server};
+use crate::wire::{self, Dictionary};
 use std::collections::BTreeMap;
 use zhurnal_domain::{Class, Lesson, Marks, StaffId, SubjectId};
 use zhurnal_journal::automerge::{ActorId, ChangeHash};
 use zhurnal_journal::journal::{self, LessonPatch};
-use zhurnal_journal::school::School;
 use zhurnal_journal::{Doc, DocId, Editor};
-
-struct Server {
-    school: School,
-    docs: Ledgered,
-    book: ActorBook,
-}
-
-/// The server's documents and its ledger: every change accepted, in order (the documents it
-/// started with are older than the ledger).
-#[derive(Default)]
-struct Ledgered {
-    docs: BTreeMap<DocId, Doc>,
-    ledger: Vec<(DocId, ChangeHash)>,
-}
-
-impl std::ops::Deref for Ledgered {
-    type Target = BTreeMap<DocId, Doc>;
-    fn deref(&self) -> &Self::Target {
-        &self.docs
-    }
-}
-
-impl gate::DocSource for Ledgered {
-    fn ids(&self) -> Vec<DocId> {
-        self.docs.ids()
-    }
-    fn doc(&mut self, id: DocId) -> Option<&Doc> {
-        self.docs.get(&id)
-    }
-    fn mark(&mut self) -> Option<u64> {
-        Some(self.ledger.len() as u64)
-    }
-    fn accepted_since(
-        &mut self,
-        mark: u64,
-    ) -> Option<BTreeMap<DocId, std::collections::BTreeSet<ChangeHash>>> {
-        let mut out: BTreeMap<DocId, std::collections::BTreeSet<ChangeHash>> = BTreeMap::new();
-        for (id, h) in self.ledger.get(usize::try_from(mark).ok()?..)? {
-            out.entry(*id).or_default().insert(*h);
-        }
-        Some(out)
-    }
-}
 
 struct Client {
     who: Principal,
@@ -112,62 +70,26 @@ fn sync(c: &mut Client, s: &mut Server) -> Result<(), Rejection> {
         .map(|d| zhurnal_journal::school::school(d).unwrap());
     let cdict = cschool.map(|school| Dictionary::of_reader(&school, c.who.user, &mut c.docs));
     let sdict = Dictionary::of_reader(&s.school, c.who.user, &mut s.docs);
-    // As the client does: folded, then listed, then in full; without the dictionary once the
-    // server says it has another.
-    let mut dict = cdict.as_ref();
-    let mut level = 0;
+    // As the client does: down the ladder until the server reads the request.
+    let mut ladder = Ladder::new();
     let decoded = loop {
-        let short = Shorthand {
-            dict: dict.filter(|_| level < 2),
-            short_hashes: level < 2,
-            fold_unchanged: level < 1,
-        };
-        let body = wire::encode_request_with(&sent, short);
+        let body = wire::encode_request_with(&sent, ladder.shorthand(cdict.as_ref()));
         let mut lookup = gate::DocLookup::new(&s.school, c.who.user, &mut s.docs);
         match wire::decode_request_with(&body, Some(&sdict), Some(&mut lookup)) {
             Ok(req) => break (req, wire::body_dictionary(&body).map(|_| &sdict)),
-            Err(e) if level < 2 && e.code() == ErrorCode::UnknownDictionary => {
-                dict = None;
+            Err(e) => {
+                assert!(
+                    ladder.refused(e.code()),
+                    "a request in full always reads: {e}"
+                );
                 c.resent.push(e);
             }
-            Err(e) if level < 2 => {
-                assert_eq!(e.code(), ErrorCode::UnknownReference, "{e}");
-                level += 1;
-                c.resent.push(e);
-            }
-            Err(e) => panic!("a request in full always reads: {e}"),
         }
     };
     let (req, answer_dict) = decoded;
     assert_eq!(req, sent, "the request crossed the wire unchanged");
     let plan = gate::check(&req, &c.who, &s.school, &s.book, &mut s.docs)?;
-    for (id, changes) in plan.apply {
-        let before = s.docs.get(&id).map(|d| d.heads()).unwrap_or_default();
-        let doc = match s.docs.docs.get_mut(&id) {
-            Some(doc) => {
-                for ch in &changes {
-                    doc.apply_chunk(ch).unwrap();
-                }
-                doc
-            }
-            None => {
-                let parts: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
-                s.docs
-                    .docs
-                    .entry(id)
-                    .or_insert(Doc::load(id, &parts).unwrap())
-            }
-        };
-        let genesis = Doc::genesis(id).heads();
-        for c in doc.automerge().get_changes(&before) {
-            if !genesis.contains(&c.hash()) {
-                s.docs.ledger.push((id, c.hash()));
-            }
-        }
-    }
-    for (actor, user, device) in plan.bind {
-        s.book.bind(&actor, user, device);
-    }
+    s.apply(plan);
     let resp = gate::respond(&req, &c.who, &s.school, &mut s.docs, usize::MAX);
     assert!(!resp.more);
     assert_eq!(resp.mark, Some(s.docs.ledger.len() as u64));
