@@ -7,7 +7,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-const SHELL: &str = include_str!("lib.rs");
+/// The shell's files that declare commands; `generate_handler!` is in the first.
+const SHELL: &[&str] = &[
+    include_str!("lib.rs"),
+    include_str!("files.rs"),
+    include_str!("link.rs"),
+];
 const API: &str = include_str!("../../ui/src/api.ts");
 const DOCS: &str = include_str!("../../docs/app-commands.md");
 
@@ -23,14 +28,17 @@ struct Command {
 /// The `#[tauri::command]` functions of the shell.
 fn shell_commands() -> BTreeMap<String, Command> {
     let mut out = BTreeMap::new();
-    for part in SHELL.split("#[tauri::command]").skip(1) {
+    for part in SHELL
+        .iter()
+        .flat_map(|f| f.split("#[tauri::command]").skip(1))
+    {
         let sig = &part[..part.find('{').expect("a body")];
         let name_at = sig.find("fn ").expect("fn") + 3;
         let name: String = sig[name_at..]
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        let open = sig.find('(').expect("(");
+        let open = name_at + sig[name_at..].find('(').expect("(");
         let close = matching(sig, open);
         let mut args = Vec::new();
         for param in split_top(&sig[open + 1..close]) {
@@ -198,10 +206,16 @@ fn api_results() -> BTreeMap<String, String> {
 
 /// The names in `generate_handler![…]`.
 fn registered() -> BTreeSet<String> {
-    let at = SHELL.find("generate_handler![").expect("generate_handler!");
-    let list = &SHELL[at + "generate_handler![".len()..];
+    let at = SHELL[0]
+        .find("generate_handler![")
+        .expect("generate_handler!");
+    let list = &SHELL[0][at + "generate_handler![".len()..];
     let list = &list[..list.find(']').expect("its end")];
-    split_top(list).into_iter().collect()
+    // `files::make_report` is the command `make_report`.
+    split_top(list)
+        .into_iter()
+        .map(|n| n.rsplit("::").next().unwrap_or(&n).to_string())
+        .collect()
 }
 
 #[test]

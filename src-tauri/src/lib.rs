@@ -12,23 +12,23 @@
 
 mod closing;
 mod files;
+mod link;
 mod start;
 pub mod sync;
 
 pub use closing::Closing;
-use files::{made_report, run_program};
 use start::remember_school;
 pub use start::{compositing_env, db_from_args, remembered_school};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use std::time::Instant;
+use tauri::{Emitter, Manager, Runtime, State};
 use zhurnal_service::view::{
-    self, AppError, AppResult, AppState, BundleResult, CellResult, ConflictView, Finding, GridView,
-    ImportResult, JournalRef, LessonEdit, LessonView, MovementEdit, Period, PersonalView,
-    ReportRequest, ReportResult, RosterView, StaffView, SyncStatus, Undone, WeekView,
+    self, AppError, AppResult, AppState, CellResult, Finding, GridView, ImportResult, JournalRef,
+    LessonEdit, LessonView, MovementEdit, Period, PersonalView, RosterView, StaffView, SyncStatus,
+    Undone, WeekView,
 };
 
 /// The open school, shared by the commands; one command works on it at a time.
@@ -101,7 +101,7 @@ impl Shared {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::new(
         view::code::STORE,
         format!("внутренняя ошибка программы: {e}"),
@@ -109,7 +109,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Runs `f` on the school on a blocking thread, never on the window's main thread.
-async fn with<T, F>(state: &Shared, f: F) -> AppResult<T>
+pub(crate) async fn with<T, F>(state: &Shared, f: F) -> AppResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut view::App) -> AppResult<T> + Send + 'static,
@@ -122,7 +122,7 @@ where
 }
 
 /// [`with`] for an edit: a configured device syncs soon after.
-async fn edited<T, F>(state: &Shared, f: F) -> AppResult<T>
+pub(crate) async fn edited<T, F>(state: &Shared, f: F) -> AppResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut view::App) -> AppResult<T> + Send + 'static,
@@ -133,7 +133,7 @@ where
 }
 
 /// The name this computer gives itself to the server («ноутбук кабинета 12»).
-fn this_computer() -> String {
+pub(crate) fn this_computer() -> String {
     ["HOSTNAME", "COMPUTERNAME"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
@@ -152,7 +152,7 @@ async fn app_state(state: State<'_, Shared>) -> AppResult<AppState> {
 }
 
 /// [`Shared::switch`] off the window's thread.
-async fn switch(state: &Shared, path: PathBuf) -> AppResult<AppState> {
+pub(crate) async fn switch(state: &Shared, path: PathBuf) -> AppResult<AppState> {
     let (app, syncer) = (state.app.clone(), state.sync.clone());
     tauri::async_runtime::spawn_blocking(move || Shared::switch(&app, &syncer, &path))
         .await
@@ -160,7 +160,7 @@ async fn switch(state: &Shared, path: PathBuf) -> AppResult<AppState> {
 }
 
 /// The folder of the open school file: the other schools of this computer are beside it.
-fn schools_dir(state: &Shared) -> PathBuf {
+pub(crate) fn schools_dir(state: &Shared) -> PathBuf {
     state
         .sync
         .db()
@@ -470,337 +470,6 @@ async fn monitoring(
     .await
 }
 
-#[tauri::command]
-async fn make_report<R: Runtime>(
-    handle: AppHandle<R>,
-    state: State<'_, Shared>,
-    request: ReportRequest,
-) -> AppResult<ReportResult> {
-    let dir = state.reports_dir.clone();
-    with(&state, move |a| {
-        a.make_report(&request, &dir, &mut |p| {
-            // Progress is advisory: a window that went away must not fail the document.
-            let _ = handle.emit("report-progress", p);
-        })
-    })
-    .await
-}
-
-#[tauri::command]
-async fn save_report(
-    state: State<'_, Shared>,
-    path: String,
-    dest: String,
-    overwrite: Option<bool>,
-) -> AppResult<()> {
-    let file = made_report(&state.reports_dir, &path)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        view::save_report(
-            &file.display().to_string(),
-            &dest,
-            overwrite.unwrap_or(false),
-        )
-    })
-    .await
-    .map_err(internal)?
-}
-
-/// Sends a document to the default printer, with no network needed: on Linux with `lp`
-/// (CUPS, as Debian and Astra Linux have it), on Windows through the PDF viewer's «print»
-/// verb. Without either, the error says to open the document and print from the viewer.
-/// `pages` («3», «1-4, 7»; empty for all) chooses the pages, through `lp -P`.
-#[tauri::command]
-async fn print_report(
-    state: State<'_, Shared>,
-    path: String,
-    pages: Option<String>,
-) -> AppResult<()> {
-    let file = made_report(&state.reports_dir, &path)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let total = view::pdf_pages(&std::fs::read(&file).map_err(internal)?);
-        let pages = view::page_list(pages.as_deref().unwrap_or(""), total)?;
-        if cfg!(windows) {
-            if pages.is_some() {
-                return Err(AppError::new(
-                    view::code::INVALID,
-                    "Отдельные страницы здесь печатаются из программы просмотра: нажмите «Открыть в программе просмотра»",
-                ));
-            }
-            let script = format!(
-                "Start-Process -FilePath '{}' -Verb Print",
-                file.display().to_string().replace('\'', "''")
-            );
-            run_program(
-                "powershell",
-                &["-NoProfile".as_ref(), "-Command".as_ref(), script.as_ref()],
-                "Печать отсюда недоступна: нет программы для PDF. Нажмите «Открыть в программе просмотра» и напечатайте документ оттуда",
-            )
-        } else {
-            let mut args: Vec<&std::ffi::OsStr> = Vec::new();
-            if let Some(p) = &pages {
-                args.extend([std::ffi::OsStr::new("-P"), std::ffi::OsStr::new(p)]);
-            }
-            args.extend([std::ffi::OsStr::new("--"), file.as_os_str()]);
-            run_program(
-                "lp",
-                &args,
-                "Печать отсюда недоступна: на этом компьютере не настроен принтер. Нажмите «Открыть в программе просмотра» и напечатайте документ оттуда",
-            )
-        }
-    })
-    .await
-    .map_err(internal)?
-}
-
-/// Opens a document in the system's PDF viewer (`xdg-open`, Windows' `explorer`, macOS'
-/// `open`): the way to print when there is no CUPS, and to look at it full-size.
-#[tauri::command]
-async fn open_report(state: State<'_, Shared>, path: String) -> AppResult<()> {
-    let file = made_report(&state.reports_dir, &path)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let program = if cfg!(windows) {
-            "explorer"
-        } else if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        let no_viewer = || {
-            AppError::new(
-                view::code::REPORT,
-                format!(
-                    "На этом компьютере не нашлась программа для просмотра PDF. Документ сохранён: {}",
-                    file.display()
-                ),
-            )
-        };
-        let mut child = std::process::Command::new(program)
-            .arg(&file)
-            .spawn()
-            .map_err(|_| no_viewer())?;
-        // xdg-open answers at once when it finds no viewer (exit 3 or 4); a viewer it started
-        // keeps running. Wait a little for that answer, then let a thread reap it (no zombie).
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(3) {
-            match child.try_wait() {
-                // Windows' explorer answers 1 even when it opened the file.
-                Ok(Some(st)) if st.success() || cfg!(windows) => return Ok(()),
-                Ok(Some(_)) | Err(_) => return Err(no_viewer()),
-                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
-        std::thread::spawn(move || {
-            let _ = child.wait();
-        });
-        Ok(())
-    })
-    .await
-    .map_err(internal)?
-}
-
-#[tauri::command]
-async fn sync_status(state: State<'_, Shared>) -> AppResult<SyncStatus> {
-    let (app, syncer) = (state.app.clone(), state.sync.clone());
-    tauri::async_runtime::spawn_blocking(move || Shared::status(&app, &syncer))
-        .await
-        .map_err(internal)?
-}
-
-/// Enrols this device with the school server as `login` and starts syncing. A file holding a
-/// school made here (the demo school) is kept as it is: the server's school goes into a new
-/// file beside it, which becomes the open one (and, if the login fails, is removed again).
-#[tauri::command]
-async fn login(
-    state: State<'_, Shared>,
-    server: String,
-    login: String,
-    password: String,
-    device_name: Option<String>,
-) -> AppResult<AppState> {
-    let server = zhurnal_client::normalize_server(&server).map_err(sync::app_error)?;
-    let checked = server.clone();
-    let here = with(&state, move |a| a.enrols_here(&checked)).await?;
-    let previous = state.sync.db();
-    let fresh = if here {
-        None
-    } else {
-        let path = view::new_school_path(&schools_dir(&state), &server);
-        switch(&state, path.clone()).await?;
-        Some(path)
-    };
-    let syncer = state.sync.clone();
-    let name = device_name
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(this_computer);
-    let done = tauri::async_runtime::spawn_blocking(move || {
-        // Only the profile row is written, by the client's own connection; the network wait
-        // holds nothing.
-        let mut client = syncer.client(false).map_err(sync::app_error)?;
-        client
-            .login(&server, &login, &password, &name)
-            .map_err(sync::app_error)
-    })
-    .await
-    .map_err(internal)?;
-    if let Err(e) = done {
-        if let Some(path) = fresh {
-            // Back to the school that was open; the new file never held anything.
-            switch(&state, previous).await?;
-            for p in [
-                path.clone(),
-                path.with_extension("sqlite3-wal"),
-                path.with_extension("sqlite3-shm"),
-            ] {
-                let _ = std::fs::remove_file(p);
-            }
-        }
-        return Err(e);
-    }
-    let state_now = with(&state, |a| a.enrolled()).await?;
-    state.sync.configured.store(true, Ordering::SeqCst);
-    state.sync.wake();
-    Ok(state_now)
-}
-
-/// Changes the enrolled user's password on the server: a one-time password (from the
-/// administrator's slip) must be changed before the server takes a sync. Then syncs.
-#[tauri::command]
-async fn change_password(state: State<'_, Shared>, old: String, new: String) -> AppResult<()> {
-    let syncer = state.sync.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut client = syncer.client(false).map_err(sync::app_error)?;
-        client.change_password(&old, &new).map_err(sync::app_error)
-    })
-    .await
-    .map_err(internal)??;
-    state.sync.wake();
-    Ok(())
-}
-
-/// Forgets the enrolment; the journals stay on this computer.
-#[tauri::command]
-async fn logout(state: State<'_, Shared>) -> AppResult<AppState> {
-    state.sync.configured.store(false, Ordering::SeqCst);
-    with(&state, |a| a.logout()).await
-}
-
-/// Syncs now and returns the status. An unreachable server is not an error: the status says
-/// `online: false` with the reason, and everything stays saved here.
-#[tauri::command]
-async fn sync_now<R: Runtime>(
-    handle: AppHandle<R>,
-    state: State<'_, Shared>,
-) -> AppResult<SyncStatus> {
-    let (app, syncer) = (state.app.clone(), state.sync.clone());
-    tauri::async_runtime::spawn_blocking(move || {
-        if let Ok(mut s) = Shared::status(&app, &syncer) {
-            s.syncing = true;
-            let _ = handle.emit("sync-status", s);
-        }
-        let result = syncer.run(&mut |p| {
-            let _ = handle.emit("sync-progress", p);
-        });
-        let status = Shared::status(&app, &syncer);
-        if let Ok(s) = &status {
-            let _ = handle.emit("sync-status", s);
-        }
-        match result {
-            Ok(_) => status,
-            Err(e) if sync::is_offline(&e) => status,
-            Err(e) => Err(sync::app_error(e)),
-        }
-    })
-    .await
-    .map_err(internal)?
-}
-
-#[tauri::command]
-async fn conflicts(state: State<'_, Shared>) -> AppResult<Vec<ConflictView>> {
-    with(&state, |a| a.conflicts()).await
-}
-
-#[tauri::command]
-async fn resolve_conflict(
-    state: State<'_, Shared>,
-    doc: String,
-    lesson: String,
-    student: String,
-    chosen_text: String,
-) -> AppResult<()> {
-    edited(&state, move |a| {
-        a.resolve_conflict(&doc, &lesson, &student, &chosen_text)
-    })
-    .await
-}
-
-/// Writes everything the server has not acknowledged to `path` (a USB stick), signed with
-/// this device's key; the result names the key the other side needs.
-#[tauri::command]
-async fn bundle_export(state: State<'_, Shared>, path: String) -> AppResult<BundleResult> {
-    let syncer = state.sync.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut client = syncer.client(false).map_err(sync::app_error)?;
-        let exported = {
-            let _gate = syncer.gate.hold();
-            client.export_bundle().map_err(sync::app_error)?
-        };
-        let dest = PathBuf::from(&path);
-        let tmp = dest.with_extension("part");
-        std::fs::write(&tmp, &exported.file)
-            .and_then(|_| std::fs::rename(&tmp, &dest))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                AppError::new(
-                    view::code::SYNC,
-                    format!("не удалось записать «{path}»: {e}"),
-                )
-            })?;
-        Ok(BundleResult {
-            documents: exported.documents as u32,
-            changes: exported.changes as u32,
-            public_key: Some(exported.public_key),
-        })
-    })
-    .await
-    .map_err(internal)?
-}
-
-/// Applies another device's bundle from `path`, checked with that device's public key and the
-/// server's own permission rules; a bundle that fails any check changes nothing.
-#[tauri::command]
-async fn bundle_import(
-    state: State<'_, Shared>,
-    path: String,
-    public_key: String,
-) -> AppResult<BundleResult> {
-    let syncer = state.sync.clone();
-    let out = tauri::async_runtime::spawn_blocking(move || {
-        let file = std::fs::read(&path).map_err(|e| {
-            AppError::new(
-                view::code::SYNC,
-                format!("не удалось прочитать «{path}»: {e}"),
-            )
-        })?;
-        let mut client = syncer.client(false).map_err(sync::app_error)?;
-        let _gate = syncer.gate.hold();
-        let report = client
-            .import_bundle(&file, public_key.trim())
-            .map_err(sync::app_error)?;
-        if report.changes > 0 {
-            syncer.stale.store(true, Ordering::SeqCst);
-        }
-        Ok::<_, AppError>(BundleResult {
-            documents: report.documents as u32,
-            changes: report.changes as u32,
-            public_key: None,
-        })
-    })
-    .await
-    .map_err(internal)??;
-    state.sync.edited();
-    Ok(out)
-}
-
 /// Present in the real app: a window with no remembered size starts maximised, so that a
 /// 1366×768 laptop shows everything (not `maximized` in tauri.conf.json: a window created
 /// maximised never shows without a window manager, as under Xvfb).
@@ -875,19 +544,19 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, app: view::App) -> tauri::B
             cancel_movement,
             personal,
             monitoring,
-            make_report,
-            save_report,
-            print_report,
-            open_report,
-            sync_status,
-            login,
-            change_password,
-            logout,
-            sync_now,
-            conflicts,
-            resolve_conflict,
-            bundle_export,
-            bundle_import,
+            files::make_report,
+            files::save_report,
+            files::print_report,
+            files::open_report,
+            link::sync_status,
+            link::login,
+            link::change_password,
+            link::logout,
+            link::sync_now,
+            link::conflicts,
+            link::resolve_conflict,
+            link::bundle_export,
+            link::bundle_import,
         ])
 }
 
