@@ -56,15 +56,6 @@ export type MovementKind = "arrival" | "departure" | "transfer";
 /** `Finding.kind`. */
 export type FindingKind = "no_marks" | "no_topic" | "no_attendance" | "absence_to_confirm";
 
-/** `ReportRequest.kind`: the command line's document names. */
-export type ReportKind =
-  | "period-copy"
-  | "year-journal"
-  | "class-results"
-  | "marks-summary"
-  | "attendance"
-  | "attendance-month"
-  | "movement"
-  | "monitoring"
-  | "extract"
-  | "letter";
+/** `ReportRequest.kind`: the command line's document names, generated from
+ * `zhurnal_service::ReportKind`. */
+export type { ReportKind } from "./bindings/ReportKind";

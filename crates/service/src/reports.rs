@@ -35,6 +35,7 @@ pub use zhurnal_reports::Rendered;
 
 /// Which paper document; the names are those of the command line (`year-journal`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ReportKind {
     /// Бумажная копия журнала за четверть или полугодие (`period`).

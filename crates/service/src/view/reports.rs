@@ -22,19 +22,7 @@ impl App {
             ));
         }
         let name = class.name();
-        let kind = match req.kind.as_str() {
-            "period-copy" => ReportKind::PeriodCopy,
-            "year-journal" => ReportKind::YearJournal,
-            "class-results" => ReportKind::ClassResults,
-            "marks-summary" => ReportKind::MarksSummary,
-            "attendance" => ReportKind::Attendance,
-            "attendance-month" => ReportKind::AttendanceMonth,
-            "movement" => ReportKind::Movement,
-            "monitoring" => ReportKind::Monitoring,
-            "extract" => ReportKind::Extract,
-            "letter" => ReportKind::Letter,
-            other => return Err(invalid(format!("неизвестный документ «{other}»"))),
-        };
+        let kind = req.kind;
         let needs_period = matches!(
             kind,
             ReportKind::PeriodCopy
@@ -100,7 +88,8 @@ impl App {
             (ReportKind::Monitoring, ..) => "мониторинг".into(),
             (ReportKind::Extract, Some(p), _) => format!("выписка-{}{stem_student}", title(p)),
             (ReportKind::Letter, ..) => "письмо-родителям".into(),
-            _ => req.kind.clone(),
+            // A kind without its period or month was refused above.
+            _ => "документ".into(),
         };
         std::fs::create_dir_all(out_dir).map_err(|e| {
             AppError::new(

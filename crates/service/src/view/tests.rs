@@ -604,7 +604,7 @@ fn personal_data_only_for_the_class_teacher_and_a_report_is_made() {
 
     let mut seen = Vec::new();
     let req = ReportRequest {
-        kind: "class-results".into(),
+        kind: crate::ReportKind::ClassResults,
         class_id: ids.class.clone(),
         period: Some(Period::Q1),
         student_id: None,
@@ -929,6 +929,7 @@ fn typescript_bindings_match_the_committed_ones() {
     PersonalView::export_all(&cfg).unwrap();
     Finding::export_all(&cfg).unwrap();
     ReportRequest::export_all(&cfg).unwrap();
+    crate::reports::ReportKind::export_all(&cfg).unwrap();
     ReportResult::export_all(&cfg).unwrap();
     ReportProgress::export_all(&cfg).unwrap();
     ConflictView::export_all(&cfg).unwrap();

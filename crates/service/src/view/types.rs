@@ -412,10 +412,8 @@ pub struct Finding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(TS))]
 pub struct ReportRequest {
-    /// As in the command line: `period-copy`, `year-journal`, `class-results`,
-    /// `marks-summary`, `attendance`, `attendance-month`, `movement`, `monitoring`, `extract`,
-    /// `letter`.
-    pub kind: String,
+    /// Which document, by the command line's names (`year-journal`).
+    pub kind: crate::reports::ReportKind,
     pub class_id: String,
     #[serde(default)]
     #[cfg_attr(test, ts(optional = nullable))]
