@@ -19,7 +19,6 @@ import type {
   GridView,
   JournalRef,
   LessonView,
-  MovementView,
   Period,
   PersonalRow,
   MovementEdit,
@@ -36,136 +35,31 @@ import type {
   WeekView,
 } from "./types";
 
-export interface MockOptions {
-  /** Whether the school exists already (false shows the first-start screen). */
-  hasSchool?: boolean;
-  /** Staff id of the profile chosen already. */
-  profile?: string | null;
-  /** Delay of every command, to see the pending state in development. */
-  latencyMs?: number;
-  /** Students of 7Б (the task's case is 32) and lessons of its Russian in Q1 (60). */
-  students?: number;
-  lessons?: number;
-}
-
-/** A movement entry with what the real store keeps beside it. */
-interface MMovement extends MovementView {
-  cancelled: string | null;
-  corrections: string[];
-}
-
-interface MStudent {
-  id: string;
-  last: string;
-  first: string;
-  middle: string;
-  birth: string;
-  /** Every entry, cancelled ones too. */
-  movements: MMovement[];
-  subgroups: Record<string, number>;
-  address: string;
-  phone: string;
-  parent: string;
-  consent: boolean | null;
-}
-interface MLesson {
-  id: string;
-  date: string;
-  number: number;
-  subgroup: number | null;
-  topic: string;
-  homework: string;
-  teacher: string;
-  work_type: string | null;
-  att_taken: boolean;
-}
-interface MJournal {
-  classId: string;
-  subjectId: string;
-  subject: string;
-  teachers: Record<number, string>; // subgroup (0 = whole class) → staff id
-  split: boolean;
-  lessons: MLesson[];
-  cells: Map<string, string>; // `${lesson}/${student}` → text
-  finals: Map<string, string>; // `${period}/${student}` → mark
-}
-interface MClass {
-  id: string;
-  name: string;
-  grade: number;
-  teacher: string;
-  students: MStudent[];
-}
-
-const STAFF: StaffView[] = [
-  { id: "staff-kuznetsova", name: "Кузнецова Анна Викторовна", roles: ["subject_teacher", "class_teacher"], description: "учитель: Русский язык, Литература; классный руководитель 7Б", pin: false },
-  { id: "staff-smirnova", name: "Смирнова Ольга Петровна", roles: ["subject_teacher"], description: "учитель: Алгебра, Геометрия", pin: false },
-  { id: "staff-volkova", name: "Волкова Марина Сергеевна", roles: ["subject_teacher"], description: "учитель: Английский язык (1 группа)", pin: false },
-  { id: "staff-orlov", name: "Орлов Дмитрий Андреевич", roles: ["subject_teacher"], description: "учитель: Английский язык (2 группа)", pin: false },
-  { id: "staff-sokolov", name: "Соколов Игорь Николаевич", roles: ["subject_teacher", "class_teacher"], description: "учитель: История; классный руководитель 10А", pin: false },
-  { id: "staff-petrova", name: "Петрова Галина Ивановна", roles: ["admin", "deputy"], description: "администратор, заместитель директора по УВР", pin: false },
-];
-const WEEKDAYS = ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"];
-
-const LAST = [
-  "Антонов", "Белова", "Васильев", "Гаврилова", "Голубев", "Данилова", "Егоров", "Жукова", "Зайцев", "Иванова",
-  "Калинин", "Козлова", "Лебедев", "Макарова", "Медведев", "Никитина", "Новиков", "Орлова", "Павлов", "Романова",
-  "Семёнов", "Соловьёва", "Тарасов", "Фёдорова", "Филиппов", "Фролова", "Харитонов", "Цветкова", "Чернов", "Шарова",
-  "Щукин", "Яковлева", "Абрамов", "Борисова", "Виноградов", "Громова",
-];
-const FIRST_M = ["Георгий", "Иван", "Максим", "Артём", "Кирилл", "Матвей", "Тимофей", "Никита", "Лев", "Михаил"];
-const FIRST_F = ["Анна", "Мария", "София", "Варвара", "Алиса", "Полина", "Дарья", "Ксения", "Вера", "Ева"];
-const MIDDLE_M = ["Андреевич", "Сергеевич", "Петрович", "Ильич", "Олегович"];
-const MIDDLE_F = ["Андреевна", "Сергеевна", "Петровна", "Ильинична", "Олеговна"];
-const TOPICS = [
-  "Повторение изученного в 6 классе",
-  "Причастие как часть речи",
-  "Причастный оборот. Запятые при причастном обороте",
-  "Действительные и страдательные причастия",
-  "Краткие и полные страдательные причастия",
-  "Контрольный диктант по теме «Причастие»",
-  "Анализ контрольного диктанта",
-  "Деепричастие как часть речи",
-  "Деепричастный оборот",
-  "Правописание НЕ с деепричастиями",
-];
-const PERIODS: Record<Period, [string, string]> = {
-  Q1: ["2025-09-01", "2025-10-24"],
-  Q2: ["2025-11-05", "2025-12-26"],
-  Q3: ["2026-01-12", "2026-03-20"],
-  Q4: ["2026-03-30", "2026-05-26"],
-  H1: ["2025-09-01", "2025-12-26"],
-  H2: ["2026-01-12", "2026-05-26"],
-  Year: ["2025-09-01", "2026-05-26"],
-};
-/** The mock's "today": lessons after it have no marks yet. */
-export const MOCK_TODAY = "2025-10-15";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function addDays(iso: string, n: number): string {
-  const d = new Date(iso + "T00:00:00Z");
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-function weekday(iso: string): number {
-  return new Date(iso + "T00:00:00Z").getUTCDay(); // 0 = Sunday
-}
-/** The undo's answer, worded as the Rust side words it. */
-function undone(result: CellResult, where: string, text: string): Undone {
-  return { result, what: `Отменено: ${where} — ${text ? `снова «${text}»` : "снова пусто"}` };
-}
-
-export function ruDate(iso: string): string {
-  const [y, m, d] = iso.split("-");
-  return `${d}.${m}.${y}`;
-}
+import {
+  STAFF,
+  WEEKDAYS,
+  PERIODS,
+  MOCK_TODAY,
+  periodFigures,
+  addDays,
+  weekday,
+  undone,
+  ruDate,
+  buildSchool,
+  effective,
+  stays,
+  onRoll,
+  ruDateOf,
+  movementView,
+  tinyPdf,
+  type MockOptions,
+  type MStudent,
+  type MLesson,
+  type MJournal,
+  type MClass,
+  type FigureCell,
+} from "./mock/school";
+export * from "./mock/school";
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -231,137 +125,10 @@ export class MockBackend implements Api {
   }
 
   private build(): void {
-    const n = this.opts.students ?? 32;
-    const nLessons = this.opts.lessons ?? 60;
-    const r = rng(7);
-    const mkStudents = (prefix: string, count: number, offset: number): MStudent[] => {
-      const list: MStudent[] = [];
-      for (let i = 0; i < count; i++) {
-        const last = LAST[(i + offset) % LAST.length]!;
-        const female = /а$|ая$/.test(last);
-        const first = (female ? FIRST_F : FIRST_M)[(i * 7 + offset) % 10]!;
-        const middle = (female ? MIDDLE_F : MIDDLE_M)[(i * 3 + offset) % 5]!;
-        list.push({
-          id: `${prefix}-st-${String(i + 1).padStart(2, "0")}`,
-          last,
-          first,
-          middle,
-          birth: `2012-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 27) + 1).padStart(2, "0")}`,
-          movements: [],
-          subgroups: {},
-          address: `с. Берёзовка, ул. Школьная, д. ${i + 3}`,
-          phone: `+7 912 ${String(100 + i * 13).padStart(3, "0")}-${String(10 + i).padStart(2, "0")}-${String(40 + i).padStart(2, "0")}`,
-          parent: `${last.replace(/а$/, "")}${female ? "а" : "а"} ${FIRST_F[(i + 3) % 10]} ${MIDDLE_F[i % 5]}`,
-          consent: i % 9 === 4 ? null : i % 13 === 7 ? false : true,
-        });
-      }
-      list.sort((a, b) => (a.last + a.first).localeCompare(b.last + b.first, "ru"));
-      return list;
-    };
-    const c7 = { id: "class-7b", name: "7Б", grade: 7, teacher: "staff-kuznetsova", students: mkStudents("7b", n, 0) };
-    const c10 = { id: "class-10a", name: "10А", grade: 10, teacher: "staff-sokolov", students: mkStudents("10a", 24, 11) };
-    c7.students.forEach((s, i) => (s.subgroups["Английский язык"] = i % 2 === 0 ? 1 : 2));
-    const leaver = c7.students[n - 3];
-    if (leaver) leaver.movements.push({ id: "mv-leaver", kind: "transfer", title: "переведён", date: "2025-10-06", order: "112-у", place: "7А", cancelled: null, corrections: [] });
-    const arrival = c7.students[5];
-    if (arrival) arrival.movements.push({ id: "mv-arrival", kind: "arrival", title: "прибыл", date: "2025-09-15", order: "98-у", place: "МБОУ СОШ № 2 г. Кирова", cancelled: null, corrections: [] });
-    this.classes = [c7, c10];
-
-    const ability = new Map<string, number>();
-    for (const c of this.classes) for (const s of c.students) ability.set(s.id, 2.6 + r() * 2.4);
-
-    const mkJournal = (
-      c: MClass,
-      subject: string,
-      teachers: Record<number, string>,
-      days: number[],
-      cap: number,
-      split = false,
-    ): MJournal => {
-      const j: MJournal = {
-        classId: c.id,
-        subjectId: `subj-${subject}`,
-        subject,
-        teachers,
-        split,
-        lessons: [],
-        cells: new Map(),
-        finals: new Map(),
-      };
-      const groups = split ? [1, 2] : [0];
-      for (const g of groups) {
-        let count = 0;
-        for (let d = PERIODS.Q1[0]; d <= PERIODS.Q2[1] && count < cap * 2; d = addDays(d, 1)) {
-          const wd = weekday(d);
-          if (wd === 0 || wd === 6 || (d > PERIODS.Q1[1] && d < PERIODS.Q2[0])) continue;
-          const per = days[wd - 1] ?? 0;
-          for (let k = 0; k < per && count < cap * 2; k++) {
-            if (d <= PERIODS.Q1[1] && j.lessons.filter((l) => l.date <= PERIODS.Q1[1] && l.subgroup === (split ? g : null)).length >= cap) break;
-            count++;
-            const idx = j.lessons.length;
-            const past = d <= MOCK_TODAY;
-            j.lessons.push({
-              id: `${c.id}-${subject}-${g}-l${idx}`,
-              date: d,
-              number: k + 2,
-              subgroup: split ? g : null,
-              topic: past && idx % 23 !== 17 ? TOPICS[idx % TOPICS.length]! : "",
-              homework: past ? `§ ${Math.floor(idx / 2) + 1}, упр. ${100 + idx * 3}` : "",
-              teacher: teachers[g] ?? teachers[0]!,
-              work_type: idx % 10 === 5 ? "кр" : null,
-              att_taken: past && idx % 29 !== 13,
-            });
-          }
-        }
-      }
-      j.lessons.sort((a, b) => (a.date + a.number).localeCompare(b.date + b.number));
-      for (const l of j.lessons) {
-        if (l.date > MOCK_TODAY) continue;
-        for (const s of c.students) {
-          if (split && s.subgroups[subject] !== l.subgroup) continue;
-          if (!onRoll(s, l.date)) continue;
-          const x = r();
-          let text = "";
-          if (x < 0.035) text = "Н";
-          else if (x < 0.06) text = "Б";
-          else if (x < 0.07) text = "У";
-          else if (x < 0.38 || l.work_type) {
-            const a = ability.get(s.id)! + (r() - 0.5) * 1.6;
-            text = String(Math.max(2, Math.min(5, Math.round(a))));
-            if (x < 0.08) text = "О " + text;
-          }
-          if (text) j.cells.set(`${l.id}/${s.id}`, text);
-        }
-      }
-      return j;
-    };
-    const q = [2, 2, 1, 2, 1]; // Russian: eight lessons a week
-    this.journals = [
-      mkJournal(c7, "Русский язык", { 0: "staff-kuznetsova" }, q, nLessons),
-      mkJournal(c7, "Литература", { 0: "staff-kuznetsova" }, [0, 1, 0, 1, 0], 99),
-      mkJournal(c7, "Алгебра", { 0: "staff-smirnova" }, [1, 0, 1, 0, 1], 99),
-      mkJournal(c7, "Геометрия", { 0: "staff-smirnova" }, [0, 1, 0, 1, 0], 99),
-      mkJournal(c7, "Английский язык", { 1: "staff-volkova", 2: "staff-orlov" }, [1, 0, 1, 0, 1], 99, true),
-      mkJournal(c7, "История", { 0: "staff-sokolov" }, [0, 0, 1, 0, 1], 99),
-      mkJournal(c10, "Алгебра", { 0: "staff-smirnova" }, [1, 1, 0, 1, 0], 99),
-      mkJournal(c10, "История", { 0: "staff-sokolov" }, [1, 0, 0, 1, 0], 99),
-    ];
-    const alg = this.journals[2]!;
-    const l = alg.lessons[3]!;
-    const s = c7.students[4]!;
-    this.conflictList = [
-      {
-        doc: `2025/journal/${c7.id}/${alg.subjectId}`,
-        lesson: l.id,
-        student: s.id,
-        label: `${alg.subject}, ${c7.name} · ${ruDate(l.date)} · ${s.last} ${s.first}`,
-        values: [
-          { text: "4", author: "Смирнова Ольга Петровна", shown: true },
-          { text: "5", author: "Петрова Галина Ивановна", shown: false },
-        ],
-      },
-    ];
-    alg.cells.set(`${l.id}/${s.id}`, "4");
+    const school = buildSchool(this.opts);
+    this.classes = school.classes;
+    this.journals = school.journals;
+    this.conflictList = school.conflicts;
     this.sync.conflicts = this.conflictList.length;
   }
 
@@ -564,25 +331,14 @@ export class MockBackend implements Api {
 
   private finalView(j: MJournal, c: MClass, studentId: string, period: Period): FinalView {
     const [from, to] = PERIODS[period];
-    const grades: number[] = [];
+    const cells: FigureCell[] = [];
     for (const l of j.lessons) {
       if (l.date < from || l.date > to) continue;
       const text = j.cells.get(`${l.id}/${studentId}`);
-      if (!text) continue;
-      const p = parseCell(text);
-      if (!p.ok) continue;
-      for (const m of p.value.marks) {
-        if (/^[1-5]$/.test(m)) {
-          const w = l.work_type === "кр" ? 2 : 1;
-          for (let k = 0; k < w; k++) grades.push(Number(m));
-        }
-      }
+      if (text) cells.push({ text, work_type: l.work_type });
     }
     void c;
-    const average = grades.length ? Math.round((grades.reduce((a, b) => a + b, 0) / grades.length) * 100) / 100 : null;
-    const distinct = grades.length; // weights counted as repeats; close enough for the mock
-    const suggested = average === null || distinct < 3 ? "н/а" : String(average >= 4.5 ? 5 : average >= 3.5 ? 4 : average >= 2.5 ? 3 : 2);
-    return { student: studentId, period_mark: j.finals.get(`${period}/${studentId}`) ?? null, average, count: grades.length, suggested };
+    return { student: studentId, period_mark: j.finals.get(`${period}/${studentId}`) ?? null, ...periodFigures(cells) };
   }
 
   grid(classId: string, subjectId: string, subgroup: number | null, period: Period) {
@@ -1157,63 +913,4 @@ export class MockBackend implements Api {
   async pickFile(_mode: "open" | "save", _filters: unknown, defaultPath?: string) {
     return defaultPath ?? null;
   }
-}
-
-function effective(s: MStudent): MMovement[] {
-  return s.movements.filter((m) => !m.cancelled);
-}
-
-/** The spans `[from, until)` the student is on the list, as `Student::stays` in Rust. */
-function stays(s: MStudent): Array<[string | null, string | null]> {
-  const events = [...effective(s)].sort((a, b) => a.date.localeCompare(b.date) || Number(a.kind === "arrival") - Number(b.kind === "arrival"));
-  const out: Array<[string | null, string | null]> = [];
-  let open: string | null | undefined = events[0]?.kind === "arrival" ? undefined : null;
-  for (const m of events) {
-    if (m.kind === "arrival") {
-      if (open === undefined) open = m.date;
-    } else if (open !== undefined) {
-      out.push([open, m.date]);
-      open = undefined;
-    }
-  }
-  if (open !== undefined) out.push([open, null]);
-  return out;
-}
-
-function onRoll(s: MStudent, date: string): boolean {
-  return stays(s).some(([a, l]) => (a === null || a <= date) && (l === null || date < l));
-}
-
-function ruDateOf(iso: string): string {
-  const [y, m, d] = iso.split("-");
-  return `${d}.${m}.${y}`;
-}
-
-function movementView(m: MovementEdit): Omit<MovementView, "id"> {
-  const title = m.kind === "arrival" ? "прибыл" : m.kind === "departure" ? "выбыл" : "переведён";
-  return { kind: m.kind, title, date: m.date, order: m.order.trim(), place: (m.kind === "arrival" ? m.from : m.to).trim() };
-}
-
-/** A one-page PDF with a line of ASCII text: the mock's report, so the preview shows a page. */
-export function tinyPdf(text: string): string {
-  const safe = text.replace(/[^\x20-\x7e]/g, "?").replace(/[()\\]/g, "");
-  const content = `BT /F1 18 Tf 60 760 Td (${safe}) Tj ET`;
-  const objs = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objs.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return out;
 }

@@ -336,4 +336,6 @@ impl App {
 }
 
 #[cfg(test)]
+mod recorded;
+#[cfg(test)]
 mod tests;
