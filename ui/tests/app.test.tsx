@@ -2,13 +2,8 @@ import { render } from "preact";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../src/app";
 import { MockBackend } from "../src/mock";
-import { $, click, waitFor } from "./dom";
+import { $, change, click, waitFor } from "./dom";
 
-const change = (el: HTMLSelectElement | HTMLInputElement, value: string) => {
-  el.value = value;
-  el.dispatchEvent(new Event("change", { bubbles: true }));
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-};
 const key = (el: HTMLElement, k: string) => el.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
 
 describe("the app with the mock school", () => {

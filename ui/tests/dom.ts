@@ -18,3 +18,11 @@ export async function waitFor<T>(f: () => T | null | undefined | false, ms = 800
 }
 
 export const click = (el: HTMLElement) => el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+
+/** Types or picks `value` in a field as a user would: the value, then its change and input
+ * events (a select answers the one, a text field the other). */
+export const change = (el: HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement, value: string) => {
+  el.value = value;
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+};

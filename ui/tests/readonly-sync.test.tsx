@@ -7,23 +7,8 @@ import { App } from "../src/app";
 import { ok } from "../src/api";
 import { MockBackend } from "../src/mock";
 import type { SyncStatus } from "../src/types";
+import { $, change, click, waitFor } from "./dom";
 
-const $ = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
-
-async function waitFor<T>(f: () => T | null | undefined | false, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${f.toString()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const click = (el: HTMLElement) => el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-const change = (el: HTMLInputElement, value: string) => {
-  el.value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-};
 
 describe("a journal the profile only reads", () => {
   const host = document.createElement("div");

@@ -8,13 +8,8 @@ import { MockBackend, MOCK_TODAY } from "../src/mock";
 import { firstTicked } from "../src/pages/finals";
 import { dayMonth, lessonState, todayTitle } from "../src/pages/week";
 import type { GridView, WeekLesson, WeekView } from "../src/types";
-import { $, $$, click, waitFor } from "./dom";
+import { $, $$, change as type, click, waitFor } from "./dom";
 
-const type = (el: HTMLInputElement, value: string) => {
-  el.value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-  el.dispatchEvent(new Event("change", { bubbles: true }));
-};
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe("the words of «Сегодня»", () => {
